@@ -1,0 +1,50 @@
+# C2M Studio. `make run` serves the app with a demo campaign; `make test` runs every check.
+# Both install what is missing first (scripts/setup.sh).
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+
+DATABASE_URL ?= sqlite://data/c2m.db
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+C2M_DEMO_PASSWORD ?= c2m-demo-2026
+
+.PHONY: setup run build test lint unit wasm-check release e2e test-postgres bench fmt
+
+setup:
+	@scripts/setup.sh
+
+## Build (release) and serve on http://127.0.0.1:3000 with the demo campaign on SQLite.
+run: setup
+	@echo "C2M Studio: http://127.0.0.1:3000  (database: $(DATABASE_URL))"
+	DATABASE_URL=$(DATABASE_URL) cargo leptos serve --release
+
+build: setup
+	cargo leptos build --release
+
+## Everything CI runs on SQLite: format, lints, unit/property/server tests, release build, browser tests.
+test: setup lint unit release e2e
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p configurator --all-targets -- -D warnings
+	cargo clippy -p app -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test -p configurator -p app -p server
+
+release:
+	cargo leptos build --release
+
+e2e:
+	scripts/e2e.sh
+
+## The server suite against PostgreSQL (each test creates and drops its own database).
+test-postgres: setup
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) cargo test -p server
+
+bench:
+	cargo bench -p configurator
+
+fmt:
+	cargo fmt --all

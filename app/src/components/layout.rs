@@ -1,0 +1,74 @@
+//! The frame around every page: header with navigation and language switch, and footer.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::{use_lang, Lang, LANG_COOKIE};
+
+/// The site header.
+#[component]
+pub fn Header() -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    view! {
+        <header class="site-header">
+            <div class="site-header__inner">
+                <A href="/" attr:class="brand">
+                    <span class="brand__mark" aria-hidden="true">"C2M"</span>
+                    <span class="brand__name">{move || t().brand}</span>
+                </A>
+                <nav class="site-nav" aria-label="main">
+                    <A href="/" exact=true>{move || t().nav_campaign}</A>
+                    <A href="/configure">{move || t().nav_configure}</A>
+                </nav>
+                <LangSwitch/>
+            </div>
+        </header>
+    }
+}
+
+/// Switches between Chinese and English and remembers the choice in a cookie.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let lang = use_lang();
+    let switch = move |_| {
+        let next = match lang.get_untracked() {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        };
+        remember(next);
+        lang.set(next);
+    };
+    view! {
+        <button class="lang-switch" data-testid="lang-switch" on:click=switch>
+            {move || lang.get().texts().switch_to}
+        </button>
+    }
+}
+
+/// Stores the language in a cookie so the server renders the next page in it.
+fn remember(lang: Lang) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+            let _ = doc.set_cookie(&format!(
+                "{LANG_COOKIE}={}; path=/; max-age=31536000; samesite=lax",
+                lang.code()
+            ));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (lang, LANG_COOKIE);
+}
+
+/// The site footer.
+#[component]
+pub fn Footer() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <footer class="site-footer">
+            <p>{move || lang.get().texts().footer}</p>
+        </footer>
+    }
+}

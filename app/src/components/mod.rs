@@ -1,0 +1,8 @@
+//! The pieces pages are made of.
+
+pub mod car;
+pub mod configurator;
+pub mod countdown;
+pub mod layout;
+pub mod price;
+pub mod time;

@@ -1,0 +1,148 @@
+//! The one error type of the application. It crosses the wire (server functions and the JSON
+//! API both render it), so it is serializable; the conversions from server-only errors exist
+//! only under `ssr`.
+
+use configurator::Reason;
+use leptos::server_fn::{codec::JsonEncoding, error::FromServerFnError, error::ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong, each with a stable machine-readable code.
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum AppError {
+    /// No car line with this id.
+    #[error("unknown car line `{line}`")]
+    UnknownCarLine {
+        /// The id that was asked for.
+        line: String,
+    },
+    /// Option ids that the catalog does not have.
+    #[error("unknown option(s): {}", options.join(", "))]
+    UnknownOption {
+        /// The ids that were not found.
+        options: Vec<String>,
+    },
+    /// A share code that cannot be one (wrong length or characters).
+    #[error("`{code}` is not a configuration code: codes are 8 letters and digits")]
+    MalformedCode {
+        /// The code as received.
+        code: String,
+    },
+    /// Something that does not exist (a code, a campaign, a page).
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+    },
+    /// The choices break the catalog's rules.
+    #[error("the configuration breaks the catalog's rules")]
+    InvalidConfiguration {
+        /// A minimal set of clashing choices and the rules between them.
+        conflict: Vec<Reason>,
+    },
+    /// The choices are consistent but something required is still open.
+    #[error("the configuration is not complete: still to choose {}", open_groups.join(", "))]
+    IncompleteConfiguration {
+        /// The groups that still need a choice.
+        open_groups: Vec<String>,
+    },
+    /// Input that is malformed in some other way.
+    #[error("{message}")]
+    BadRequest {
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A failure on our side; details are in the server log, not in the answer.
+    #[error("internal error: {message}")]
+    Internal {
+        /// A short description safe to show.
+        message: String,
+    },
+}
+
+impl AppError {
+    /// The stable code, as in `{"error": code}`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::UnknownCarLine { .. } => "unknown_car_line",
+            AppError::UnknownOption { .. } => "unknown_option",
+            AppError::MalformedCode { .. } => "malformed_code",
+            AppError::NotFound { .. } => "not_found",
+            AppError::InvalidConfiguration { .. } => "invalid_configuration",
+            AppError::IncompleteConfiguration { .. } => "incomplete_configuration",
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::Internal { .. } => "internal",
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::UnknownCarLine { .. } | AppError::NotFound { .. } => 404,
+            AppError::UnknownOption { .. }
+            | AppError::InvalidConfiguration { .. }
+            | AppError::IncompleteConfiguration { .. } => 422,
+            AppError::MalformedCode { .. } | AppError::BadRequest { .. } => 400,
+            AppError::Internal { .. } => 500,
+        }
+    }
+
+    /// Shorthand for [`AppError::NotFound`].
+    pub fn not_found(what: impl Into<String>) -> Self {
+        AppError::NotFound { what: what.into() }
+    }
+
+    /// Shorthand for [`AppError::BadRequest`].
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            message: message.into(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                AppError::BadRequest { message }
+            }
+            other => AppError::Internal {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+
+    impl From<sqlx::Error> for AppError {
+        fn from(error: sqlx::Error) -> Self {
+            tracing::error!(%error, "database error");
+            AppError::Internal {
+                message: "database error".into(),
+            }
+        }
+    }
+
+    impl From<sqlx::migrate::MigrateError> for AppError {
+        fn from(error: sqlx::migrate::MigrateError) -> Self {
+            tracing::error!(%error, "migration error");
+            AppError::Internal {
+                message: format!("migration failed: {error}"),
+            }
+        }
+    }
+
+    impl From<serde_json::Error> for AppError {
+        fn from(error: serde_json::Error) -> Self {
+            tracing::error!(%error, "stored JSON could not be read");
+            AppError::Internal {
+                message: "stored data could not be read".into(),
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::models::ConfiguratorData;
+
+/// The catalog and starting point of the configurator: a car line's published catalog, or a
+/// saved configuration (by share code) re-checked against it.
+#[server(endpoint = "load_configurator")]
+pub async fn load_configurator(
+    line: Option<String>,
+    code: Option<String>,
+) -> Result<ConfiguratorData, AppError> {
+    use crate::models::Restored;
+    let services = crate::services::use_services()?;
+    let (line, selections, restored) = match code {
+        Some(code) => {
+            let saved = services.load_configuration(&code).await?;
+            let restored = Restored {
+                code: saved.code,
+                saved_version: saved.catalog_version,
+                current_version: saved.current_version,
+                withdrawn: saved.withdrawn,
+            };
+            (saved.car_line, saved.selections, Some(restored))
+        }
+        None => {
+            let line = match line {
+                Some(line) => line,
+                None => services
+                    .featured_campaign()
+                    .await?
+                    .map(|c| c.car_line)
+                    .ok_or_else(|| AppError::not_found("car line"))?,
+            };
+            (line, Vec::new(), None)
+        }
+    };
+    let compiled = services.published_catalog(&line).await?;
+    let campaign = services.campaign_for_line(&line).await?;
+    Ok(ConfiguratorData {
+        catalog: (*compiled.catalog).clone(),
+        campaign,
+        selections,
+        restored,
+    })
+}
+
+/// Re-checks a configuration on the server and saves it; answers the share code.
+#[server(endpoint = "save_configuration")]
+pub async fn save_configuration(line: String, selections: Vec<String>) -> Result<String, AppError> {
+    crate::services::use_services()?
+        .save_configuration(&line, &selections)
+        .await
+}

@@ -1,0 +1,5 @@
+//! Server functions, by domain: the UI's door onto the service layer. Each is a few lines:
+//! take the services from context, call one method.
+
+pub mod campaign;
+pub mod configuration;

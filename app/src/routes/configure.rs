@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::configurator::Configurator;
+use crate::error::AppError;
+use crate::functions::configuration::load_configurator;
+use crate::i18n::use_lang;
+use crate::routes::not_found::NotFound;
+
+/// `/configure`, `/configure/:line` and the share link `/c/:code`.
+#[component]
+pub fn ConfigurePage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.with(|p| (p.get("line"), p.get("code"))),
+        |(line, code)| load_configurator(line, code),
+    );
+    view! {
+        <Title text=move || lang.get().texts().nav_configure/>
+        <Suspense fallback=move || view! { <p class="loading">{move || lang.get().texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <Configurator data/> }.into_any(),
+                    Err(AppError::NotFound { .. } | AppError::UnknownCarLine { .. } | AppError::MalformedCode { .. }) => {
+                        view! { <NotFound/> }.into_any()
+                    }
+                    Err(error) => view! {
+                        <section class="empty-state">
+                            <h1>{move || lang.get().texts().error_title}</h1>
+                            <p>{error.to_string()}</p>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,66 @@
+//! The service layer: the one place where rules meet storage. The server functions of the UI
+//! and the JSON API are thin doors onto these methods; neither holds a query or a rule.
+
+mod campaigns;
+mod catalogs;
+mod configurations;
+pub mod db;
+mod seed;
+pub mod share_code;
+
+use std::sync::Arc;
+
+use crate::error::AppError;
+pub use catalogs::CompiledCatalog;
+pub use db::{Backend, Db};
+pub use seed::demo_catalog;
+
+/// The services of one server process: a database pool and the compiled catalogs.
+pub struct Services {
+    db: Db,
+    backend: Backend,
+    catalogs: catalogs::CatalogCache,
+}
+
+impl Services {
+    /// Connects to `database_url` (SQLite or PostgreSQL) and applies the migrations.
+    pub async fn connect(database_url: &str) -> Result<Services, AppError> {
+        let (db, backend) = db::connect(database_url).await?;
+        Ok(Services {
+            db,
+            backend,
+            catalogs: Default::default(),
+        })
+    }
+
+    /// The database pool, for tests and maintenance commands.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Answers once the database answers.
+    pub async fn ping(&self) -> Result<(), AppError> {
+        sqlx::query("SELECT 1").execute(&self.db).await?;
+        Ok(())
+    }
+
+    /// Which database this runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+/// Fetches the services from the reactive context of a server function.
+pub fn use_services() -> Result<Arc<Services>, AppError> {
+    leptos::prelude::use_context::<Arc<Services>>().ok_or_else(|| AppError::Internal {
+        message: "services are not available".into(),
+    })
+}
+
+/// The current time as UTC milliseconds since the epoch: how every time is stored.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}

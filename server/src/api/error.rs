@@ -1,0 +1,73 @@
+//! Errors as the API answers them.
+
+use app::error::AppError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// An error answered as `{"error": code, "message": text, ...details}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    details: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// An error with its own status and code.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        let status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        // The variant's fields (conflicting choices, open groups, ...) go along as details.
+        let details = serde_json::to_value(&error).ok().and_then(|mut v| {
+            let map = v.as_object_mut()?;
+            map.remove("error");
+            (!map.is_empty()).then_some(v)
+        });
+        ApiError {
+            status,
+            code: error.code(),
+            message: error.to_string(),
+            details,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "error": self.code, "message": self.message });
+        if let (Some(serde_json::Value::Object(details)), Some(map)) =
+            (self.details, body.as_object_mut())
+        {
+            map.extend(details);
+        }
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// Unknown paths under `/api/v1`.
+pub async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint")
+}
+
+/// Known paths asked with the wrong method.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not accept that method",
+    )
+}

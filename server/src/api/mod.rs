@@ -1,0 +1,41 @@
+//! The public JSON API under `/api/v1`, for partner systems and tests, described by the
+//! OpenAPI document at `/api/v1/openapi.json`. Every handler is a thin door onto
+//! `app::services`; every failure answers `{"error": code, "message": text}` with a 4xx.
+
+mod catalog;
+mod configurations;
+mod error;
+mod extract;
+mod health;
+pub mod openapi;
+
+use std::sync::Arc;
+
+use app::services::Services;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use error::ApiError;
+
+/// Largest request body the API reads.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The API's shared state.
+pub type ApiState = Arc<Services>;
+
+/// The routes of `/api/v1`.
+pub fn router(services: Arc<Services>) -> Router {
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/openapi.json", get(openapi::document))
+        .route("/car-lines", get(catalog::car_lines))
+        .route("/car-lines/{line}/catalog", get(catalog::catalog))
+        .route("/configurations/check", post(configurations::check))
+        .route("/configurations", post(configurations::save))
+        .route("/configurations/{code}", get(configurations::load))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(services)
+}

@@ -1,0 +1,79 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use axum::Json;
+use utoipa::{OpenApi, ToSchema};
+
+use super::{catalog, configurations, health};
+
+/// `{"error": code, "message": text}`, plus details for some codes.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    /// A stable machine-readable code, e.g. `unknown_option`.
+    error: String,
+    /// What went wrong, in words.
+    message: String,
+}
+
+/// A catalog: `car_line`, `version`, `name`, `base_price` {purchase, lease} in fen, `groups`
+/// (each with `cardinality` exactly-one / at-most-one / any and its `options` with per-mode
+/// `price` deltas and optional `lease_terms`) and `rules` (`expr` in the rule syntax, `text`).
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct CatalogDoc(serde_json::Value);
+
+/// `{"valid", "complete", "options": [{"id", "state", "reasons"}], "price", "conflict",
+/// "open_groups", "sales_mode"}`; `state` is selectable, selected, forced or excluded; each
+/// reason is `{"kind": "chosen", "option", "selected"}`, `{"kind": "rule", "rule"}` or
+/// `{"kind": "group", "group"}`; `price` is `null` until a sales mode is chosen, else
+/// `{"mode", "lines", "total", "lease"}` in fen.
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct CheckDoc(serde_json::Value);
+
+/// `{"code", "car_line", "catalog_version", "current_version", "selections", "withdrawn",
+/// "check", "created_at"}`: the saved selections, the options the current catalog withdrew, and
+/// a fresh check (as `/configurations/check` answers).
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct SavedDoc(serde_json::Value);
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "C2M Studio API",
+        version = "1",
+        description = "Public JSON API of C2M Studio. Money is integer fen; times are UTC milliseconds."
+    ),
+    paths(
+        health::health,
+        catalog::car_lines,
+        catalog::catalog,
+        configurations::check,
+        configurations::save,
+        configurations::load,
+        document,
+    ),
+    components(schemas(
+        ErrorBody,
+        CatalogDoc,
+        CheckDoc,
+        SavedDoc,
+        configurations::ConfigurationRequest,
+        configurations::Saved,
+        catalog::CarLine,
+        catalog::Names
+    ))
+)]
+pub struct ApiDoc;
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

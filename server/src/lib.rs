@@ -1,0 +1,103 @@
+//! The C2M Studio server: the leptos pages and server functions, and beside them the public
+//! JSON API. Both are thin doors onto `app::services`.
+
+pub mod api;
+pub mod config;
+pub mod telemetry;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::services::Services;
+use app::{shell, App};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+
+/// Connects to the database and applies the migrations.
+pub async fn connect(settings: &Settings) -> Result<Arc<Services>, String> {
+    let services = Services::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    Ok(Arc::new(services))
+}
+
+/// The whole application: API, server functions, pages and static files.
+pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let services = services.clone();
+        move || provide_context(services.clone())
+    };
+    let pages = Router::new()
+        .leptos_routes_with_context(&options, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
+        .with_state(options);
+    Router::new()
+        .nest("/api/v1", api::router(services))
+        .merge(pages)
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+}
+
+/// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight.
+pub async fn serve(settings: Settings) -> Result<(), String> {
+    let services = connect(&settings).await?;
+    if settings.seed_demo {
+        services.seed_demo().await.map_err(|e| e.to_string())?;
+    }
+    let mut options = get_configuration(None)
+        .map_err(|e| format!("leptos configuration: {e}"))?
+        .leptos_options;
+    options.site_addr = settings.addr;
+    let app = router(services, options);
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
+    tracing::info!("listening on http://{}", settings.addr);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+    // Give in-flight requests a bounded time before the process ends.
+    tokio::spawn(async {
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        tracing::warn!("requests still open after 20 s; exiting");
+        std::process::exit(0);
+    });
+}

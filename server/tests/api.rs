@@ -1,0 +1,393 @@
+//! The public JSON API, end to end in-process, on SQLite (or PostgreSQL with
+//! `TEST_DATABASE_URL`).
+
+mod common;
+
+use axum::body::Body;
+use common::{complete_lease, reasons_of, state_of, TestApp};
+use http::{Request, StatusCode};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn health_answers_ok() {
+    let app = TestApp::new().await;
+    let (status, body) = app.call("GET", "/api/v1/health", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({"status": "ok"}));
+}
+
+#[tokio::test]
+async fn car_lines_and_catalog_are_published() {
+    let app = TestApp::new().await;
+    let (status, lines) = app.call("GET", "/api/v1/car-lines", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(lines[0]["id"], "xiaoman");
+    assert_eq!(lines[0]["published_version"], 1);
+
+    let (status, catalog) = app
+        .call("GET", "/api/v1/car-lines/xiaoman/catalog", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(catalog["version"], 1);
+    assert_eq!(
+        catalog["base_price"],
+        json!({"purchase": 8_990_000, "lease": 4_990_000})
+    );
+    let options: usize = catalog["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["options"].as_array().unwrap().len())
+        .sum();
+    assert!(options >= 25, "{options} options");
+    assert!(catalog["rules"].as_array().unwrap().len() >= 10);
+}
+
+#[tokio::test]
+async fn unknown_car_line_is_a_404_in_the_error_format() {
+    let app = TestApp::new().await;
+    let (status, body) = app
+        .call("GET", "/api/v1/car-lines/nope/catalog", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "unknown_car_line");
+    assert!(body["message"].as_str().unwrap().contains("nope"));
+
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/v1/configurations/check",
+            Some(json!({"car_line": "nope", "selections": []})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "unknown_car_line");
+}
+
+#[tokio::test]
+async fn lease_excludes_the_fixed_pack_with_its_reason() {
+    let app = TestApp::new().await;
+    let (status, check) = app
+        .call(
+            "POST",
+            "/api/v1/configurations/check",
+            Some(json!({"car_line": "xiaoman", "selections": ["lease"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(check["valid"], true);
+    assert_eq!(check["complete"], false);
+    assert_eq!(state_of(&check, "lease"), "selected");
+    assert_eq!(state_of(&check, "pack_fixed"), "excluded");
+    assert_eq!(state_of(&check, "purchase"), "excluded");
+    assert_eq!(state_of(&check, "pack_std"), "selectable");
+    let reasons = reasons_of(&check, "pack_fixed");
+    assert!(reasons.contains(&json!({"kind": "chosen", "option": "lease", "selected": true})));
+    assert!(reasons.contains(&json!({"kind": "rule", "rule": "lease_needs_swappable"})));
+    // Lease mode is decided, so the price is there, with every term of the lease.
+    assert_eq!(check["price"]["mode"], "lease");
+}
+
+#[tokio::test]
+async fn matte_paint_forces_sport_and_19_inch_wheels() {
+    let app = TestApp::new().await;
+    let (_, check) = app
+        .call(
+            "POST",
+            "/api/v1/configurations/check",
+            Some(json!({"car_line": "xiaoman", "selections": ["matte_grey"]})),
+        )
+        .await;
+    assert_eq!(state_of(&check, "sport"), "forced");
+    assert_eq!(state_of(&check, "wheels_19"), "forced");
+    assert_eq!(state_of(&check, "wheels_17"), "excluded");
+    assert!(reasons_of(&check, "sport")
+        .contains(&json!({"kind": "chosen", "option": "matte_grey", "selected": true})));
+}
+
+#[tokio::test]
+async fn a_complete_configuration_is_priced_in_fen() {
+    let app = TestApp::new().await;
+    let (status, check) = app
+        .call(
+            "POST",
+            "/api/v1/configurations/check",
+            Some(json!({"car_line": "xiaoman", "selections": complete_lease()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(check["complete"], true, "{check}");
+    let price = &check["price"];
+    assert_eq!(price["mode"], "lease");
+    let lines: i64 = price["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["amount"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        price["total"].as_i64().unwrap(),
+        lines,
+        "the total is the sum of its lines"
+    );
+    assert_eq!(price["lease"]["monthly_fee"], 39_900);
+    assert_eq!(price["lease"]["mileage_cap_km_per_month"], 3000);
+    assert_eq!(price["lease"]["overage_per_km"], 20);
+    assert_eq!(price["lease"]["contract_months"], 60);
+}
+
+#[tokio::test]
+async fn unknown_options_are_422_and_name_the_ids() {
+    let app = TestApp::new().await;
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/v1/configurations/check",
+            Some(json!({"car_line": "xiaoman", "selections": ["lease", "sunroof"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "unknown_option");
+    assert_eq!(body["options"], json!(["sunroof"]));
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_a_clear_4xx_and_store_nothing() {
+    let app = TestApp::new().await;
+    let raw = |body: &'static str, content_type: Option<&str>| {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri("/api/v1/configurations");
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        request.body(Body::from(body)).unwrap()
+    };
+    let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+        (
+            raw("{\"car_line\": ", Some("application/json")),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            raw("[1,2]", Some("application/json")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            raw(
+                "{\"car_line\": 7, \"selections\": []}",
+                Some("application/json"),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            raw(
+                "{\"car_line\": \"xiaoman\", \"selections\": [], \"price\": 1}",
+                Some("application/json"),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            raw("{}", None),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+    ];
+    for (request, status, code) in cases {
+        let (got, body) = app.send(request).await;
+        assert_eq!(
+            (got, body["error"].as_str().unwrap()),
+            (status, code),
+            "{body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let huge = json!({"car_line": "xiaoman", "selections": vec!["x".repeat(100); 1000]});
+    let (status, body) = app.call("POST", "/api/v1/configurations", Some(huge)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body["error"], "payload_too_large");
+    assert_eq!(app.stored_configurations().await, 0);
+}
+
+#[tokio::test]
+async fn the_server_refuses_invalid_and_incomplete_configurations() {
+    let app = TestApp::new().await;
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/v1/configurations",
+            Some(json!({"car_line": "xiaoman", "selections": ["lease", "pack_fixed"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "invalid_configuration");
+    let conflict = body["conflict"].as_array().unwrap();
+    assert!(conflict.contains(&json!({"kind": "chosen", "option": "lease", "selected": true})));
+    assert!(conflict.contains(&json!({"kind": "chosen", "option": "pack_fixed", "selected": true})));
+
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/v1/configurations",
+            Some(json!({"car_line": "xiaoman", "selections": ["lease"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "incomplete_configuration");
+    assert!(body["open_groups"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("paint")));
+    assert_eq!(app.stored_configurations().await, 0);
+}
+
+#[tokio::test]
+async fn saved_configurations_round_trip_through_their_code() {
+    let app = TestApp::new().await;
+    let (status, saved) = app
+        .call(
+            "POST",
+            "/api/v1/configurations",
+            Some(json!({"car_line": "xiaoman", "selections": complete_lease()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{saved}");
+    let code = saved["code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 8);
+    assert_eq!(saved["url"], format!("/c/{code}"));
+
+    let (status, loaded) = app
+        .call("GET", &format!("/api/v1/configurations/{code}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(loaded["selections"], complete_lease());
+    assert_eq!(loaded["withdrawn"], json!([]));
+    assert_eq!(loaded["check"]["complete"], true);
+    assert_eq!(loaded["catalog_version"], 1);
+    // Codes are forgiving about case.
+    let (status, _) = app
+        .call(
+            "GET",
+            &format!("/api/v1/configurations/{}", code.to_lowercase()),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn bad_and_unknown_codes() {
+    let app = TestApp::new().await;
+    let (status, body) = app
+        .call("GET", "/api/v1/configurations/not-a-code!", None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "malformed_code");
+    let (status, body) = app
+        .call("GET", "/api/v1/configurations/ZZZZZZZZ", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "not_found");
+}
+
+#[tokio::test]
+async fn withdrawn_options_are_reported_not_lost() {
+    let app = TestApp::new().await;
+    let (_, saved) = app
+        .call(
+            "POST",
+            "/api/v1/configurations",
+            Some(json!({"car_line": "xiaoman", "selections": complete_lease()})),
+        )
+        .await;
+    let code = saved["code"].as_str().unwrap();
+
+    // The OEM publishes version 2 without the sand-gold paint.
+    let mut catalog = app::services::demo_catalog().unwrap();
+    catalog.version = 2;
+    for group in &mut catalog.groups {
+        group.options.retain(|o| o.id != "sand_gold");
+    }
+    app.services.publish_catalog(&catalog).await.unwrap();
+
+    let (status, loaded) = app
+        .call("GET", &format!("/api/v1/configurations/{code}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(loaded["catalog_version"], 1);
+    assert_eq!(loaded["current_version"], 2);
+    assert_eq!(loaded["withdrawn"], json!(["sand_gold"]));
+    assert_eq!(
+        loaded["check"]["complete"], false,
+        "the paint must be chosen again"
+    );
+    assert!(loaded["check"]["open_groups"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("paint")));
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_answer_json() {
+    let app = TestApp::new().await;
+    let (status, body) = app.call("GET", "/api/v1/nothing-here", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "not_found");
+    let (status, body) = app
+        .call("DELETE", "/api/v1/configurations/ABCDEFGH", None)
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["error"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_endpoint() {
+    let app = TestApp::new().await;
+    let (status, doc) = app.call("GET", "/api/v1/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for path in [
+        "/api/v1/health",
+        "/api/v1/openapi.json",
+        "/api/v1/car-lines",
+        "/api/v1/car-lines/{line}/catalog",
+        "/api/v1/configurations/check",
+        "/api/v1/configurations",
+        "/api/v1/configurations/{code}",
+    ] {
+        assert!(paths.contains(&path), "{path} missing from {paths:?}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_saves_all_get_distinct_codes() {
+    let app = TestApp::new().await;
+    let saves = (0..40).map(|_| {
+        app.call(
+            "POST",
+            "/api/v1/configurations",
+            Some(json!({"car_line": "xiaoman", "selections": complete_lease()})),
+        )
+    });
+    let results: Vec<(StatusCode, Value)> = futures::future::join_all(saves).await;
+    let mut codes: Vec<String> = results
+        .iter()
+        .map(|(status, body)| {
+            assert_eq!(*status, StatusCode::CREATED, "{body}");
+            body["code"].as_str().unwrap().to_string()
+        })
+        .collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 40);
+    assert_eq!(app.stored_configurations().await, 40);
+}
