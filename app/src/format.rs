@@ -29,7 +29,7 @@ fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -45,7 +45,7 @@ pub fn number(n: u64) -> String {
 /// The time left until `end_ms`, split into days, hours, minutes and seconds.
 pub fn countdown(now_ms: i64, end_ms: i64) -> Option<[i64; 4]> {
     let left = (end_ms - now_ms) / 1000;
-    (left > 0).then(|| {
+    (left > 0).then_some({
         [
             left / 86_400,
             left % 86_400 / 3600,

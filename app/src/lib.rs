@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::components::layout::{Footer, Header};
@@ -37,6 +37,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b6e4f"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -101,8 +103,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("") view=LandingPage/>
                     <Route path=path!("/configure") view=ConfigurePage/>
-                    <Route path=path!("/configure/:line") view=ConfigurePage/>
-                    <Route path=path!("/c/:code") view=ConfigurePage/>
+                    // Async: the status (404 for an unknown line or code) is known before the
+                    // first byte, and the page arrives whole.
+                    <Route path=path!("/configure/:line") view=ConfigurePage ssr=SsrMode::Async/>
+                    <Route path=path!("/c/:code") view=ConfigurePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -10,6 +10,7 @@ use configurator::{
     Cardinality, Catalog, Check, Choice, Click, Engine, GroupDisplay, OptionState, Quote, Reason,
     SalesMode,
 };
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::car::{CarIllustration, CarLook};
@@ -48,7 +49,7 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
     let engine = match Engine::new(catalog.clone()) {
         Ok(engine) => Arc::new(Mutex::new(engine)),
         Err(error) => {
-            return view! { <p class="error-box">{error.to_string()}</p> }.into_any();
+            return Either::Left(view! { <p class="error-box">{error.to_string()}</p> });
         }
     };
     let catalog = StoredValue::new(catalog);
@@ -59,6 +60,9 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
             .collect::<Vec<_>>(),
     );
     let pending = RwSignal::new(None::<PendingResolution>);
+    // Effects run only in the browser: this marks the page as interactive (used by tests).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let notice = RwSignal::new(None::<String>);
 
     let verdict = {
@@ -141,10 +145,11 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
                         move |_| click(id.clone())
                     };
                     let price_mode = move || verdict.with(|v| v.check.sales_mode).unwrap_or(SalesMode::Purchase);
-                    let price = option.price.clone();
+                    let price = option.price;
                     let name = option.name.clone();
                     let description = option.description.clone();
                     let swatch = option.swatch.clone();
+                    let lease_terms = option.lease_terms;
                     view! {
                         <li>
                             <button
@@ -159,6 +164,13 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
                                 <span class="option__body">
                                     <span class="option__name">{let name = name.clone(); move || lang.get().pick(&name)}</span>
                                     {description.map(|d| view! { <span class="option__desc">{move || lang.get().pick(&d)}</span> })}
+                                    {lease_terms.map(|terms| view! {
+                                        <span class="option__lease">
+                                            {move || lang.get().texts().price_lease} " "
+                                            {format::money(terms.monthly_fee)} {move || lang.get().texts().per_month} " · "
+                                            {format::number(u64::from(terms.mileage_cap_km_per_month))} " " {move || lang.get().texts().km_per_month}
+                                        </span>
+                                    })}
                                     <span class="option__price">
                                         {move || {
                                             let amount = match price_mode() {
@@ -272,8 +284,8 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
     };
 
     let title = catalog.with_value(|c| c.name.clone());
-    view! {
-        <div class="configurator">
+    Either::Right(view! {
+        <div class="configurator" data-hydrated=move || hydrated.get().to_string()>
             <div class="configurator__head">
                 <h1>{move || lang.get().texts().configure_title} " " {let title = title.clone(); move || lang.get().pick(&title)}</h1>
                 {restored.map(|r| view! { <RestoredNotice restored=r/> })}
@@ -291,9 +303,9 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
                                 let t = lang.get().texts();
                                 let open = open_groups();
                                 if can_save() {
-                                    view! { <p class="status__ok">{t.ready}</p> }.into_any()
+                                    Either::Left(view! { <p class="status__ok">{t.ready}</p> })
                                 } else {
-                                    view! { <p class="status__todo">{t.still_to_choose} ": " {open.join("、")}</p> }.into_any()
+                                    Either::Right(view! { <p class="status__todo">{t.still_to_choose} ": " {open.join("、")}</p> })
                                 }
                             }}
                         </div>
@@ -316,8 +328,8 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
                             </button>
                         </div>
                         {move || save.value().get().map(|result| match result {
-                            Ok(code) => view! { <ShareLink code/> }.into_any(),
-                            Err(error) => view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> }.into_any(),
+                            Ok(code) => Either::Left(view! { <ShareLink code/> }),
+                            Err(error) => Either::Right(view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> }),
                         })}
                     </div>
                 </aside>
@@ -352,8 +364,7 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
                 }
             })}
         </div>
-    }
-    .into_any()
+    })
 }
 
 /// The share code and link after a save.
@@ -461,7 +472,8 @@ pub fn describe_reasons(catalog: &Catalog, reasons: &[Reason], lang: Lang) -> St
             }
             Reason::Rule { rule } => {
                 if let Some(rule) = catalog.rules.iter().find(|r| &r.id == rule) {
-                    rules.push(lang.pick(&rule.text));
+                    let text = lang.pick(&rule.text);
+                    rules.push(text.trim_end_matches(['。', '.']).to_string());
                 }
             }
             Reason::Group { group } => {
@@ -483,7 +495,11 @@ pub fn describe_reasons(catalog: &Catalog, reasons: &[Reason], lang: Lang) -> St
         parts.push(format!("{} {}", t.you_declined, declined.join("、")));
     }
     if !rules.is_empty() {
-        parts.push(format!("{}: {}", t.rule, rules.join("; ")));
+        let separator = match lang {
+            Lang::Zh => "；",
+            Lang::En => "; ",
+        };
+        parts.push(format!("{}: {}", t.rule, rules.join(separator)));
     }
     format!("{}: {}", t.because, parts.join(" · "))
 }

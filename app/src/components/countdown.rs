@@ -1,5 +1,6 @@
 //! A countdown that trusts the server's clock, not the visitor's.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::format;
@@ -27,10 +28,10 @@ pub fn Countdown(end_ms: i64, server_now: i64) -> impl IntoView {
             {move || {
                 let t = lang.get().texts();
                 match format::countdown(now.get(), end_ms) {
-                    None => view! { <span class="countdown__ended">{t.ended}</span> }.into_any(),
+                    None => Either::Left(view! { <span class="countdown__ended">{t.ended}</span> }),
                     Some([d, h, m, s]) => {
                         let units = [(d, t.days), (h, t.hours), (m, t.minutes), (s, t.seconds)];
-                        view! {
+                        Either::Right(view! {
                             <span class="countdown__label">{t.ends_in}</span>
                             <span class="countdown__units">
                                 {units
@@ -45,8 +46,7 @@ pub fn Countdown(end_ms: i64, server_now: i64) -> impl IntoView {
                                     })
                                     .collect_view()}
                             </span>
-                        }
-                            .into_any()
+                        })
                     }
                 }
             }}

@@ -1,6 +1,7 @@
 //! The price breakdown and the battery lease terms.
 
 use configurator::{LeaseTerms, Quote};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::format;
@@ -14,7 +15,7 @@ pub fn PriceBreakdown(#[prop(into)] quote: Signal<Option<Quote>>) -> impl IntoVi
         let lang = lang.get();
         let t = lang.texts();
         let Some(quote) = quote.get() else {
-            return view! { <p class="price__hint">{t.choose_sales_mode}</p> }.into_any();
+            return Either::Left(view! { <p class="price__hint">{t.choose_sales_mode}</p> });
         };
         let lines = quote
             .lines
@@ -37,7 +38,7 @@ pub fn PriceBreakdown(#[prop(into)] quote: Signal<Option<Quote>>) -> impl IntoVi
                 }
             })
             .collect_view();
-        view! {
+        Either::Right(view! {
             <section class="price" aria-labelledby="price-title">
                 <h3 id="price-title">{t.price_breakdown}</h3>
                 <dl class="price__lines">{lines}</dl>
@@ -47,8 +48,7 @@ pub fn PriceBreakdown(#[prop(into)] quote: Signal<Option<Quote>>) -> impl IntoVi
                 </div>
                 {quote.lease.map(|terms| view! { <LeaseTermsTable terms/> })}
             </section>
-        }
-        .into_any()
+        })
     }
 }
 

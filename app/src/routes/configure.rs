@@ -1,3 +1,4 @@
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -22,16 +23,16 @@ pub fn ConfigurePage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{move || lang.get().texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(data) => view! { <Configurator data/> }.into_any(),
+                    Ok(data) => EitherOf3::A(view! { <Configurator data/> }),
                     Err(AppError::NotFound { .. } | AppError::UnknownCarLine { .. } | AppError::MalformedCode { .. }) => {
-                        view! { <NotFound/> }.into_any()
+                        EitherOf3::B(view! { <NotFound/> })
                     }
-                    Err(error) => view! {
+                    Err(error) => EitherOf3::C(view! {
                         <section class="empty-state">
                             <h1>{move || lang.get().texts().error_title}</h1>
                             <p>{error.to_string()}</p>
                         </section>
-                    }.into_any(),
+                    }),
                 }
             })}
         </Suspense>

@@ -1,3 +1,4 @@
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -18,9 +19,9 @@ pub fn LandingPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{move || lang.get().texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match campaign.await {
-                    Ok(Some(campaign)) => view! { <Campaign campaign/> }.into_any(),
-                    Ok(None) => view! { <p class="empty-state">"—"</p> }.into_any(),
-                    Err(error) => view! { <p class="notice notice--error">{error.to_string()}</p> }.into_any(),
+                    Ok(Some(campaign)) => EitherOf3::A(view! { <Campaign campaign/> }),
+                    Ok(None) => EitherOf3::B(view! { <p class="empty-state">"—"</p> }),
+                    Err(error) => EitherOf3::C(view! { <p class="notice notice--error">{error.to_string()}</p> }),
                 }
             })}
         </Suspense>

@@ -1,0 +1,94 @@
+//! Server-side rendering: pages are complete HTML before any wasm runs.
+
+mod common;
+
+use axum::body::Body;
+use common::TestApp;
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use serde_json::json;
+use tower::ServiceExt;
+
+async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
+    let options = LeptosOptions::builder().output_name("c2m-studio").build();
+    let router = server::router(app.services.clone(), options);
+    let mut request = Request::get(path);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = router
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn landing_page_renders_the_campaign_on_the_server() {
+    let app = TestApp::new().await;
+    let (status, html) = get(&app, "/", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("小满 EV"), "{html}");
+    assert!(html.contains("¥49,900") && html.contains("¥89,900"));
+    assert!(html.contains(r#"lang="zh-CN""#));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn configurator_renders_every_option_state_on_the_server() {
+    let app = TestApp::new().await;
+    let (status, html) = get(&app, "/configure/xiaoman", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"data-option="lease""#), "{html}");
+    assert!(html.contains(r#"data-state="selectable""#));
+    assert!(
+        html.contains(r#"data-hydrated="false""#),
+        "not yet interactive until the wasm runs"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_share_link_renders_the_saved_car() {
+    let app = TestApp::new().await;
+    let (_, saved) = app
+        .call(
+            "POST",
+            "/api/v1/configurations",
+            Some(json!({"car_line": "xiaoman", "selections": common::complete_lease()})),
+        )
+        .await;
+    let code = saved["code"].as_str().unwrap();
+    let (status, html) = get(&app, &format!("/c/{code}"), Some("c2m_lang=en")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(code));
+    assert!(
+        html.contains(r#"lang="en""#),
+        "the language cookie is honoured"
+    );
+    assert!(html.contains("Configure your"));
+    // The saved lease is selected in the server-rendered HTML.
+    let lease = html.find(r#"data-option="lease""#).expect("lease option");
+    let tag_end = lease + html[lease..].find('>').unwrap();
+    assert!(
+        html[lease..tag_end].contains(r#"data-state="selected""#),
+        "{}",
+        &html[lease..tag_end]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_codes_and_lines_are_404_pages() {
+    let app = TestApp::new().await;
+    for path in [
+        "/c/ZZZZZZZZ",
+        "/c/nonsense",
+        "/configure/nope",
+        "/no/such/page",
+    ] {
+        let (status, html) = get(&app, path, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(html.contains("页面不存在"), "{path}: {html}");
+    }
+}
