@@ -1,10 +1,10 @@
 // Times one configurator click (check + quote on the demo catalog) in wasm, under Node's V8
 // (the JavaScript engine of Chromium). Build first:
-//   cargo build -p configurator --features toml --example wasm_click --target wasm32-unknown-unknown --release
+//   cargo build --manifest-path configurator/wasm-bench/Cargo.toml --target wasm32-unknown-unknown --release
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
-const path = process.argv[2] ?? "target/wasm32-unknown-unknown/release/examples/wasm_click.wasm";
+const path = process.argv[2] ?? "configurator/wasm-bench/target/wasm32-unknown-unknown/release/configurator_wasm_bench.wasm";
 const { instance } = await WebAssembly.instantiate(readFileSync(path), {});
 const { setup, clicks } = instance.exports;
 if (setup() !== 1) throw new Error("the demo catalog did not compile");

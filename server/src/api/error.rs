@@ -71,3 +71,19 @@ pub async fn method_not_allowed() -> ApiError {
         "this endpoint does not accept that method",
     )
 }
+
+/// The answer when a handler panicked (a bug): logged, and answered in the API's format.
+pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown");
+    tracing::error!(panic = detail, "handler panicked");
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "an internal error occurred; it has been logged",
+    )
+    .into_response()
+}

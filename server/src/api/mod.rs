@@ -15,6 +15,7 @@ use app::services::Services;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
 
 pub use error::ApiError;
 
@@ -37,5 +38,7 @@ pub fn router(services: Arc<Services>) -> Router {
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // A bug must not drop the connection or answer HTML: the client still gets the format.
+        .layer(CatchPanicLayer::custom(error::panicked))
         .with_state(services)
 }

@@ -2,15 +2,13 @@
 //! browser's target — and timed from JavaScript by `scripts/bench-wasm.mjs`, because the
 //! engine itself has no clock. Raw exports, no wasm-bindgen: nothing but the engine is timed.
 //!
-//! `cargo build -p configurator --example wasm_click --target wasm32-unknown-unknown --release`
-
-#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+//! `cargo build --manifest-path configurator/wasm-bench/Cargo.toml --target wasm32-unknown-unknown --release`
 
 use std::cell::RefCell;
 
 use configurator::{Catalog, Choice, Engine};
 
-const CATALOG: &str = include_str!("../../seed/catalogs/xiaoman.toml");
+const CATALOG: &str = include_str!("../../../seed/catalogs/xiaoman.toml");
 
 thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
@@ -65,4 +63,3 @@ pub extern "C" fn clicks(n: u32, vary: u32) -> u32 {
     })
 }
 
-fn main() {}
