@@ -43,8 +43,14 @@ e2e:
 test-postgres: setup
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) cargo test -p server
 
-bench:
-	cargo bench -p configurator
+## Benchmarks (figures go into BENCHMARKS.md): engine click native and in wasm, SSR, bundle size.
+bench: setup
+	cargo bench -p configurator --bench click
+	cargo bench -p server --bench ssr
+	cargo build --manifest-path configurator/wasm-bench/Cargo.toml --target wasm32-unknown-unknown --release
+	node scripts/bench-wasm.mjs
+	cargo leptos build --release
+	scripts/wasm-size.sh
 
 fmt:
 	cargo fmt --all

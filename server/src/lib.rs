@@ -13,6 +13,7 @@ use app::{shell, App};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
@@ -44,6 +45,8 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
     Router::new()
         .nest("/api/v1", api::router(services))
         .merge(pages)
+        // The wasm bundle is 1 MB raw and under 300 KB with brotli: never send it raw.
+        .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

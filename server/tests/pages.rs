@@ -92,3 +92,21 @@ async fn unknown_codes_and_lines_are_404_pages() {
         assert!(html.contains("页面不存在"), "{path}: {html}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn responses_are_compressed_for_clients_that_accept_it() {
+    let app = TestApp::new().await;
+    let options = LeptosOptions::builder().output_name("c2m-studio").build();
+    let router = server::router(app.services.clone(), options);
+    let response = router
+        .oneshot(
+            Request::get("/configure/xiaoman")
+                .header("accept-encoding", "br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "br");
+}
