@@ -26,12 +26,13 @@ test: setup lint unit release e2e
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy -p configurator --all-targets -- -D warnings
+	cargo clippy -p configurator --features cli --all-targets -- -D warnings
 	cargo clippy -p app -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 unit:
-	cargo test -p configurator -p app -p server
+	cargo test -p configurator --features cli
+	cargo test -p app -p server
 
 release:
 	cargo leptos build --release

@@ -92,18 +92,12 @@ const PAIRWISE_MAX: usize = 6;
 
 /// Compiles the rules and groups of `index`.
 pub(crate) fn encode(index: &CatalogIndex) -> (Cnf, Encoding) {
-    let mut enc = Encoder {
-        cnf: Cnf {
-            vars: index.len() as u32,
-            ..Cnf::default()
-        },
-        truth: None,
-    };
+    let mut enc = Encoder::new(index.len() as u32);
     let all = enc.switch();
     let mut constraints = Vec::new();
     for (r, rule) in index.rules.iter().enumerate() {
         let act = enc.switch();
-        enc.require(act, rule);
+        enc.require(Some(act), rule);
         constraints.push(Constraint {
             source: Source::Rule(r),
             act,
@@ -120,7 +114,7 @@ pub(crate) fn encode(index: &CatalogIndex) -> (Cnf, Encoding) {
             Cardinality::AtMostOne => enc.switch(),
             Cardinality::ExactlyOne => {
                 let act = enc.switch();
-                enc.clause(act, &options);
+                enc.clause(Some(act), &options);
                 act
             }
         };
@@ -136,13 +130,56 @@ pub(crate) fn encode(index: &CatalogIndex) -> (Cnf, Encoding) {
     (enc.cnf, Encoding { all, constraints })
 }
 
-struct Encoder {
+/// Builds clauses: constraints, optionally guarded by an activation literal, with Tseitin
+/// variables for nested subformulas. Shared by catalogs and feature models (UVL).
+pub(crate) struct Encoder {
     cnf: Cnf,
     /// A variable fixed to true, made on first use.
     truth: Option<Lit>,
 }
 
 impl Encoder {
+    /// An encoder whose first `vars` variables are the given ones (options, features).
+    pub(crate) fn new(vars: u32) -> Encoder {
+        Encoder {
+            cnf: Cnf {
+                vars,
+                ..Cnf::default()
+            },
+            truth: None,
+        }
+    }
+
+    /// The clauses built so far.
+    pub(crate) fn into_cnf(self) -> Cnf {
+        self.cnf
+    }
+
+    /// Adds a clause as it is.
+    pub(crate) fn push(&mut self, clause: Vec<Lit>) {
+        self.cnf.clauses.push(clause);
+    }
+
+    /// A fresh variable (not an activation switch: the solver branches on it).
+    pub(crate) fn fresh_var(&mut self) -> Lit {
+        self.fresh()
+    }
+
+    /// A literal equivalent to `f`: every variable it adds is a function of `f`'s variables.
+    pub(crate) fn define(&mut self, f: &Formula) -> Lit {
+        self.lit(f)
+    }
+
+    /// Adds clauses for `f`.
+    pub(crate) fn add(&mut self, f: &Formula) {
+        self.require(None, f);
+    }
+
+    /// Adds clauses for `act -> f`.
+    pub(crate) fn add_guarded(&mut self, act: Lit, f: &Formula) {
+        self.require(Some(act), f);
+    }
+
     fn fresh(&mut self) -> Lit {
         let lit = Lit::new(self.cnf.vars, true);
         self.cnf.vars += 1;
@@ -168,10 +205,10 @@ impl Encoder {
         }
     }
 
-    /// Adds `act -> (lits[0] | lits[1] | ...)`.
-    fn clause(&mut self, act: Lit, lits: &[Lit]) {
+    /// Adds `act -> (lits[0] | lits[1] | ...)`, or the plain clause without `act`.
+    fn clause(&mut self, act: Option<Lit>, lits: &[Lit]) {
         let mut clause = Vec::with_capacity(lits.len() + 1);
-        clause.push(!act);
+        clause.extend(act.map(|a| !a));
         clause.extend_from_slice(lits);
         self.cnf.clauses.push(clause);
     }
@@ -181,7 +218,7 @@ impl Encoder {
         if lits.len() <= PAIRWISE_MAX {
             for (i, &a) in lits.iter().enumerate() {
                 for &b in &lits[i + 1..] {
-                    self.clause(act, &[!a, !b]);
+                    self.clause(Some(act), &[!a, !b]);
                 }
             }
             return;
@@ -190,21 +227,21 @@ impl Encoder {
         let mut previous: Option<Lit> = None;
         for (i, &x) in lits.iter().enumerate() {
             if let Some(s) = previous {
-                self.clause(act, &[!x, !s]);
+                self.clause(Some(act), &[!x, !s]);
             }
             if i + 1 < lits.len() {
                 let s = self.fresh();
-                self.clause(act, &[!x, s]);
+                self.clause(Some(act), &[!x, s]);
                 if let Some(p) = previous {
-                    self.clause(act, &[!p, s]);
+                    self.clause(Some(act), &[!p, s]);
                 }
                 previous = Some(s);
             }
         }
     }
 
-    /// Adds clauses for `act -> f`.
-    fn require(&mut self, act: Lit, f: &Formula) {
+    /// Adds clauses for `act -> f` (for `f` when there is no `act`).
+    fn require(&mut self, act: Option<Lit>, f: &Formula) {
         match f {
             Formula::Const(true) => {}
             Formula::And(fs) => fs.iter().for_each(|f| self.require(act, f)),
@@ -217,8 +254,8 @@ impl Encoder {
         }
     }
 
-    /// Adds clauses for `act -> !f`.
-    fn require_not(&mut self, act: Lit, f: &Formula) {
+    /// Adds clauses for `act -> !f` (for `!f` when there is no `act`).
+    fn require_not(&mut self, act: Option<Lit>, f: &Formula) {
         match f {
             Formula::Const(false) => {}
             Formula::Or(fs) => fs.iter().for_each(|f| self.require_not(act, f)),

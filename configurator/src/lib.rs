@@ -110,6 +110,7 @@ mod engine;
 mod error;
 mod explain;
 mod index;
+pub mod model;
 mod money;
 mod pricing;
 mod propagate;

@@ -23,7 +23,22 @@ pub(crate) struct Sat {
 impl Sat {
     /// A solver for `cnf`.
     pub(crate) fn new(cnf: &Cnf) -> Sat {
-        let mut solver = batsat::Solver::new(SolverOpts::default(), Silent);
+        Sat::with_options(cnf, SolverOpts::default())
+    }
+
+    /// A solver for `cnf` that branches with random polarities, so that successive models
+    /// differ widely: each one then settles more variables as "seen both ways" (witness
+    /// filtering on large feature models).
+    pub(crate) fn random_polarity(cnf: &Cnf) -> Sat {
+        let options = SolverOpts {
+            rnd_pol: true,
+            ..SolverOpts::default()
+        };
+        Sat::with_options(cnf, options)
+    }
+
+    fn with_options(cnf: &Cnf, options: SolverOpts) -> Sat {
+        let mut solver = batsat::Solver::new(options, Silent);
         let mut decision = vec![true; cnf.vars as usize];
         for &v in &cnf.switches {
             decision[v as usize] = false;
@@ -47,6 +62,12 @@ impl Sat {
             sat.solver.add_clause_reuse(&mut buffer);
         }
         sat
+    }
+
+    /// Adds a clause for good (e.g. a unit found to hold in every model).
+    pub(crate) fn add_clause(&mut self, clause: &[Lit]) {
+        let mut buffer: Vec<batsat::Lit> = clause.iter().map(|&lit| self.lit(lit)).collect();
+        self.solver.add_clause_reuse(&mut buffer);
     }
 
     fn lit(&self, lit: Lit) -> batsat::Lit {
