@@ -52,6 +52,67 @@ pub enum AppError {
         /// What is wrong with it.
         message: String,
     },
+    /// The request needs a logged-in account.
+    #[error("please log in first")]
+    Unauthenticated,
+    /// The account's role does not allow this.
+    #[error("{message}")]
+    Forbidden {
+        /// What is not allowed.
+        message: String,
+    },
+    /// Wrong login or password (the answer does not tell which).
+    #[error("the login or the password is wrong")]
+    InvalidCredentials,
+    /// Too many login attempts; try again later.
+    #[error("too many login attempts; try again in {retry_after_secs} seconds")]
+    RateLimited {
+        /// Seconds until the next attempt is accepted.
+        retry_after_secs: u64,
+    },
+    /// The e-mail address or mobile number already has an account.
+    #[error("an account with this login already exists")]
+    LoginTaken,
+    /// A field that fails validation, with what is wrong in words.
+    #[error("{field}: {message}")]
+    InvalidField {
+        /// The field, as named in the request.
+        field: String,
+        /// What is wrong and what would be right.
+        message: String,
+    },
+    /// The campaign does not take reservations now.
+    #[error("{message}")]
+    CampaignNotOpen {
+        /// Why (not yet open, closed).
+        message: String,
+    },
+    /// Every batch of the campaign is full.
+    #[error("all batches of this campaign are full")]
+    SoldOut,
+    /// The account already has an active order in this campaign.
+    #[error("you already have an active reservation in this campaign")]
+    AlreadyReserved,
+    /// The order is not in a state that allows this.
+    #[error("{message}")]
+    OrderState {
+        /// The order's current status.
+        status: String,
+        /// Why the action is refused.
+        message: String,
+    },
+    /// A step that must be confirmed explicitly (locking an order).
+    #[error("{message}")]
+    ConfirmationRequired {
+        /// What the confirmation means, in plain words.
+        message: String,
+    },
+    /// The idempotency key was used before for a different request.
+    #[error("this idempotency key was already used for a different request")]
+    IdempotencyKeyReused,
+    /// The poll no longer takes votes.
+    #[error("the poll closed")]
+    PollClosed,
     /// A failure on our side; details are in the server log, not in the answer.
     #[error("internal error: {message}")]
     Internal {
@@ -71,6 +132,19 @@ impl AppError {
             AppError::InvalidConfiguration { .. } => "invalid_configuration",
             AppError::IncompleteConfiguration { .. } => "incomplete_configuration",
             AppError::BadRequest { .. } => "bad_request",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden { .. } => "forbidden",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::LoginTaken => "login_taken",
+            AppError::InvalidField { .. } => "invalid_field",
+            AppError::CampaignNotOpen { .. } => "campaign_not_open",
+            AppError::SoldOut => "sold_out",
+            AppError::AlreadyReserved => "already_reserved",
+            AppError::OrderState { .. } => "order_state",
+            AppError::ConfirmationRequired { .. } => "confirmation_required",
+            AppError::IdempotencyKeyReused => "idempotency_key_reused",
+            AppError::PollClosed => "poll_closed",
             AppError::Internal { .. } => "internal",
         }
     }
@@ -83,6 +157,18 @@ impl AppError {
             | AppError::InvalidConfiguration { .. }
             | AppError::IncompleteConfiguration { .. } => 422,
             AppError::MalformedCode { .. } | AppError::BadRequest { .. } => 400,
+            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
+            AppError::Forbidden { .. } => 403,
+            AppError::RateLimited { .. } => 429,
+            AppError::InvalidField { .. }
+            | AppError::ConfirmationRequired { .. }
+            | AppError::IdempotencyKeyReused => 422,
+            AppError::LoginTaken
+            | AppError::CampaignNotOpen { .. }
+            | AppError::SoldOut
+            | AppError::AlreadyReserved
+            | AppError::OrderState { .. }
+            | AppError::PollClosed => 409,
             AppError::Internal { .. } => 500,
         }
     }
@@ -90,6 +176,21 @@ impl AppError {
     /// Shorthand for [`AppError::NotFound`].
     pub fn not_found(what: impl Into<String>) -> Self {
         AppError::NotFound { what: what.into() }
+    }
+
+    /// Shorthand for [`AppError::InvalidField`].
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::InvalidField {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`AppError::Forbidden`].
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        AppError::Forbidden {
+            message: message.into(),
+        }
     }
 
     /// Shorthand for [`AppError::BadRequest`].

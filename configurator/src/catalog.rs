@@ -69,6 +69,16 @@ pub enum SalesMode {
     Lease,
 }
 
+impl SalesMode {
+    /// The name used in catalogs and storage: `purchase` or `lease`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SalesMode::Purchase => "purchase",
+            SalesMode::Lease => "lease",
+        }
+    }
+}
+
 /// An amount per sales mode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Prices {

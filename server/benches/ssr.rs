@@ -21,7 +21,7 @@ fn ssr(c: &mut Criterion) {
         let services = Services::connect(&format!("sqlite://{}", path.display()))
             .await
             .expect("database");
-        services.seed_demo().await.expect("seed");
+        services.seed_demo("c2m-demo-2026").await.expect("seed");
         let options = LeptosOptions::builder().output_name("c2m-studio").build();
         server::router(Arc::new(services), options)
     });

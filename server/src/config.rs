@@ -2,6 +2,9 @@
 
 use std::net::SocketAddr;
 
+/// The demo accounts' password when `C2M_DEMO_PASSWORD` is not set (local use only).
+pub const DEMO_PASSWORD: &str = "c2m-demo-2026";
+
 /// Everything the server reads from its environment.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -13,6 +16,14 @@ pub struct Settings {
     pub log: String,
     /// `C2M_SEED_DEMO`: seed the demo car line and campaign into an empty database (default on).
     pub seed_demo: bool,
+    /// `C2M_DEMO_PASSWORD`: the demo accounts' password (default `c2m-demo-2026`, local use only).
+    pub demo_password: String,
+    /// `C2M_SECURE_COOKIES`: mark cookies `Secure`; default on unless listening on loopback.
+    pub secure_cookies: bool,
+    /// `C2M_PAYMENT_SECRET`: the payment sandbox's callback signing secret.
+    pub payment_secret: String,
+    /// `C2M_SANDBOX_DELAY_MS`: how long the sandbox takes to confirm a payment (default 300).
+    pub sandbox_delay_ms: u64,
 }
 
 impl Settings {
@@ -30,7 +41,26 @@ impl Settings {
             Some("0" | "false" | "no" | "off") => false,
             Some(other) => return Err(format!("C2M_SEED_DEMO `{other}` is not on/off")),
         };
+        let flag = |name: &str, default: bool| match var(name).as_deref() {
+            None => Ok(default),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some("0" | "false" | "no" | "off") => Ok(false),
+            Some(other) => Err(format!("{name} `{other}` is not on/off")),
+        };
+        let addr: SocketAddr = addr;
+        let secure_cookies = flag("C2M_SECURE_COOKIES", !addr.ip().is_loopback())?;
+        let sandbox_delay_ms = match var("C2M_SANDBOX_DELAY_MS") {
+            None => 300,
+            Some(v) => v
+                .parse()
+                .map_err(|e| format!("C2M_SANDBOX_DELAY_MS `{v}` is not a number: {e}"))?,
+        };
         Ok(Settings {
+            demo_password: var("C2M_DEMO_PASSWORD").unwrap_or_else(|| DEMO_PASSWORD.into()),
+            secure_cookies,
+            payment_secret: var("C2M_PAYMENT_SECRET")
+                .unwrap_or_else(|| "c2m-sandbox-secret".into()),
+            sandbox_delay_ms,
             addr,
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/c2m.db".into()),
             log: var("C2M_LOG")

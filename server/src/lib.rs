@@ -3,12 +3,14 @@
 
 pub mod api;
 pub mod config;
+pub mod security;
 pub mod telemetry;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::services::Services;
+use app::services::payments::SandboxOptions;
+use app::services::{ServiceOptions, Services};
 use app::{shell, App};
 use axum::Router;
 use leptos::prelude::*;
@@ -20,7 +22,15 @@ use crate::config::Settings;
 
 /// Connects to the database and applies the migrations.
 pub async fn connect(settings: &Settings) -> Result<Arc<Services>, String> {
-    let services = Services::connect(&settings.database_url)
+    let options = ServiceOptions {
+        secure_cookies: settings.secure_cookies,
+        sandbox: SandboxOptions {
+            secret: settings.payment_secret.as_bytes().to_vec(),
+            delay: Duration::from_millis(settings.sandbox_delay_ms),
+            duplicate_callbacks: false,
+        },
+    };
+    let services = Services::connect_with(&settings.database_url, options)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
     Ok(Arc::new(services))
@@ -45,6 +55,8 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
     Router::new()
         .nest("/api/v1", api::router(services))
         .merge(pages)
+        // Refuse state-changing requests from other sites (CSRF), pages and API alike.
+        .layer(axum::middleware::from_fn(security::same_origin))
         // The wasm bundle is 1 MB raw and under 300 KB with brotli: never send it raw.
         .layer(CompressionLayer::new())
         .layer(
@@ -57,9 +69,20 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
 /// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight.
 pub async fn serve(settings: Settings) -> Result<(), String> {
     let services = connect(&settings).await?;
-    if settings.seed_demo {
-        services.seed_demo().await.map_err(|e| e.to_string())?;
+    if settings.seed_demo
+        && services
+            .seed_demo(&settings.demo_password)
+            .await
+            .map_err(|e| e.to_string())?
+    {
+        tracing::info!(
+            "demo accounts: consumer@demo.test, marketer@demo.test, oem@demo.test, admin@demo.test (password from C2M_DEMO_PASSWORD)"
+        );
     }
+    services
+        .start_background()
+        .await
+        .map_err(|e| format!("cannot start background work: {e}"))?;
     let mut options = get_configuration(None)
         .map_err(|e| format!("leptos configuration: {e}"))?
         .leptos_options;
@@ -69,6 +92,8 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
     tracing::info!("listening on http://{}", settings.addr);
+    // Client addresses feed the login limiter.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

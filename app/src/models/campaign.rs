@@ -42,3 +42,59 @@ pub struct CampaignView {
     /// The server's clock when this was read, so countdowns do not trust the client's clock.
     pub server_now: i64,
 }
+
+/// A campaign as a marketer creates it (the page's form and `POST /api/v1/campaigns`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignInput {
+    /// Id used in URLs: 3 to 40 lower-case letters, digits and dashes.
+    pub id: String,
+    /// The car line on sale.
+    pub car_line: String,
+    /// The catalog version sold; the published one when absent.
+    #[serde(default)]
+    pub catalog_version: Option<u32>,
+    /// Headline.
+    pub title: Localized,
+    /// One sentence under the headline.
+    pub tagline: Localized,
+    /// Start of the warm-up (UTC milliseconds).
+    pub warmup_at: i64,
+    /// Reservations open (UTC milliseconds).
+    pub opens_at: i64,
+    /// The pre-sale ends (UTC milliseconds).
+    pub closes_at: i64,
+    /// Unit caps of the batches, in order (e.g. `[5000, 10000]`).
+    pub batches: Vec<i64>,
+    /// Refundable reservation amount, in fen.
+    pub reservation_fen: i64,
+    /// Earnest money for locking, in fen: at most 20 % of the car's price.
+    pub earnest_fen: i64,
+    /// Hours after locking during which the customer may still cancel with a full refund.
+    pub cooling_off_hours: i64,
+    /// Polls to run during the campaign.
+    #[serde(default)]
+    pub polls: Vec<PollInput>,
+}
+
+/// A poll as a marketer defines it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollInput {
+    /// The question.
+    pub question: Localized,
+    /// Two to ten choices.
+    pub choices: Vec<PollChoiceInput>,
+    /// When voting ends (UTC milliseconds), at the latest when the campaign closes.
+    pub closes_at: i64,
+}
+
+/// One choice of a poll.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollChoiceInput {
+    /// Stable id (e.g. the option id it stands for).
+    pub id: String,
+    /// What voters see.
+    pub label: Localized,
+}

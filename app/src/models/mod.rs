@@ -1,8 +1,14 @@
 //! Plain data that crosses the wire between the server and the browser (and out of the JSON
 //! API). No behaviour beyond small derivations.
 
+mod account;
 mod campaign;
 mod configuration;
+mod order;
 
-pub use campaign::{CampaignView, Fact};
+pub use account::{Account, Role};
+pub use campaign::{CampaignInput, CampaignView, Fact, PollChoiceInput, PollInput};
 pub use configuration::{CheckResult, ConfiguratorData, Restored, SavedConfiguration};
+pub use order::{
+    BatchView, CampaignDetail, OrderEvent, OrderStatus, OrderView, PollChoice, PollView,
+};

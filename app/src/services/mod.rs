@@ -1,10 +1,16 @@
 //! The service layer: the one place where rules meet storage. The server functions of the UI
 //! and the JSON API are thin doors onto these methods; neither holds a query or a rule.
 
+pub mod accounts;
 mod campaigns;
 mod catalogs;
 mod configurations;
 pub mod db;
+pub mod idempotency;
+pub mod limiter;
+pub mod orders;
+pub mod payments;
+mod presale;
 mod seed;
 pub mod share_code;
 
@@ -13,24 +19,55 @@ use std::sync::Arc;
 use crate::error::AppError;
 pub use catalogs::CompiledCatalog;
 pub use db::{Backend, Db};
-pub use seed::demo_catalog;
+pub use seed::{demo_catalog, DEMO_ACCOUNTS};
 
-/// The services of one server process: a database pool and the compiled catalogs.
+/// How the services behave beyond the database: cookies and the payment sandbox.
+#[derive(Clone, Debug, Default)]
+pub struct ServiceOptions {
+    /// Mark session cookies `Secure` (everywhere but local development).
+    pub secure_cookies: bool,
+    /// The payment sandbox's behaviour.
+    pub sandbox: payments::SandboxOptions,
+}
+
+/// The services of one server process: a database pool, the compiled catalogs, the login
+/// limiter and the payment provider.
 pub struct Services {
     db: Db,
     backend: Backend,
     catalogs: catalogs::CatalogCache,
+    limiter: limiter::LoginLimiter,
+    payments: payments::Payments,
+    options: ServiceOptions,
 }
 
 impl Services {
     /// Connects to `database_url` (SQLite or PostgreSQL) and applies the migrations.
     pub async fn connect(database_url: &str) -> Result<Services, AppError> {
+        Services::connect_with(database_url, ServiceOptions::default()).await
+    }
+
+    /// [`Services::connect`] with options.
+    pub async fn connect_with(
+        database_url: &str,
+        options: ServiceOptions,
+    ) -> Result<Services, AppError> {
         let (db, backend) = db::connect(database_url).await?;
         Ok(Services {
             db,
             backend,
             catalogs: Default::default(),
+            limiter: Default::default(),
+            payments: payments::Payments {
+                sandbox: std::sync::Arc::new(payments::Sandbox::new(options.sandbox.clone())),
+            },
+            options,
         })
+    }
+
+    /// The options the services run with.
+    pub fn options(&self) -> &ServiceOptions {
+        &self.options
     }
 
     /// The database pool, for tests and maintenance commands.

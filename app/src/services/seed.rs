@@ -5,15 +5,34 @@
 use configurator::{Catalog, Localized};
 use serde::Deserialize;
 
+use super::accounts::NewAccount;
 use super::campaigns::CampaignContent;
-use super::{now_ms, Services};
+use super::{now_ms, share_code, Services};
 use crate::error::AppError;
-use crate::models::Fact;
+use crate::models::{Fact, PollChoiceInput, Role};
 
 const DEMO_CATALOG: &str = include_str!("../../../seed/catalogs/xiaoman.toml");
 const DEMO_CAMPAIGN: &str = include_str!("../../../seed/campaigns/xiaoman-presale.json");
 
 const DAY_MS: i64 = 86_400_000;
+
+/// The demo accounts, one per role; their password comes from `C2M_DEMO_PASSWORD`.
+pub const DEMO_ACCOUNTS: [(&str, Role, &str); 4] = [
+    ("consumer@demo.test", Role::Consumer, "小满车主"),
+    ("marketer@demo.test", Role::Marketer, "Marketing"),
+    ("oem@demo.test", Role::Oem, "OEM product team"),
+    ("admin@demo.test", Role::Admin, "Admin"),
+];
+
+/// The demo OEM organisation, owner of the demo car line.
+const DEMO_ORG: (&str, &str) = ("xiaoman-motors", "Xiaoman Motors");
+
+#[derive(Deserialize)]
+struct PollSeed {
+    question: Localized,
+    choices: Vec<PollChoiceInput>,
+    closes_days_after_seed: i64,
+}
 
 #[derive(Deserialize)]
 struct CampaignSeed {
@@ -25,6 +44,11 @@ struct CampaignSeed {
     warmup_days_before_open: i64,
     open_days_before_seed: i64,
     close_days_after_seed: i64,
+    reservation_fen: i64,
+    earnest_fen: i64,
+    cooling_off_hours: i64,
+    batches: Vec<i64>,
+    polls: Vec<PollSeed>,
 }
 
 /// The demo catalog as shipped.
@@ -35,8 +59,10 @@ pub fn demo_catalog() -> Result<Catalog, AppError> {
 }
 
 impl Services {
-    /// Seeds the demo car line and campaign into an empty database. Answers whether it did.
-    pub async fn seed_demo(&self) -> Result<bool, AppError> {
+    /// Seeds the demo into an empty database: the car line (owned by a demo OEM), its
+    /// campaign with batches and a poll, and one account per role with `password`. Answers
+    /// whether it did.
+    pub async fn seed_demo(&self, password: &str) -> Result<bool, AppError> {
         let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM car_lines")
             .fetch_one(&self.db)
             .await?;
@@ -69,6 +95,56 @@ impl Services {
         .bind(now)
         .execute(&self.db)
         .await?;
+        sqlx::query(
+            "UPDATE campaigns SET reservation_fen = $1, earnest_fen = $2, cooling_off_hours = $3
+              WHERE id = $4",
+        )
+        .bind(seed.reservation_fen)
+        .bind(seed.earnest_fen)
+        .bind(seed.cooling_off_hours)
+        .bind(&seed.id)
+        .execute(&self.db)
+        .await?;
+        for (i, cap) in seed.batches.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO campaign_batches (campaign_id, seq, cap, held) VALUES ($1, $2, $3, 0)",
+            )
+            .bind(&seed.id)
+            .bind(i as i64 + 1)
+            .bind(cap)
+            .execute(&self.db)
+            .await?;
+        }
+        for poll in &seed.polls {
+            sqlx::query(
+                "INSERT INTO polls (id, campaign_id, question, choices, closes_at, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(format!("poll_{}", share_code::token(12)))
+            .bind(&seed.id)
+            .bind(serde_json::to_string(&poll.question)?)
+            .bind(serde_json::to_string(&poll.choices)?)
+            .bind(now + poll.closes_days_after_seed * DAY_MS)
+            .bind(now)
+            .execute(&self.db)
+            .await?;
+        }
+        self.ensure_organisation(DEMO_ORG.0, DEMO_ORG.1).await?;
+        sqlx::query("UPDATE car_lines SET org_id = $1 WHERE id = $2")
+            .bind(DEMO_ORG.0)
+            .bind(&catalog.car_line)
+            .execute(&self.db)
+            .await?;
+        for (login, role, name) in DEMO_ACCOUNTS {
+            self.create_account(NewAccount {
+                login,
+                password,
+                display_name: Some(name),
+                role,
+                org_id: (role == Role::Oem).then_some(DEMO_ORG.0),
+            })
+            .await?;
+        }
         tracing::info!(car_line = %catalog.car_line, campaign = %seed.id, "seeded the demo");
         Ok(true)
     }

@@ -10,8 +10,14 @@ pub const LEN: usize = 8;
 
 /// A fresh random code.
 pub fn generate() -> String {
+    token(LEN)
+}
+
+/// A random string of `len` characters of the same alphabet (5 bits each, from the OS-seeded
+/// CSPRNG): ids, and with 43 characters (215 bits) session tokens.
+pub fn token(len: usize) -> String {
     let mut rng = rand::rng();
-    (0..LEN)
+    (0..len)
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
         .collect()
 }

@@ -2,12 +2,17 @@
 //! OpenAPI document at `/api/v1/openapi.json`. Every handler is a thin door onto
 //! `app::services`; every failure answers `{"error": code, "message": text}` with a 4xx.
 
+pub mod auth;
+mod campaigns;
 mod catalog;
 mod configurations;
 mod error;
 mod extract;
 mod health;
 pub mod openapi;
+mod orders;
+pub mod payments;
+mod polls;
 
 use std::sync::Arc;
 
@@ -35,6 +40,18 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/configurations/check", post(configurations::check))
         .route("/configurations", post(configurations::save))
         .route("/configurations/{code}", get(configurations::load))
+        .route("/auth/register", post(auth::register))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/me", get(auth::me))
+        .route("/campaigns", get(campaigns::list).post(campaigns::create))
+        .route("/campaigns/{id}", get(campaigns::detail))
+        .route("/campaigns/{id}/reservations", post(campaigns::reserve))
+        .route("/orders", get(orders::list))
+        .route("/orders/{id}/cancel", post(orders::cancel))
+        .route("/orders/{id}/lock", post(orders::lock))
+        .route("/polls/{id}/vote", post(polls::vote))
+        .route("/payments/callback", post(payments::callback))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::{OpenApi, ToSchema};
 
-use super::{catalog, configurations, health};
+use super::{auth, campaigns, catalog, configurations, health, orders, payments, polls};
 
 /// `{"error": code, "message": text}`, plus details for some codes.
 #[derive(ToSchema)]
@@ -41,6 +41,45 @@ pub struct CheckDoc(serde_json::Value);
 #[allow(dead_code)]
 pub struct SavedDoc(serde_json::Value);
 
+/// `{"id", "email", "mobile", "role": consumer|marketer|oem|admin, "org_id", "display_name"}`.
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct AccountDoc(serde_json::Value);
+
+/// A campaign: the public fields (`id`, `car_line`, `title`, `opens_at`, `closes_at`, prices in
+/// fen, ...) plus `reservation`, `earnest` (fen), `cooling_off_hours`, `batches` (`seq`, `cap`,
+/// `held`) and `polls` (see the poll schema).
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct CampaignDoc(serde_json::Value);
+
+/// A new campaign: `id`, `car_line`, optional `catalog_version`, `title` and `tagline`
+/// (`{"zh", "en"}`), `warmup_at`, `opens_at`, `closes_at` (UTC ms), `batches` (unit caps),
+/// `reservation_fen`, `earnest_fen` (at most 20 % of the car's price), `cooling_off_hours`,
+/// `polls` (`question`, `choices` [{`id`, `label`}], `closes_at`).
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct CampaignInputDoc(serde_json::Value);
+
+/// An order: `id`, `campaign_id`, `batch`, `status` (pending_payment, reserved,
+/// payment_failed, cancelled, locking, locked), the snapshot (`configuration_code`,
+/// `car_line`, `catalog_version`, `selections`, `price` breakdown), `reservation`, `earnest`,
+/// `held` (fen), `cooling_off_hours`, `locked_at`, `refundable_until`, and `timeline`
+/// [{`at`, `kind`}].
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct OrderDoc(serde_json::Value);
+
+/// A poll: `id`, `question`, `choices` [{`id`, `label`, `votes`}], `closes_at`, `my_vote`.
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct PollDoc(serde_json::Value);
+
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
@@ -56,6 +95,19 @@ pub struct SavedDoc(serde_json::Value);
         configurations::check,
         configurations::save,
         configurations::load,
+        auth::register,
+        auth::login,
+        auth::logout,
+        auth::me,
+        campaigns::list,
+        campaigns::detail,
+        campaigns::create,
+        campaigns::reserve,
+        orders::list,
+        orders::cancel,
+        orders::lock,
+        polls::vote,
+        payments::callback,
         document,
     ),
     components(schemas(
@@ -63,6 +115,18 @@ pub struct SavedDoc(serde_json::Value);
         CatalogDoc,
         CheckDoc,
         SavedDoc,
+        AccountDoc,
+        CampaignDoc,
+        CampaignInputDoc,
+        OrderDoc,
+        PollDoc,
+        auth::RegisterRequest,
+        auth::LoginRequest,
+        auth::SessionBody,
+        campaigns::ReservationRequest,
+        orders::CancelRequest,
+        orders::LockRequest,
+        polls::VoteRequest,
         configurations::ConfigurationRequest,
         configurations::Saved,
         catalog::CarLine,

@@ -6,7 +6,10 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use app::services::Services;
+use app::models::Role;
+use app::services::accounts::NewAccount;
+use app::services::payments::SandboxOptions;
+use app::services::{ServiceOptions, Services};
 use axum::body::Body;
 use axum::Router;
 use http::{Request, StatusCode};
@@ -107,6 +110,12 @@ impl Drop for TestDb {
     }
 }
 
+/// The demo accounts' password in tests.
+pub const DEMO_PASSWORD: &str = "c2m-demo-2026";
+
+/// The payment sandbox's callback secret in tests.
+pub const SANDBOX_SECRET: &[u8] = b"test-sandbox-secret";
+
 /// Services on a fresh, seeded database, and the API router on them.
 pub struct TestApp {
     pub services: Arc<Services>,
@@ -117,13 +126,193 @@ pub struct TestApp {
 impl TestApp {
     pub async fn new() -> TestApp {
         let db = TestDb::new().await;
-        let services = Arc::new(Services::connect(&db.url).await.expect("connect"));
+        let options = ServiceOptions {
+            secure_cookies: false,
+            sandbox: SandboxOptions {
+                secret: SANDBOX_SECRET.to_vec(),
+                delay: std::time::Duration::from_millis(5),
+                duplicate_callbacks: false,
+            },
+        };
+        let services = Arc::new(
+            Services::connect_with(&db.url, options)
+                .await
+                .expect("connect"),
+        );
         assert!(
-            services.seed_demo().await.expect("seed"),
+            services.seed_demo(DEMO_PASSWORD).await.expect("seed"),
             "a fresh database is seeded"
         );
-        let api = Router::new().nest("/api/v1", server::api::router(services.clone()));
+        services.start_background().await.expect("background");
+        let api = Router::new()
+            .nest("/api/v1", server::api::router(services.clone()))
+            .layer(axum::middleware::from_fn(server::security::same_origin));
         TestApp { services, api, db }
+    }
+
+    /// Logs a demo account in through the API; answers its bearer token.
+    pub async fn login(&self, role: Role) -> String {
+        let login = format!("{}@demo.test", role.as_str());
+        let (status, body) = self
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                Some(serde_json::json!({"login": login, "password": DEMO_PASSWORD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    /// Sends a request with a bearer token.
+    pub async fn call_as(
+        &self,
+        token: &str,
+        method: &str,
+        uri: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("authorization", format!("Bearer {token}"));
+        let request = match body {
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .expect("request");
+        self.send(request).await
+    }
+
+    /// Creates `n` consumer accounts directly (one shared password hash: registration is not
+    /// what these tests measure) and opens a session for each; answers their tokens.
+    pub async fn consumers(&self, n: usize, prefix: &str) -> Vec<String> {
+        let hash = password_auth::generate_hash("load-test-password");
+        let mut tokens = Vec::with_capacity(n);
+        for i in 0..n {
+            let login = format!("{prefix}{i}@load.test");
+            let account = self
+                .services
+                .insert_account(
+                    &NewAccount {
+                        login: &login,
+                        password: "",
+                        display_name: None,
+                        role: Role::Consumer,
+                        org_id: None,
+                    },
+                    &hash,
+                )
+                .await
+                .expect("account");
+            let session = self
+                .services
+                .open_session(&account.id)
+                .await
+                .expect("session");
+            tokens.push(session.token);
+        }
+        tokens
+    }
+
+    /// Saves the complete lease configuration; answers its code.
+    pub async fn saved_code(&self) -> String {
+        self.services
+            .save_configuration(
+                "xiaoman",
+                &serde_json::from_value::<Vec<String>>(complete_lease()).unwrap(),
+            )
+            .await
+            .expect("save")
+    }
+
+    /// Creates an open campaign for the demo car with these batch caps (as the marketer).
+    pub async fn campaign(&self, id: &str, batches: &[i64]) -> String {
+        let token = self.login(Role::Marketer).await;
+        let now = app::services::now_ms();
+        let (status, body) = self
+            .call_as(
+                &token,
+                "POST",
+                "/api/v1/campaigns",
+                Some(serde_json::json!({
+                    "id": id,
+                    "car_line": "xiaoman",
+                    "title": {"zh": "测试活动", "en": "Test campaign"},
+                    "tagline": {"zh": "测试", "en": "Test"},
+                    "warmup_at": now - 7_200_000,
+                    "opens_at": now - 3_600_000,
+                    "closes_at": now + 86_400_000,
+                    "batches": batches,
+                    "reservation_fen": 99_900,
+                    "earnest_fen": 500_000,
+                    "cooling_off_hours": 168,
+                    "polls": [{
+                        "question": {"zh": "哪种颜色投产？", "en": "Which colour?"},
+                        "choices": [
+                            {"id": "sand_gold", "label": {"zh": "流沙金", "en": "Sand gold"}},
+                            {"id": "sky_blue", "label": {"zh": "晴空蓝", "en": "Sky blue"}}
+                        ],
+                        "closes_at": now + 3_600_000
+                    }]
+                })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        id.to_string()
+    }
+
+    /// Waits (up to 10 s) until the order has the status.
+    pub async fn wait_for_status(&self, token: &str, order: &str, status: &str) -> Value {
+        for _ in 0..200 {
+            let (_, orders) = self.call_as(token, "GET", "/api/v1/orders", None).await;
+            if let Some(o) = orders
+                .as_array()
+                .and_then(|a| a.iter().find(|o| o["id"] == order))
+            {
+                if o["status"] == status {
+                    return o.clone();
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("order {order} never reached {status}");
+    }
+
+    /// Checks the money invariant: payments received minus refunds paid out equal the money
+    /// the orders hold; and no batch holds more or fewer units than its active orders.
+    pub async fn assert_books_balance(&self) {
+        let db = self.services.db();
+        let paid: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM payments WHERE status = 'succeeded'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let refunded: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM refunds WHERE status = 'succeeded'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let held: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(held_fen), 0) AS BIGINT) FROM orders")
+                .fetch_one(db)
+                .await
+                .unwrap();
+        assert_eq!(paid - refunded, held, "payments - refunds = money held");
+        let mismatched: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM campaign_batches b
+              WHERE b.held <> (SELECT COUNT(*) FROM orders o
+                                WHERE o.campaign_id = b.campaign_id AND o.batch_seq = b.seq
+                                  AND o.holds_unit = 1)",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(mismatched, 0, "batch fill levels match their orders");
     }
 
     /// Sends a request; answers the status and the body parsed as JSON.

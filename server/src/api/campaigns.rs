@@ -1,0 +1,96 @@
+//! Campaigns: the public list and detail (fill levels, polls), creation by marketers, and
+//! reservations by consumers.
+
+use app::models::{CampaignDetail, CampaignInput};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::auth::{Authed, MaybeAuthed};
+use super::extract::ApiJson;
+use super::openapi::{CampaignDoc, CampaignInputDoc, ErrorBody, OrderDoc};
+use super::orders::replayable;
+use super::{ApiError, ApiState};
+
+/// A reservation request.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReservationRequest {
+    /// The share code of a saved, complete configuration.
+    configuration_code: String,
+    /// Unique per reservation attempt; a retry with the same key returns the first answer.
+    idempotency_key: String,
+}
+
+/// Every campaign with terms, batch fill levels and polls.
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns",
+    responses((status = 200, description = "Campaigns, newest first", body = [CampaignDoc])))]
+pub async fn list(
+    State(services): State<ApiState>,
+    MaybeAuthed(viewer): MaybeAuthed,
+) -> Result<Json<Vec<CampaignDetail>>, ApiError> {
+    Ok(Json(services.campaigns(viewer.as_ref()).await?))
+}
+
+/// One campaign with terms, batch fill levels and live poll results.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns",
+    params(("id" = String, Path, description = "Campaign id")),
+    responses(
+        (status = 200, description = "The campaign", body = CampaignDoc),
+        (status = 404, description = "No such campaign", body = ErrorBody)))]
+pub async fn detail(
+    State(services): State<ApiState>,
+    MaybeAuthed(viewer): MaybeAuthed,
+    Path(id): Path<String>,
+) -> Result<Json<CampaignDetail>, ApiError> {
+    Ok(Json(services.campaign_detail(&id, viewer.as_ref()).await?))
+}
+
+/// Creates a campaign (marketers and admins), with batches and polls.
+#[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns",
+    request_body = CampaignInputDoc,
+    responses(
+        (status = 201, description = "Created", body = CampaignDoc),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a marketer", body = ErrorBody),
+        (status = 422, description = "A field fails validation; `field` names it", body = ErrorBody)))]
+pub async fn create(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    ApiJson(input): ApiJson<CampaignInput>,
+) -> Result<(StatusCode, Json<CampaignDetail>), ApiError> {
+    let created = services.create_campaign(&account, &input).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Reserves a saved configuration (consumers): re-checked and re-priced on the server, a unit
+/// of the first batch with room, the refundable amount requested from the payment provider.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/reservations", tag = "orders",
+    params(("id" = String, Path, description = "Campaign id")),
+    request_body = ReservationRequest,
+    responses(
+        (status = 201, description = "Reserved; the order awaits payment confirmation", body = OrderDoc),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 404, description = "No such campaign or configuration", body = ErrorBody),
+        (status = 409, description = "Sold out, not open, or already reserved", body = ErrorBody),
+        (status = 422, description = "Invalid configuration or request", body = ErrorBody)))]
+pub async fn reserve(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ReservationRequest>,
+) -> Result<Response, ApiError> {
+    let answer = services
+        .reserve(
+            &account,
+            &id,
+            &request.configuration_code,
+            &request.idempotency_key,
+        )
+        .await?;
+    Ok(replayable(answer, StatusCode::CREATED))
+}

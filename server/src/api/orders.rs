@@ -1,0 +1,105 @@
+//! Orders: the account's list, cancel and the two-step lock.
+
+use app::models::OrderView;
+use app::services::idempotency::Replayable;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::auth::Authed;
+use super::extract::ApiJson;
+use super::openapi::{ErrorBody, OrderDoc};
+use super::{ApiError, ApiState};
+
+/// Cancels an order.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    /// Unique per request; a retry with the same key returns the first answer.
+    idempotency_key: String,
+}
+
+/// Locks an order.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LockRequest {
+    /// Unique per request; a retry with the same key returns the first answer.
+    idempotency_key: String,
+    /// Must be `true`: the customer confirmed what becomes non-refundable. Without it the
+    /// answer is `confirmation_required` with those terms in words.
+    #[serde(default)]
+    confirm: bool,
+}
+
+/// The answer of a request with an idempotency key: the first answer, marked when replayed.
+pub fn replayable(answer: Replayable<OrderView>, status: StatusCode) -> Response {
+    let mut response = match answer.result {
+        Ok(order) => (status, Json(order)).into_response(),
+        Err(error) => ApiError::from(error).into_response(),
+    };
+    if answer.replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+/// The account's orders with their timelines and snapshots.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders",
+    responses(
+        (status = 200, description = "Orders, newest first", body = [OrderDoc]),
+        (status = 401, description = "Not logged in", body = ErrorBody)))]
+pub async fn list(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+) -> Result<Json<Vec<OrderView>>, ApiError> {
+    Ok(Json(services.orders(&account).await?))
+}
+
+/// Cancels an order with a full refund: a reservation at any time, a locked order within
+/// its cooling-off period.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", tag = "orders",
+    params(("id" = String, Path, description = "Order id")),
+    request_body = CancelRequest,
+    responses(
+        (status = 200, description = "Cancelled; refunds requested", body = OrderDoc),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such order of this account", body = ErrorBody),
+        (status = 409, description = "The order cannot be cancelled now", body = ErrorBody)))]
+pub async fn cancel(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<CancelRequest>,
+) -> Result<Response, ApiError> {
+    let answer = services
+        .cancel_order(&account, &id, &request.idempotency_key)
+        .await?;
+    Ok(replayable(answer, StatusCode::OK))
+}
+
+/// Locks a paid reservation (second step: `confirm: true`) and requests the earnest money.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/lock", tag = "orders",
+    params(("id" = String, Path, description = "Order id")),
+    request_body = LockRequest,
+    responses(
+        (status = 200, description = "Locking; the earnest payment awaits confirmation", body = OrderDoc),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such order of this account", body = ErrorBody),
+        (status = 409, description = "The order cannot be locked now", body = ErrorBody),
+        (status = 422, description = "`confirm` missing: the answer states the terms", body = ErrorBody)))]
+pub async fn lock(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<LockRequest>,
+) -> Result<Response, ApiError> {
+    let answer = services
+        .lock_order(&account, &id, &request.idempotency_key, request.confirm)
+        .await?;
+    Ok(replayable(answer, StatusCode::OK))
+}

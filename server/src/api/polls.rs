@@ -1,0 +1,40 @@
+//! Voting.
+
+use app::models::PollView;
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::auth::Authed;
+use super::extract::ApiJson;
+use super::openapi::{ErrorBody, PollDoc};
+use super::{ApiError, ApiState};
+
+/// A vote.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoteRequest {
+    /// The id of the chosen answer.
+    choice: String,
+}
+
+/// Votes (or changes the vote) in an open poll; answers the live results.
+#[utoipa::path(post, path = "/api/v1/polls/{id}/vote", tag = "campaigns",
+    params(("id" = String, Path, description = "Poll id")),
+    request_body = VoteRequest,
+    responses(
+        (status = 200, description = "Counted; live results", body = PollDoc),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 404, description = "No such poll", body = ErrorBody),
+        (status = 409, description = "The poll closed", body = ErrorBody),
+        (status = 422, description = "Not a choice of this poll", body = ErrorBody)))]
+pub async fn vote(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<VoteRequest>,
+) -> Result<Json<PollView>, ApiError> {
+    Ok(Json(services.vote(&account, &id, &request.choice).await?))
+}
