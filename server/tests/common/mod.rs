@@ -281,38 +281,9 @@ impl TestApp {
         panic!("order {order} never reached {status}");
     }
 
-    /// Checks the money invariant: payments received minus refunds paid out equal the money
-    /// the orders hold; and no batch holds more or fewer units than its active orders.
+    /// See [`assert_books_balance`].
     pub async fn assert_books_balance(&self) {
-        let db = self.services.db();
-        let paid: i64 = sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM payments WHERE status = 'succeeded'",
-        )
-        .fetch_one(db)
-        .await
-        .unwrap();
-        let refunded: i64 = sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM refunds WHERE status = 'succeeded'",
-        )
-        .fetch_one(db)
-        .await
-        .unwrap();
-        let held: i64 =
-            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(held_fen), 0) AS BIGINT) FROM orders")
-                .fetch_one(db)
-                .await
-                .unwrap();
-        assert_eq!(paid - refunded, held, "payments - refunds = money held");
-        let mismatched: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM campaign_batches b
-              WHERE b.held <> (SELECT COUNT(*) FROM orders o
-                                WHERE o.campaign_id = b.campaign_id AND o.batch_seq = b.seq
-                                  AND o.holds_unit = 1)",
-        )
-        .fetch_one(db)
-        .await
-        .unwrap();
-        assert_eq!(mismatched, 0, "batch fill levels match their orders");
+        assert_books_balance(self.services.db()).await;
     }
 
     /// Sends a request; answers the status and the body parsed as JSON.
@@ -338,6 +309,9 @@ impl TestApp {
             .await
             .expect("body")
             .to_bytes();
+        if bytes.is_empty() {
+            return (status, Value::Null);
+        }
         let json = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
             panic!(
                 "{status}: body is not JSON: {}",
@@ -389,4 +363,37 @@ pub fn complete_lease() -> Value {
 
 pub fn ok(status: StatusCode) -> bool {
     status.is_success()
+}
+
+/// Checks the money invariant: payments received minus refunds paid out equal the money
+/// the orders hold; and no batch holds more or fewer units than its active orders.
+pub async fn assert_books_balance(db: &app::services::Db) {
+    let paid: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM payments WHERE status = 'succeeded'",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let refunded: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM refunds WHERE status = 'succeeded'",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let held: i64 =
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(held_fen), 0) AS BIGINT) FROM orders")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    assert_eq!(paid - refunded, held, "payments - refunds = money held");
+    let mismatched: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM campaign_batches b
+          WHERE b.held <> (SELECT COUNT(*) FROM orders o
+                            WHERE o.campaign_id = b.campaign_id AND o.batch_seq = b.seq
+                              AND o.holds_unit = 1)",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(mismatched, 0, "batch fill levels match their orders");
 }

@@ -1,0 +1,215 @@
+//! A server killed with SIGKILL in the middle of a reservation storm, then restarted: every
+//! acknowledged reservation is there, nothing is half-written, and the books balance once the
+//! payment provider's re-sent requests have settled. Runs the real server binary.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use app::models::Role;
+use app::services::accounts::NewAccount;
+use app::services::Services;
+use common::{assert_books_balance, TestDb, DEMO_PASSWORD};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::process::{Child, Command};
+
+/// One HTTP/1.1 request over a fresh connection; `None` when the connection fails or drops
+/// (a killed server acknowledges nothing).
+async fn post(port: u16, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.ok()?;
+    let text = String::from_utf8_lossy(&response);
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    let (_, body) = text.split_once("\r\n\r\n")?;
+    Some((status, body.to_string()))
+}
+
+async fn healthy(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)).await else {
+        return false;
+    };
+    let request = format!(
+        "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).await.is_err() {
+        return false;
+    }
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response).await;
+    response.starts_with(b"HTTP/1.1 200")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn start(url: &str, port: u16) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATABASE_URL", url)
+        .env("C2M_ADDR", format!("127.0.0.1:{port}"))
+        .env("C2M_SEED_DEMO", "0")
+        .env("C2M_SANDBOX_DELAY_MS", "200")
+        .env("C2M_LOG", "warn")
+        .env("LEPTOS_OUTPUT_NAME", "c2m-studio")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the server binary");
+    for _ in 0..200 {
+        if healthy(port).await {
+            return child;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not become healthy");
+}
+
+async fn scalar(services: &Services, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(services.db())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_killed_server_loses_no_acknowledged_reservation() {
+    let db = TestDb::new().await;
+    let services = Services::connect(&db.url).await.expect("connect");
+    services.seed_demo(DEMO_PASSWORD).await.expect("seed");
+    let code = services
+        .save_configuration(
+            "xiaoman",
+            &serde_json::from_value::<Vec<String>>(common::complete_lease()).unwrap(),
+        )
+        .await
+        .unwrap();
+    let hash = password_auth::generate_hash("storm-password");
+    let mut tokens = Vec::new();
+    for i in 0..400 {
+        let login = format!("crash{i}@load.test");
+        let new = NewAccount {
+            login: &login,
+            password: "",
+            display_name: None,
+            role: Role::Consumer,
+            org_id: None,
+        };
+        let account = services.insert_account(&new, &hash).await.unwrap();
+        tokens.push(services.open_session(&account.id).await.unwrap().token);
+    }
+
+    let port = free_port();
+    let mut server = start(&db.url, port).await;
+    let (sender, mut acknowledged) = tokio::sync::mpsc::unbounded_channel();
+    let mut storm = Vec::new();
+    for (i, token) in tokens.into_iter().enumerate() {
+        let (sender, code) = (sender.clone(), code.clone());
+        storm.push(tokio::spawn(async move {
+            let body =
+                format!(r#"{{"configuration_code":"{code}","idempotency_key":"crash-key-{i}"}}"#);
+            if let Some((201, body)) = post(
+                port,
+                "/api/v1/campaigns/xiaoman-presale/reservations",
+                &token,
+                &body,
+            )
+            .await
+            {
+                let order: serde_json::Value = serde_json::from_str(&body).unwrap();
+                let _ = sender.send(order["id"].as_str().unwrap().to_string());
+            }
+        }));
+    }
+    drop(sender);
+    // Kill the server once some reservations are acknowledged and others are in flight.
+    let mut ids = Vec::new();
+    while ids.len() < 40 {
+        match tokio::time::timeout(Duration::from_secs(30), acknowledged.recv()).await {
+            Ok(Some(id)) => ids.push(id),
+            _ => panic!("the storm stalled after {} acknowledgements", ids.len()),
+        }
+    }
+    server.start_kill().expect("SIGKILL");
+    let _ = server.wait().await;
+    for task in storm {
+        task.await.unwrap();
+    }
+    while let Ok(id) = acknowledged.try_recv() {
+        ids.push(id);
+    }
+    assert!(
+        ids.len() < 400,
+        "the kill landed mid-storm ({} acknowledged)",
+        ids.len()
+    );
+
+    // Restart: the provider's pending requests are re-sent and settle.
+    let mut server = start(&db.url, port).await;
+    for _ in 0..300 {
+        if scalar(
+            &services,
+            "SELECT COUNT(*) FROM payments WHERE status = 'pending'",
+        )
+        .await
+            == 0
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        scalar(
+            &services,
+            "SELECT COUNT(*) FROM payments WHERE status = 'pending'"
+        )
+        .await,
+        0,
+        "every payment settled after the restart"
+    );
+    for id in &ids {
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
+            .bind(id)
+            .fetch_optional(services.db())
+            .await
+            .unwrap();
+        assert_eq!(
+            status.as_deref(),
+            Some("reserved"),
+            "acknowledged order {id}"
+        );
+    }
+    // Nothing half-written: each order has its payment and its event; each key its answer.
+    assert_eq!(
+        scalar(&services, "SELECT COUNT(*) FROM orders o WHERE (SELECT COUNT(*) FROM payments p WHERE p.order_id = o.id) <> 1").await,
+        0
+    );
+    assert_eq!(
+        scalar(&services, "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id)").await,
+        0
+    );
+    assert_eq!(
+        scalar(
+            &services,
+            "SELECT COUNT(*) FROM idempotency_keys WHERE status_code = 0"
+        )
+        .await,
+        0
+    );
+    assert!(scalar(&services, "SELECT COUNT(*) FROM orders").await >= ids.len() as i64);
+    assert_books_balance(services.db()).await;
+    server.start_kill().ok();
+    let _ = server.wait().await;
+}
