@@ -16,7 +16,9 @@ setup:
 ## Build (release) and serve on http://127.0.0.1:3000 with the demo campaign on SQLite.
 run: setup
 	@echo "C2M Studio: http://127.0.0.1:3000  (database: $(DATABASE_URL))"
-	DATABASE_URL=$(DATABASE_URL) cargo leptos serve --release
+	@echo "Demo accounts: consumer@demo.test, marketer@demo.test, oem@demo.test, admin@demo.test"
+	@echo "Demo password: $(C2M_DEMO_PASSWORD)  (set C2M_DEMO_PASSWORD to change it)"
+	DATABASE_URL=$(DATABASE_URL) C2M_DEMO_PASSWORD=$(C2M_DEMO_PASSWORD) cargo leptos serve --release
 
 build: setup
 	cargo leptos build --release
