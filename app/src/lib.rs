@@ -27,7 +27,10 @@ use leptos_router::{
 
 use crate::components::layout::{Footer, Header};
 use crate::i18n::Lang;
-use crate::routes::{configure::ConfigurePage, landing::LandingPage, not_found::NotFound};
+use crate::routes::{
+    configure::ConfigurePage, landing::LandingPage, login::LoginPage, not_found::NotFound,
+    orders::OrdersPage, studio::NewCampaignPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -107,6 +110,9 @@ pub fn App() -> impl IntoView {
                     // first byte, and the page arrives whole.
                     <Route path=path!("/configure/:line") view=ConfigurePage ssr=SsrMode::Async/>
                     <Route path=path!("/c/:code") view=ConfigurePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/orders") view=OrdersPage/>
+                    <Route path=path!("/studio/campaigns/new") view=NewCampaignPage/>
                 </Routes>
             </main>
             <Footer/>

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 
 use crate::components::car::{CarIllustration, CarLook};
 use crate::components::price::PriceBreakdown;
+use crate::components::reserve::ReserveButton;
 use crate::format;
 use crate::functions::configuration::SaveConfiguration;
 use crate::i18n::{use_lang, Lang};
@@ -43,8 +44,9 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
         catalog,
         selections,
         restored,
-        ..
+        campaign,
     } = data;
+    let campaign_id = campaign.map(|c| c.id);
     let line = catalog.car_line.clone();
     let engine = match Engine::new(catalog.clone()) {
         Ok(engine) => Arc::new(Mutex::new(engine)),
@@ -328,7 +330,7 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
                             </button>
                         </div>
                         {move || save.value().get().map(|result| match result {
-                            Ok(code) => Either::Left(view! { <ShareLink code/> }),
+                            Ok(code) => Either::Left(view! { <ShareLink code campaign_id=campaign_id.clone()/> }),
                             Err(error) => Either::Right(view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> }),
                         })}
                     </div>
@@ -369,7 +371,7 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
 
 /// The share code and link after a save.
 #[component]
-fn ShareLink(code: String) -> impl IntoView {
+fn ShareLink(code: String, campaign_id: Option<String>) -> impl IntoView {
     let lang = use_lang();
     let path = format!("/c/{code}");
     let href = path.clone();
@@ -380,6 +382,7 @@ fn ShareLink(code: String) -> impl IntoView {
                 {move || lang.get().texts().share_link} ": "
                 <a href=href.clone() data-testid="share-link">{path.clone()}</a>
             </p>
+            {campaign_id.map(|campaign_id| view! { <ReserveButton campaign_id code=code.clone()/> })}
         </div>
     }
 }

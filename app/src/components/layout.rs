@@ -2,8 +2,11 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate};
 
+use crate::functions::account::{current_account, Logout};
 use crate::i18n::{use_lang, Lang, LANG_COOKIE};
+use crate::models::Role;
 
 /// The site header.
 #[component]
@@ -21,9 +24,57 @@ pub fn Header() -> impl IntoView {
                     <A href="/" exact=true>{move || t().nav_campaign}</A>
                     <A href="/configure">{move || t().nav_configure}</A>
                 </nav>
+                <AccountNav/>
                 <LangSwitch/>
             </div>
         </header>
+    }
+}
+
+/// Who is logged in (read again on every navigation, so a login shows at once), with the
+/// links of their role and a logout button.
+#[component]
+pub fn AccountNav() -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    let location = use_location();
+    let logout = ServerAction::<Logout>::new();
+    let account = Resource::new(
+        move || (location.pathname.get(), logout.version().get()),
+        |_| current_account(),
+    );
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            navigate("/", Default::default());
+        }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match account.await.ok().flatten() {
+                    Some(account) => {
+                        let studio = matches!(account.role, Role::Marketer | Role::Admin);
+                        view! {
+                            <nav class="account-nav" aria-label="account">
+                                <A href="/orders">{move || t().nav_orders}</A>
+                                {studio.then(|| view! { <A href="/studio/campaigns/new">{move || t().nav_studio}</A> })}
+                                <span class="account-nav__name" data-testid="account-name">{account.display_name.clone()}</span>
+                                <button type="button" class="link-button" data-testid="logout"
+                                    on:click=move |_| { logout.dispatch(Logout {}); }>
+                                    {move || t().nav_logout}
+                                </button>
+                            </nav>
+                        }.into_any()
+                    }
+                    None => view! {
+                        <nav class="account-nav" aria-label="account">
+                            <A href="/login" attr:data-testid="login-nav">{move || t().nav_login}</A>
+                        </nav>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

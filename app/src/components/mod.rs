@@ -4,5 +4,7 @@ pub mod car;
 pub mod configurator;
 pub mod countdown;
 pub mod layout;
+pub mod poll;
 pub mod price;
+pub mod reserve;
 pub mod time;

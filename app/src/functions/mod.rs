@@ -1,5 +1,8 @@
 //! Server functions, by domain: the UI's door onto the service layer. Each is a few lines:
 //! take the services from context, call one method.
 
+pub mod account;
 pub mod campaign;
 pub mod configuration;
+pub mod orders;
+pub mod presale;

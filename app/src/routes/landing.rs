@@ -4,6 +4,7 @@ use leptos_meta::Title;
 
 use crate::components::car::{CarIllustration, CarLook};
 use crate::components::countdown::Countdown;
+use crate::components::poll::CampaignPolls;
 use crate::components::time::LocalTime;
 use crate::format;
 use crate::functions::campaign::featured_campaign;
@@ -32,6 +33,7 @@ pub fn LandingPage() -> impl IntoView {
 fn Campaign(campaign: CampaignView) -> impl IntoView {
     let lang = use_lang();
     let CampaignView {
+        id,
         car_line,
         car_name,
         title,
@@ -97,6 +99,7 @@ fn Campaign(campaign: CampaignView) -> impl IntoView {
                 }).collect_view()}
             </dl>
         </section>
+        <CampaignPolls campaign_id=id/>
         <section class="how">
             <h2 class="section-title">{move || lang.get().texts().how_title}</h2>
             <ol class="how__steps">

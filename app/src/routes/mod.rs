@@ -2,4 +2,7 @@
 
 pub mod configure;
 pub mod landing;
+pub mod login;
 pub mod not_found;
+pub mod orders;
+pub mod studio;

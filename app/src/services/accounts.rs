@@ -316,6 +316,27 @@ impl Services {
     }
 }
 
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "c2m_session";
+
+/// The `Set-Cookie` value for a session token (an empty value and age 0 clear it).
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    )
+}
+
+/// A cookie's value out of `Cookie` header values.
+pub fn cookie_value<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) -> Option<String> {
+    headers
+        .into_iter()
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
 /// Requires one of `roles`, or explains who may do this.
 pub fn require_role(account: &Account, roles: &[Role], what: &str) -> Result<(), AppError> {
     if roles.contains(&account.role) {

@@ -101,3 +101,61 @@ pub fn now_ms() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
 }
+
+/// The session token of the request a server function is answering (cookie).
+pub fn request_token() -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    accounts::cookie_value(
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+        accounts::SESSION_COOKIE,
+    )
+}
+
+/// The logged-in account of the request a server function is answering.
+pub async fn request_account(
+    services: &Services,
+) -> Result<Option<crate::models::Account>, AppError> {
+    match request_token() {
+        Some(token) => services.session_account(&token).await,
+        None => Ok(None),
+    }
+}
+
+/// The logged-in account, or [`AppError::Unauthenticated`].
+pub async fn require_account(services: &Services) -> Result<crate::models::Account, AppError> {
+    request_account(services)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// Sets the session cookie on the server function's response.
+pub fn set_session_cookie(services: &Services, token: &str) {
+    let cookie = accounts::session_cookie(
+        token,
+        accounts::SESSION_TTL_MS / 1000,
+        services.options().secure_cookies,
+    );
+    set_cookie_header(&cookie);
+}
+
+/// Clears the session cookie on the server function's response.
+pub fn clear_session_cookie(services: &Services) {
+    set_cookie_header(&accounts::session_cookie(
+        "",
+        0,
+        services.options().secure_cookies,
+    ));
+}
+
+fn set_cookie_header(cookie: &str) {
+    if let (Some(response), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}

@@ -1,7 +1,10 @@
 //! Registration, login, logout and the session extractor.
 
 use app::models::{Account, Role};
-use app::services::accounts::{NewAccount, Session, SESSION_TTL_MS};
+use app::services::accounts::{
+    cookie_value, session_cookie as cookie_text, NewAccount, Session, SESSION_COOKIE,
+    SESSION_TTL_MS,
+};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -13,9 +16,6 @@ use utoipa::ToSchema;
 use super::extract::ApiJson;
 use super::openapi::{AccountDoc, ErrorBody};
 use super::{ApiError, ApiState};
-
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "c2m_session";
 
 /// A new consumer account.
 #[derive(Deserialize, ToSchema)]
@@ -72,14 +72,13 @@ fn token(headers: &HeaderMap) -> Option<String> {
 
 /// A cookie's value.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+    cookie_value(
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+        name,
+    )
 }
 
 impl FromRequestParts<ApiState> for MaybeAuthed {
@@ -105,11 +104,8 @@ impl FromRequestParts<ApiState> for Authed {
 }
 
 fn session_cookie(value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("c2m_session=; Path=/; Max-Age=0"))
+    HeaderValue::from_str(&cookie_text(value, max_age_secs, secure))
+        .unwrap_or_else(|_| HeaderValue::from_static("c2m_session=; Path=/; Max-Age=0"))
 }
 
 fn with_session(status: StatusCode, session: Session, secure: bool) -> Response {

@@ -1,0 +1,44 @@
+//! The reserve button under a saved configuration.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::error::AppError;
+use crate::functions::orders::{new_key, Reserve};
+use crate::i18n::use_lang;
+
+/// Reserves the saved configuration `code` in `campaign_id`, then opens "My orders".
+#[component]
+pub fn ReserveButton(campaign_id: String, code: String) -> impl IntoView {
+    let lang = use_lang();
+    let reserve = ServerAction::<Reserve>::new();
+    let key = StoredValue::new(new_key());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = reserve.value().get() {
+            navigate("/orders", Default::default());
+        }
+    });
+    let next = format!("/login?next=/c/{code}");
+    let on_click = move |_| {
+        reserve.dispatch(Reserve {
+            campaign_id: campaign_id.clone(),
+            configuration_code: code.clone(),
+            idempotency_key: key.get_value(),
+        });
+    };
+    view! {
+        <div class="reserve">
+            <button type="button" class="btn btn--primary btn--large" data-testid="reserve"
+                disabled=move || reserve.pending().get() on:click=on_click>
+                {move || if reserve.pending().get() { lang.get().texts().reserving } else { lang.get().texts().reserve }}
+            </button>
+            {move || reserve.value().get().and_then(|r| r.err()).map(|error| match error {
+                AppError::Unauthenticated => view! {
+                    <p class="notice" role="alert"><a href=next.clone() data-testid="login-to-reserve">{move || lang.get().texts().login_to_reserve}</a></p>
+                }.into_any(),
+                other => view! { <p class="notice notice--error" role="alert">{other.to_string()}</p> }.into_any(),
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,30 @@
+//! Server functions for campaigns: details with polls, voting, creation by marketers.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::models::{CampaignDetail, CampaignInput, PollView};
+
+/// A campaign with terms, batch fill levels and polls (with the viewer's votes).
+#[server(endpoint = "campaign_detail")]
+pub async fn load_campaign_detail(id: String) -> Result<CampaignDetail, AppError> {
+    let services = crate::services::use_services()?;
+    let viewer = crate::services::request_account(&services).await?;
+    services.campaign_detail(&id, viewer.as_ref()).await
+}
+
+/// Votes in a poll; answers the live results.
+#[server(endpoint = "vote")]
+pub async fn vote(poll_id: String, choice: String) -> Result<PollView, AppError> {
+    let services = crate::services::use_services()?;
+    let account = crate::services::require_account(&services).await?;
+    services.vote(&account, &poll_id, &choice).await
+}
+
+/// Creates a campaign (marketers).
+#[server(endpoint = "create_campaign")]
+pub async fn create_campaign(input: CampaignInput) -> Result<CampaignDetail, AppError> {
+    let services = crate::services::use_services()?;
+    let account = crate::services::require_account(&services).await?;
+    services.create_campaign(&account, &input).await
+}

@@ -1,0 +1,73 @@
+//! `/login`: log in, or register a consumer account. Both forms work before the wasm loads
+//! (plain form posts to the server functions).
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::functions::account::{Login, Register};
+use crate::i18n::use_lang;
+
+/// The login and registration page.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let lang = use_lang();
+    let login = ServerAction::<Login>::new();
+    let register = ServerAction::<Register>::new();
+    let query = use_query_map();
+    // Only local paths: never an open redirect.
+    let next = move || {
+        query
+            .with(|q| q.get("next"))
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            .unwrap_or_else(|| "/orders".into())
+    };
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let done = matches!(login.value().get(), Some(Ok(_)))
+            || matches!(register.value().get(), Some(Ok(_)));
+        if done {
+            navigate(&next(), Default::default());
+        }
+    });
+    let t = move || lang.get().texts();
+    view! {
+        <Title text=move || t().login_title/>
+        <section class="auth">
+            <div class="auth__card">
+                <h1>{move || t().login_heading}</h1>
+                <ActionForm action=login attr:data-testid="login-form">
+                    <label>{move || t().field_login}
+                        <input name="login" type="text" autocomplete="username" required data-testid="login-login"/>
+                    </label>
+                    <label>{move || t().field_password}
+                        <input name="password" type="password" autocomplete="current-password" required data-testid="login-password"/>
+                    </label>
+                    <button type="submit" class="btn btn--primary" data-testid="login-submit" disabled=move || login.pending().get()>
+                        {move || t().login_submit}
+                    </button>
+                </ActionForm>
+                {move || login.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert" data-testid="login-error">{e.to_string()}</p> })}
+            </div>
+            <div class="auth__card">
+                <h2>{move || t().register_heading}</h2>
+                <ActionForm action=register attr:data-testid="register-form">
+                    <label>{move || t().field_login}
+                        <input name="login" type="text" autocomplete="username" required data-testid="register-login"/>
+                    </label>
+                    <label>{move || t().field_password} " (" {move || t().field_password_hint} ")"
+                        <input name="password" type="password" autocomplete="new-password" minlength="8" required data-testid="register-password"/>
+                    </label>
+                    <label>{move || t().field_display_name}
+                        <input name="display_name" type="text" maxlength="60" data-testid="register-name"/>
+                    </label>
+                    <button type="submit" class="btn btn--primary" data-testid="register-submit" disabled=move || register.pending().get()>
+                        {move || t().register_submit}
+                    </button>
+                </ActionForm>
+                {move || register.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert" data-testid="register-error">{e.to_string()}</p> })}
+            </div>
+        </section>
+    }
+}

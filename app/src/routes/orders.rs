@@ -1,0 +1,183 @@
+//! "My orders": each order with its snapshot, status timeline and actions. Cancelling is one
+//! step; locking is two: the first click shows in plain words what stops being refundable.
+
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::time::LocalTime;
+use crate::error::AppError;
+use crate::format;
+use crate::functions::orders::{my_orders, new_key, CancelOrder, LockOrder};
+use crate::i18n::{use_lang, Texts};
+use crate::models::{OrderStatus, OrderView};
+
+/// `/orders`.
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let lang = use_lang();
+    let cancel = ServerAction::<CancelOrder>::new();
+    let lock = ServerAction::<LockOrder>::new();
+    let orders = Resource::new(
+        move || (cancel.version().get(), lock.version().get()),
+        |_| my_orders(),
+    );
+    // While money is on its way (a payment or refund awaiting the provider), look again.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let waiting = orders.get().and_then(|r| r.ok()).is_some_and(|list| {
+            list.iter().any(|o| {
+                matches!(o.status, OrderStatus::PendingPayment | OrderStatus::Locking)
+                    || (o.status == OrderStatus::Cancelled && o.held.0 > 0)
+            })
+        });
+        if waiting {
+            set_timeout(
+                move || orders.refetch(),
+                std::time::Duration::from_millis(700),
+            );
+        }
+    });
+    view! {
+        <Title text=move || lang.get().texts().orders_title/>
+        <section class="orders">
+            <h1>{move || lang.get().texts().orders_title}</h1>
+            {move || cancel.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })}
+            {move || lock.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })}
+            <Transition fallback=move || view! { <p class="loading">{move || lang.get().texts().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Ok(list) if list.is_empty() => EitherOf3::A(view! {
+                            <p class="empty-state" data-testid="orders-empty">
+                                {move || lang.get().texts().orders_empty} " "
+                                <a href="/configure">{move || lang.get().texts().nav_configure}</a>
+                            </p>
+                        }),
+                        Ok(list) => EitherOf3::B(view! {
+                            <ul class="order-list">
+                                {list.into_iter().map(|order| view! { <OrderCard order cancel lock/> }).collect_view()}
+                            </ul>
+                        }),
+                        Err(AppError::Unauthenticated) => EitherOf3::C(view! {
+                            <p class="notice">
+                                <a href="/login?next=/orders" data-testid="login-link">{move || lang.get().texts().nav_login}</a>
+                            </p>
+                        }.into_any()),
+                        Err(error) => EitherOf3::C(view! { <p class="notice notice--error">{error.to_string()}</p> }.into_any()),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn status_text(t: &Texts, status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::PendingPayment => t.status_pending_payment,
+        OrderStatus::Reserved => t.status_reserved,
+        OrderStatus::PaymentFailed => t.status_payment_failed,
+        OrderStatus::Cancelled => t.status_cancelled,
+        OrderStatus::Locking => t.status_locking,
+        OrderStatus::Locked => t.status_locked,
+    }
+}
+
+fn event_text(t: &Texts, kind: &str) -> &'static str {
+    match kind {
+        "reserved" => t.ev_reserved,
+        "payment_confirmed" => t.ev_payment_confirmed,
+        "payment_failed" => t.ev_payment_failed,
+        "lock_requested" => t.ev_lock_requested,
+        "locked" => t.ev_locked,
+        "lock_payment_failed" => t.ev_lock_payment_failed,
+        "cancelled" => t.ev_cancelled,
+        "refunded" => t.ev_refunded,
+        _ => "·",
+    }
+}
+
+#[component]
+fn OrderCard(
+    order: OrderView,
+    cancel: ServerAction<CancelOrder>,
+    lock: ServerAction<LockOrder>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let confirming = RwSignal::new(false);
+    // One key per intent: a double click or a retry is applied once.
+    let cancel_key = StoredValue::new(new_key());
+    let lock_key = StoredValue::new(new_key());
+    let status = order.status;
+    let can_cancel = match status {
+        OrderStatus::Reserved => true,
+        OrderStatus::Locked => order.refundable_until.is_some(),
+        _ => false,
+    };
+    let can_lock = status == OrderStatus::Reserved;
+    let id = StoredValue::new(order.id.clone());
+    let earnest = format::money(order.earnest);
+    let hours = order.cooling_off_hours;
+    let status_class = format!("order__status order__status--{}", status.as_str());
+    view! {
+        <li class="order" data-testid="order" data-status=status.as_str()>
+            <div class="order__head">
+                <div>
+                    <p class="order__line">{order.car_line.clone()} " · " {move || lang.get().texts().order_config} " "
+                        <a href=format!("/c/{}", order.configuration_code)><code>{order.configuration_code.clone()}</code></a>
+                    </p>
+                    <p class="order__meta">{move || lang.get().texts().order_batch} " " {order.batch} " · " <LocalTime utc_ms=order.created_at/></p>
+                </div>
+                <span class=status_class data-testid="order-status">{move || status_text(lang.get().texts(), status)}</span>
+            </div>
+            <dl class="order__money">
+                <div><dt>{move || lang.get().texts().order_total}</dt><dd>{format::money(order.price.total)}</dd></div>
+                <div><dt>{move || lang.get().texts().order_reservation}</dt><dd>{format::money(order.reservation)}</dd></div>
+                <div><dt>{move || lang.get().texts().order_earnest}</dt><dd>{format::money(order.earnest)}</dd></div>
+                <div><dt>{move || lang.get().texts().order_held}</dt><dd data-testid="order-held">{format::money(order.held)}</dd></div>
+            </dl>
+            {order.refundable_until.map(|until| view! {
+                <p class="order__refundable">{move || lang.get().texts().refundable_until} " " <LocalTime utc_ms=until/></p>
+            })}
+            <ol class="timeline">
+                {order.timeline.iter().map(|event| {
+                    let kind = event.kind.clone();
+                    view! { <li><LocalTime utc_ms=event.at/> " " {move || event_text(lang.get().texts(), &kind)}</li> }
+                }).collect_view()}
+            </ol>
+            <div class="actions">
+                {can_cancel.then(|| view! {
+                    <button type="button" class="btn btn--ghost" data-testid="cancel-order"
+                        disabled=move || cancel.pending().get()
+                        on:click=move |_| { cancel.dispatch(CancelOrder { order_id: id.get_value(), idempotency_key: cancel_key.get_value() }); }>
+                        {move || lang.get().texts().cancel_order}
+                    </button>
+                })}
+                {can_lock.then(|| view! {
+                    <button type="button" class="btn btn--primary" data-testid="lock-order" on:click=move |_| confirming.set(true)>
+                        {move || lang.get().texts().lock_order}
+                    </button>
+                })}
+            </div>
+            {move || confirming.get().then(|| {
+                let earnest = earnest.clone();
+                view! {
+                    <div class="lock-confirm" role="alertdialog" aria-labelledby="lock-title" data-testid="lock-confirm">
+                        <h2 id="lock-title">{move || lang.get().texts().lock_confirm_title}</h2>
+                        <p data-testid="lock-terms">{move || lang.get().texts().lock_confirm_body.replace("{earnest}", &earnest).replace("{hours}", &hours.to_string())}</p>
+                        <div class="actions">
+                            <button type="button" class="btn btn--ghost" on:click=move |_| confirming.set(false)>{move || lang.get().texts().lock_back}</button>
+                            <button type="button" class="btn btn--primary" data-testid="lock-confirm-button"
+                                disabled=move || lock.pending().get()
+                                on:click=move |_| {
+                                    lock.dispatch(LockOrder { order_id: id.get_value(), idempotency_key: lock_key.get_value(), confirm: true });
+                                    confirming.set(false);
+                                }>
+                                {move || lang.get().texts().lock_confirm}
+                            </button>
+                        </div>
+                    </div>
+                }
+            })}
+        </li>
+    }
+}
