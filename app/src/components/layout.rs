@@ -1,5 +1,6 @@
 //! The frame around every page: header with navigation and language switch, and footer.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -55,7 +56,7 @@ pub fn AccountNav() -> impl IntoView {
                 match account.await.ok().flatten() {
                     Some(account) => {
                         let studio = matches!(account.role, Role::Marketer | Role::Admin);
-                        view! {
+                        Either::Left(view! {
                             <nav class="account-nav" aria-label="account">
                                 <A href="/orders">{move || t().nav_orders}</A>
                                 {studio.then(|| view! { <A href="/studio/campaigns/new">{move || t().nav_studio}</A> })}
@@ -65,13 +66,13 @@ pub fn AccountNav() -> impl IntoView {
                                     {move || t().nav_logout}
                                 </button>
                             </nav>
-                        }.into_any()
+                        })
                     }
-                    None => view! {
+                    None => Either::Right(view! {
                         <nav class="account-nav" aria-label="account">
                             <A href="/login" attr:data-testid="login-nav">{move || t().nav_login}</A>
                         </nav>
-                    }.into_any(),
+                    }),
                 }
             })}
         </Transition>

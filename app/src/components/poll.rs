@@ -1,6 +1,7 @@
 //! A campaign's polls with live results; logged-in consumers vote (and may change their vote
 //! until the poll closes).
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::time::LocalTime;
@@ -27,10 +28,10 @@ pub fn CampaignPolls(campaign_id: String) -> impl IntoView {
                         <h2 id="polls-title" class="section-title">{move || lang.get().texts().poll_title}</h2>
                         {polls.into_iter().map(|poll| view! { <Poll poll vote/> }).collect_view()}
                         {move || vote.value().get().and_then(|r| r.err()).map(|e| match e {
-                            AppError::Unauthenticated => view! {
+                            AppError::Unauthenticated => Either::Left(view! {
                                 <p class="notice" role="alert"><a href="/login?next=/">{move || lang.get().texts().login_to_vote}</a></p>
-                            }.into_any(),
-                            other => view! { <p class="notice notice--error" role="alert">{other.to_string()}</p> }.into_any(),
+                            }),
+                            other => Either::Right(view! { <p class="notice notice--error" role="alert">{other.to_string()}</p> }),
                         })}
                     </section>
                 })

@@ -1,5 +1,6 @@
 //! The reserve button under a saved configuration.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -34,10 +35,10 @@ pub fn ReserveButton(campaign_id: String, code: String) -> impl IntoView {
                 {move || if reserve.pending().get() { lang.get().texts().reserving } else { lang.get().texts().reserve }}
             </button>
             {move || reserve.value().get().and_then(|r| r.err()).map(|error| match error {
-                AppError::Unauthenticated => view! {
+                AppError::Unauthenticated => Either::Left(view! {
                     <p class="notice" role="alert"><a href=next.clone() data-testid="login-to-reserve">{move || lang.get().texts().login_to_reserve}</a></p>
-                }.into_any(),
-                other => view! { <p class="notice notice--error" role="alert">{other.to_string()}</p> }.into_any(),
+                }),
+                other => Either::Right(view! { <p class="notice notice--error" role="alert">{other.to_string()}</p> }),
             })}
         </div>
     }

@@ -1,7 +1,7 @@
 //! "My orders": each order with its snapshot, status timeline and actions. Cancelling is one
 //! step; locking is two: the first click shows in plain words what stops being refundable.
 
-use leptos::either::EitherOf3;
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -47,23 +47,23 @@ pub fn OrdersPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="loading">{move || lang.get().texts().loading}</p> }>
                 {move || Suspend::new(async move {
                     match orders.await {
-                        Ok(list) if list.is_empty() => EitherOf3::A(view! {
+                        Ok(list) if list.is_empty() => EitherOf4::A(view! {
                             <p class="empty-state" data-testid="orders-empty">
                                 {move || lang.get().texts().orders_empty} " "
                                 <a href="/configure">{move || lang.get().texts().nav_configure}</a>
                             </p>
                         }),
-                        Ok(list) => EitherOf3::B(view! {
+                        Ok(list) => EitherOf4::B(view! {
                             <ul class="order-list">
                                 {list.into_iter().map(|order| view! { <OrderCard order cancel lock/> }).collect_view()}
                             </ul>
                         }),
-                        Err(AppError::Unauthenticated) => EitherOf3::C(view! {
+                        Err(AppError::Unauthenticated) => EitherOf4::C(view! {
                             <p class="notice">
                                 <a href="/login?next=/orders" data-testid="login-link">{move || lang.get().texts().nav_login}</a>
                             </p>
-                        }.into_any()),
-                        Err(error) => EitherOf3::C(view! { <p class="notice notice--error">{error.to_string()}</p> }.into_any()),
+                        }),
+                        Err(error) => EitherOf4::D(view! { <p class="notice notice--error">{error.to_string()}</p> }),
                     }
                 })}
             </Transition>

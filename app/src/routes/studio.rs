@@ -2,6 +2,7 @@
 //! The server validates every field and names the one it refuses.
 
 use configurator::Localized;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -201,7 +202,7 @@ pub fn NewCampaignPage() -> impl IntoView {
             </form>
             {move || local_error.get().map(|e| view! { <p class="notice notice--error" role="alert">{e}</p> })}
             {move || create.value().get().map(|result| match result {
-                Ok(detail) => view! {
+                Ok(detail) => EitherOf3::A(view! {
                     <div class="notice notice--ok" role="status" data-testid="campaign-created">
                         <p><strong>{move || t().created_campaign}</strong> " · " <code>{detail.campaign.id.clone()}</code></p>
                         <p>{move || t().batch_fill} ": "
@@ -210,9 +211,9 @@ pub fn NewCampaignPage() -> impl IntoView {
                         <p>{move || t().order_reservation} " " {format::money(detail.reservation)} " · " {move || t().order_earnest} " " {format::money(detail.earnest)}</p>
                         {detail.polls.first().map(|p| { let q = p.question.clone(); view! { <p>{move || lang.get().pick(&q)}</p> } })}
                     </div>
-                }.into_any(),
-                Err(AppError::Forbidden { .. }) => view! { <p class="notice notice--error" role="alert">{move || t().only_marketers}</p> }.into_any(),
-                Err(error) => view! { <p class="notice notice--error" role="alert" data-testid="campaign-error">{error.to_string()}</p> }.into_any(),
+                }),
+                Err(AppError::Forbidden { .. }) => EitherOf3::B(view! { <p class="notice notice--error" role="alert">{move || t().only_marketers}</p> }),
+                Err(error) => EitherOf3::C(view! { <p class="notice notice--error" role="alert" data-testid="campaign-error">{error.to_string()}</p> }),
             })}
         </section>
     }
