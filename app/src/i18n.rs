@@ -231,6 +231,15 @@ pub struct Texts {
     pub created_campaign: &'static str,
     pub batch_fill: &'static str,
     pub only_marketers: &'static str,
+    pub f_threshold_option: &'static str,
+    pub f_threshold_target: &'static str,
+    pub thresholds_title: &'static str,
+    pub threshold_open: &'static str,
+    pub threshold_confirmed: &'static str,
+    pub threshold_dropped: &'static str,
+    pub threshold_deadline: &'static str,
+    pub dropped_notice: &'static str,
+    pub ev_option_dropped: &'static str,
 }
 
 /// Simplified Chinese.
@@ -399,6 +408,16 @@ pub const ZH: Texts = Texts {
     created_campaign: "活动已创建",
     batch_fill: "已预订 / 上限",
     only_marketers: "只有市场人员可以创建活动。",
+    f_threshold_option: "门槛选项（选项 ID，可留空）",
+    f_threshold_target: "投产门槛（预订数）",
+    thresholds_title: "投产门槛",
+    threshold_open: "进行中",
+    threshold_confirmed: "已确认投产",
+    threshold_dropped: "未达门槛，不投产",
+    threshold_deadline: "截止",
+    dropped_notice:
+        "你选择的「{}」未达到投产门槛，不会生产。你可以重新定制后再预订，或随时取消并全额退款。",
+    ev_option_dropped: "所选选项未达投产门槛",
 };
 
 /// English.
@@ -571,6 +590,15 @@ pub const EN: Texts = Texts {
     created_campaign: "Campaign created",
     batch_fill: "Reserved / cap",
     only_marketers: "Only marketers can create campaigns.",
+    f_threshold_option: "Threshold option (option id, optional)",
+    f_threshold_target: "Threshold (reservations needed)",
+    thresholds_title: "Production thresholds",
+    threshold_open: "Open",
+    threshold_confirmed: "Confirmed",
+    threshold_dropped: "Dropped",
+    threshold_deadline: "Decided",
+    dropped_notice: "“{}” missed its production threshold and will not be built. You can configure again and re-reserve, or cancel at any time with a full refund.",
+    ev_option_dropped: "A chosen option missed its threshold",
 };
 
 #[cfg(test)]

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 
 use crate::components::time::LocalTime;
 use crate::error::AppError;
+use crate::format;
 use crate::functions::presale::{load_campaign_detail, Vote};
 use crate::i18n::use_lang;
-use crate::models::PollView;
+use crate::models::{PollView, ThresholdView};
 
 /// The polls of campaign `campaign_id`.
 #[component]
@@ -22,8 +23,19 @@ pub fn CampaignPolls(campaign_id: String) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let polls = detail.await.map(|d| d.polls).unwrap_or_default();
-                (!polls.is_empty()).then(|| view! {
+                let (polls, thresholds) = detail
+                    .await
+                    .map(|d| (d.polls, d.thresholds))
+                    .unwrap_or_default();
+                let thresholds = (!thresholds.is_empty()).then(|| view! {
+                    <section class="thresholds" aria-labelledby="thresholds-title">
+                        <h2 id="thresholds-title" class="section-title">{move || lang.get().texts().thresholds_title}</h2>
+                        <ul class="thresholds__list">
+                            {thresholds.into_iter().map(|t| view! { <Threshold threshold=t/> }).collect_view()}
+                        </ul>
+                    </section>
+                });
+                let polls = (!polls.is_empty()).then(|| view! {
                     <section class="polls" aria-labelledby="polls-title">
                         <h2 id="polls-title" class="section-title">{move || lang.get().texts().poll_title}</h2>
                         {polls.into_iter().map(|poll| view! { <Poll poll vote/> }).collect_view()}
@@ -34,9 +46,41 @@ pub fn CampaignPolls(campaign_id: String) -> impl IntoView {
                             other => Either::Right(view! { <p class="notice notice--error" role="alert">{other.to_string()}</p> }),
                         })}
                     </section>
-                })
+                });
+                view! { {thresholds} {polls} }
             })}
         </Transition>
+    }
+}
+
+/// A demand threshold: its option, progress towards the target, deadline and outcome.
+#[component]
+fn Threshold(threshold: ThresholdView) -> impl IntoView {
+    let lang = use_lang();
+    let share = (threshold.reached * 100 / threshold.target.max(1)).min(100);
+    let status = threshold.status.clone();
+    let name = threshold.name.clone();
+    view! {
+        <li class=format!("threshold threshold--{}", threshold.status) data-testid="threshold" data-option=threshold.option.clone()>
+            <div class="threshold__head">
+                <strong>{move || lang.get().pick(&name)}</strong>
+                <span class="threshold__status">{move || {
+                    let t = lang.get().texts();
+                    match status.as_str() {
+                        "confirmed" => t.threshold_confirmed,
+                        "dropped" => t.threshold_dropped,
+                        _ => t.threshold_open,
+                    }
+                }}</span>
+            </div>
+            <div class="threshold__track" role="progressbar" aria-valuemin="0" aria-valuemax=threshold.target aria-valuenow=threshold.reached>
+                <span class="threshold__fill" style=format!("width:{share}%")></span>
+            </div>
+            <p class="threshold__meta">
+                <span data-testid="threshold-progress">{format::number(threshold.reached.max(0) as u64)} " / " {format::number(threshold.target.max(0) as u64)}</span>
+                " · " {move || lang.get().texts().threshold_deadline} " " <LocalTime utc_ms=threshold.deadline/>
+            </p>
+        </li>
     }
 }
 

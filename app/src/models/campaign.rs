@@ -75,6 +75,21 @@ pub struct CampaignInput {
     /// Polls to run during the campaign.
     #[serde(default)]
     pub polls: Vec<PollInput>,
+    /// Demand thresholds: options built only if enough people reserve them.
+    #[serde(default)]
+    pub thresholds: Vec<ThresholdInput>,
+}
+
+/// "This option is built if `target` people reserve it by `deadline`."
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdInput {
+    /// The catalog option.
+    pub option: String,
+    /// Active reservations needed.
+    pub target: i64,
+    /// When it is decided (UTC milliseconds), at the latest when the campaign closes.
+    pub deadline: i64,
 }
 
 /// A poll as a marketer defines it.

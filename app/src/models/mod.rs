@@ -7,8 +7,9 @@ mod configuration;
 mod order;
 
 pub use account::{Account, Role};
-pub use campaign::{CampaignInput, CampaignView, Fact, PollChoiceInput, PollInput};
+pub use campaign::{CampaignInput, CampaignView, Fact, PollChoiceInput, PollInput, ThresholdInput};
 pub use configuration::{CheckResult, ConfiguratorData, Restored, SavedConfiguration};
 pub use order::{
     BatchView, CampaignDetail, OrderEvent, OrderStatus, OrderView, PollChoice, PollView,
+    ThresholdView,
 };

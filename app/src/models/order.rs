@@ -94,6 +94,9 @@ pub struct OrderView {
     pub refundable_until: Option<i64>,
     /// Everything that happened, oldest first.
     pub timeline: Vec<OrderEvent>,
+    /// An option of this car that missed its demand threshold and will not be built: the
+    /// holder may change the configuration or cancel with a full refund at any time.
+    pub dropped_option: Option<String>,
 }
 
 /// A batch of units and how full it is.
@@ -149,4 +152,25 @@ pub struct CampaignDetail {
     pub batches: Vec<BatchView>,
     /// Polls.
     pub polls: Vec<PollView>,
+    /// Demand thresholds with their progress.
+    pub thresholds: Vec<ThresholdView>,
+}
+
+/// A demand threshold and how close it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdView {
+    /// Stable id.
+    pub id: String,
+    /// The catalog option.
+    pub option: String,
+    /// The option's name.
+    pub name: Localized,
+    /// Active reservations needed.
+    pub target: i64,
+    /// Active reservations that include the option (at the decision: the count then).
+    pub reached: i64,
+    /// When it is decided (UTC milliseconds).
+    pub deadline: i64,
+    /// `open`, `confirmed` or `dropped`.
+    pub status: String,
 }

@@ -92,6 +92,7 @@ fn event_text(t: &Texts, kind: &str) -> &'static str {
         "lock_payment_failed" => t.ev_lock_payment_failed,
         "cancelled" => t.ev_cancelled,
         "refunded" => t.ev_refunded,
+        "option_dropped" => t.ev_option_dropped,
         _ => "·",
     }
 }
@@ -110,9 +111,15 @@ fn OrderCard(
     let status = order.status;
     let can_cancel = match status {
         OrderStatus::Reserved => true,
-        OrderStatus::Locked => order.refundable_until.is_some(),
+        OrderStatus::Locked => order.refundable_until.is_some() || order.dropped_option.is_some(),
         _ => false,
     };
+    let dropped = order.dropped_option.clone().filter(|_| {
+        matches!(
+            status,
+            OrderStatus::Reserved | OrderStatus::Locked | OrderStatus::Locking
+        )
+    });
     let can_lock = status == OrderStatus::Reserved;
     let id = StoredValue::new(order.id.clone());
     let earnest = format::money(order.earnest);
@@ -135,6 +142,11 @@ fn OrderCard(
                 <div><dt>{move || lang.get().texts().order_earnest}</dt><dd>{format::money(order.earnest)}</dd></div>
                 <div><dt>{move || lang.get().texts().order_held}</dt><dd data-testid="order-held">{format::money(order.held)}</dd></div>
             </dl>
+            {dropped.map(|option| view! {
+                <p class="notice notice--warn" role="status" data-testid="dropped-notice">
+                    {move || lang.get().texts().dropped_notice.replace("{}", &option)}
+                </p>
+            })}
             {order.refundable_until.map(|until| view! {
                 <p class="order__refundable">{move || lang.get().texts().refundable_until} " " <LocalTime utc_ms=until/></p>
             })}

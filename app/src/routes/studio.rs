@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::format;
 use crate::functions::presale::CreateCampaign;
 use crate::i18n::use_lang;
-use crate::models::{CampaignInput, PollChoiceInput, PollInput};
+use crate::models::{CampaignInput, PollChoiceInput, PollInput, ThresholdInput};
 
 /// A `datetime-local` value read in the browser's zone, as UTC milliseconds.
 fn local_to_utc_ms(value: &str) -> Option<i64> {
@@ -80,6 +80,8 @@ pub fn NewCampaignPage() -> impl IntoView {
     let poll_zh = field("");
     let poll_en = field("");
     let poll_choices = field("");
+    let threshold_option = field("");
+    let threshold_target = field("");
     Effect::new(move |_| {
         if opens.get_untracked().is_empty() {
             opens.set(local_input(0.0));
@@ -153,6 +155,18 @@ pub fn NewCampaignPage() -> impl IntoView {
                 earnest_fen: yuan_to_fen(&earnest.get_untracked()),
                 cooling_off_hours: cooling_off.get_untracked().trim().parse().unwrap_or(-1),
                 polls,
+                thresholds: {
+                    let option = threshold_option.get_untracked().trim().to_string();
+                    if option.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![ThresholdInput {
+                            option,
+                            target: threshold_target.get_untracked().trim().parse().unwrap_or(0),
+                            deadline: closes_at,
+                        }]
+                    }
+                },
             },
         });
     };
@@ -187,6 +201,8 @@ pub fn NewCampaignPage() -> impl IntoView {
                     {input(|t| t.f_reservation, reservation, "text", "f-reservation")}
                     {input(|t| t.f_earnest, earnest, "text", "f-earnest")}
                     {input(|t| t.f_cooling_off, cooling_off, "number", "f-cooling-off")}
+                    {input(|t| t.f_threshold_option, threshold_option, "text", "f-threshold-option")}
+                    {input(|t| t.f_threshold_target, threshold_target, "number", "f-threshold-target")}
                 </fieldset>
                 <fieldset>
                     {input(|t| t.f_poll_zh, poll_zh, "text", "f-poll-zh")}

@@ -13,6 +13,7 @@ pub mod payments;
 mod presale;
 mod seed;
 pub mod share_code;
+mod thresholds;
 
 use std::sync::Arc;
 

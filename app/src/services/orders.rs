@@ -25,7 +25,7 @@ const HOUR_MS: i64 = 3_600_000;
 
 const ORDER_COLUMNS: &str = "id, account_id, campaign_id, batch_seq, configuration_code, car_line,
     catalog_version, selections, price, reservation_fen, earnest_fen, cooling_off_hours, status,
-    held_fen, created_at, locked_at";
+    held_fen, created_at, locked_at, dropped_option";
 
 /// What a reservation needs to know about its campaign.
 struct Terms {
@@ -85,6 +85,13 @@ impl Services {
             ));
         }
         let selections: Vec<String> = serde_json::from_str(&selections)?;
+        let dropped = self.dropped_options(campaign_id).await?;
+        if let Some(option) = selections.iter().find(|s| dropped.contains(s)) {
+            return Err(AppError::invalid(
+                "configuration_code",
+                format!("`{option}` missed its demand threshold and will not be built; choose another option"),
+            ));
+        }
         let compiled = self
             .catalog_version(&line, terms.catalog_version as u32)
             .await?;
@@ -251,6 +258,7 @@ impl Services {
                 at: now,
                 kind: "reserved".into(),
             }],
+            dropped_option: None,
         };
         let charge = ChargeRequest {
             payment_id,
@@ -286,7 +294,8 @@ impl Services {
             "UPDATE orders SET status = 'cancelled', holds_unit = 0, updated_at = $1
               WHERE id = $2 AND account_id = $3
                 AND (status = 'reserved'
-                     OR (status = 'locked' AND locked_at + cooling_off_hours * $4 > $1))",
+                     OR (status = 'locked'
+                         AND (locked_at + cooling_off_hours * $4 > $1 OR dropped_option IS NOT NULL)))",
         )
         .bind(now)
         .bind(order_id)
@@ -650,7 +659,10 @@ fn refusal(order: &OrderView, action: &str, now: i64) -> AppError {
         OrderStatus::PendingPayment => {
             format!("the order cannot be {action} while its payment is being confirmed")
         }
-        OrderStatus::Locked if order.refundable_until.is_some_and(|until| until <= now) => {
+        OrderStatus::Locked
+            if order.dropped_option.is_none()
+                && order.refundable_until.is_some_and(|until| until <= now) =>
+        {
             "the cooling-off period has ended: the earnest money is no longer refundable".into()
         }
         status => format!("an order that is {} cannot be {action}", status.as_str()),
@@ -695,7 +707,7 @@ async fn release_unit(tx: &mut Transaction<'static, Any>, order_id: &str) -> Res
     Ok(())
 }
 
-async fn add_event(
+pub(super) async fn add_event(
     tx: &mut Transaction<'static, Any>,
     order_id: &str,
     kind: &str,
@@ -779,5 +791,6 @@ fn order_from_row(row: &AnyRow) -> Result<OrderView, AppError> {
         locked_at,
         refundable_until: locked_at.map(|at| at + cooling_off_hours * HOUR_MS),
         timeline: Vec::new(),
+        dropped_option: row.try_get("dropped_option")?,
     })
 }

@@ -215,12 +215,28 @@ pub struct Payments {
 }
 
 impl Services {
-    /// Starts the background work of a running server: the payment provider's worker, and a
+    /// Starts the background work of a running server: the payment provider's worker, a
     /// re-request of every charge and refund still pending (a restart must not strand money:
-    /// providers are idempotent by our ids, and callbacks apply once).
+    /// providers are idempotent by our ids, and callbacks apply once), and the decision of
+    /// demand thresholds at their deadlines.
     pub async fn start_background(self: &Arc<Self>) -> Result<(), AppError> {
         self.payments.sandbox.start(Arc::downgrade(self));
-        self.resubmit_pending().await
+        self.resubmit_pending().await?;
+        // Demand thresholds are decided when their deadline passes (checked twice a minute).
+        let services = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            loop {
+                tick.tick().await;
+                let Some(services) = services.upgrade() else {
+                    return;
+                };
+                if let Err(error) = services.decide_thresholds().await {
+                    tracing::warn!(%error, "deciding thresholds failed; will retry");
+                }
+            }
+        });
+        Ok(())
     }
 
     fn provider(&self) -> &dyn PaymentProvider {

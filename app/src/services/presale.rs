@@ -62,6 +62,18 @@ impl Services {
         })
         .collect();
         let polls = self.polls(id, viewer).await?;
+        let compiled = self
+            .catalog_version(&campaign.car_line, campaign.catalog_version)
+            .await?;
+        let thresholds = self
+            .thresholds(id, |option| {
+                compiled
+                    .catalog
+                    .option(option)
+                    .map(|(_, o)| o.name.clone())
+                    .unwrap_or_else(|| Localized::new(option, option))
+            })
+            .await?;
         Ok(CampaignDetail {
             campaign,
             reservation: Money(reservation),
@@ -69,6 +81,7 @@ impl Services {
             cooling_off_hours,
             batches,
             polls,
+            thresholds,
         })
     }
 
@@ -311,6 +324,37 @@ impl Services {
             }
         }
 
+        if input.thresholds.len() > 20 {
+            return Err(AppError::invalid("thresholds", "at most 20 thresholds"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, t) in input.thresholds.iter().enumerate() {
+            let field = |f: &str| format!("thresholds[{i}].{f}");
+            if catalog.option(&t.option).is_none() {
+                return Err(AppError::invalid(
+                    field("option"),
+                    "not an option of this car's catalog",
+                ));
+            }
+            if !seen.insert(t.option.as_str()) {
+                return Err(AppError::invalid(
+                    field("option"),
+                    "one threshold per option",
+                ));
+            }
+            if !(1..=10_000_000).contains(&t.target) {
+                return Err(AppError::invalid(
+                    field("target"),
+                    "1 to 10,000,000 reservations",
+                ));
+            }
+            if t.deadline <= now || t.deadline > input.closes_at {
+                return Err(AppError::invalid(
+                    field("deadline"),
+                    "in the future and no later than the campaign's close",
+                ));
+            }
+        }
         let content = CampaignContent {
             title: input.title.clone(),
             tagline: input.tagline.clone(),
@@ -367,6 +411,7 @@ impl Services {
             .execute(&mut *tx)
             .await?;
         }
+        Services::insert_thresholds(&mut tx, &input.id, &input.thresholds).await?;
         tx.commit().await?;
         tracing::info!(campaign = %input.id, by = %account.id, "campaign created");
         self.campaign_detail(&input.id, Some(account)).await

@@ -9,7 +9,7 @@ use super::accounts::NewAccount;
 use super::campaigns::CampaignContent;
 use super::{now_ms, share_code, Services};
 use crate::error::AppError;
-use crate::models::{Fact, PollChoiceInput, Role};
+use crate::models::{Fact, PollChoiceInput, Role, ThresholdInput};
 
 const DEMO_CATALOG: &str = include_str!("../../../seed/catalogs/xiaoman.toml");
 const DEMO_CAMPAIGN: &str = include_str!("../../../seed/campaigns/xiaoman-presale.json");
@@ -49,6 +49,14 @@ struct CampaignSeed {
     cooling_off_hours: i64,
     batches: Vec<i64>,
     polls: Vec<PollSeed>,
+    thresholds: Vec<ThresholdSeed>,
+}
+
+#[derive(Deserialize)]
+struct ThresholdSeed {
+    option: String,
+    target: i64,
+    deadline_days_after_seed: i64,
 }
 
 /// The demo catalog as shipped.
@@ -129,6 +137,18 @@ impl Services {
             .execute(&self.db)
             .await?;
         }
+        let thresholds: Vec<ThresholdInput> = seed
+            .thresholds
+            .iter()
+            .map(|t| ThresholdInput {
+                option: t.option.clone(),
+                target: t.target,
+                deadline: now + t.deadline_days_after_seed * DAY_MS,
+            })
+            .collect();
+        let mut tx = self.db.begin().await?;
+        Services::insert_thresholds(&mut tx, &seed.id, &thresholds).await?;
+        tx.commit().await?;
         self.ensure_organisation(DEMO_ORG.0, DEMO_ORG.1).await?;
         sqlx::query("UPDATE car_lines SET org_id = $1 WHERE id = $2")
             .bind(DEMO_ORG.0)
