@@ -368,23 +368,16 @@ pub fn ok(status: StatusCode) -> bool {
 /// Checks the money invariant: payments received minus refunds paid out equal the money
 /// the orders hold; and no batch holds more or fewer units than its active orders.
 pub async fn assert_books_balance(db: &app::services::Db) {
-    let paid: i64 = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM payments WHERE status = 'succeeded'",
+    // One statement, so one snapshot: callbacks may still be settling while this runs, and
+    // each moves a payment and an order's money in one transaction.
+    let (paid, refunded, held): (i64, i64, i64) = sqlx::query_as(
+        "SELECT CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM payments WHERE status = 'succeeded') AS BIGINT),
+                CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM refunds WHERE status = 'succeeded') AS BIGINT),
+                CAST((SELECT COALESCE(SUM(held_fen), 0) FROM orders) AS BIGINT)",
     )
     .fetch_one(db)
     .await
     .unwrap();
-    let refunded: i64 = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM refunds WHERE status = 'succeeded'",
-    )
-    .fetch_one(db)
-    .await
-    .unwrap();
-    let held: i64 =
-        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(held_fen), 0) AS BIGINT) FROM orders")
-            .fetch_one(db)
-            .await
-            .unwrap();
     assert_eq!(paid - refunded, held, "payments - refunds = money held");
     let mismatched: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM campaign_batches b
