@@ -20,6 +20,35 @@ pub struct Replayable<T> {
     pub replayed: bool,
 }
 
+/// The start of a request with an idempotency key: a transaction that holds the key, or the
+/// first request's answer to replay.
+pub(super) enum Start<T> {
+    /// The key is new: do the work in this transaction and [`record`] its outcome there.
+    Fresh(Transaction<'static, Any>),
+    /// The key was used before for the same request: its answer.
+    Replay(Replayable<T>),
+}
+
+/// Opens the request's transaction and claims `key` in it (see [`Start`]).
+pub(super) async fn start<T: DeserializeOwned>(
+    db: &super::Db,
+    account: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Start<T>, AppError> {
+    let mut tx = db.begin().await?;
+    match claim(&mut tx, account, key, fingerprint).await? {
+        None => Ok(Start::Fresh(tx)),
+        Some(first) => {
+            tx.rollback().await?;
+            Ok(Start::Replay(Replayable {
+                result: first,
+                replayed: true,
+            }))
+        }
+    }
+}
+
 /// Checks the form of a client's idempotency key.
 pub fn validate_key(key: &str) -> Result<(), AppError> {
     let ok = (8..=100).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
@@ -35,7 +64,7 @@ pub fn validate_key(key: &str) -> Result<(), AppError> {
 
 /// Claims `key` for `account`. `None`: the key is new and this request does the work;
 /// `Some`: the stored outcome of the first request with this key.
-pub(super) async fn claim<T: DeserializeOwned>(
+async fn claim<T: DeserializeOwned>(
     tx: &mut Transaction<'static, Any>,
     account: &str,
     key: &str,

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use super::accounts::require_role;
-use super::idempotency::{self, Replayable};
+use super::idempotency::{self, Replayable, Start};
 use super::payments::{ChargeRequest, RefundRequest};
 use super::{now_ms, share_code, Services};
 use crate::error::AppError;
@@ -108,16 +108,11 @@ impl Services {
         };
 
         let fingerprint = format!("reserve:{campaign_id}:{code}");
-        let mut tx = self.db.begin().await?;
-        if let Some(first) =
-            idempotency::claim(&mut tx, &account.id, idempotency_key, &fingerprint).await?
-        {
-            tx.rollback().await?;
-            return Ok(Replayable {
-                result: first,
-                replayed: true,
-            });
-        }
+        let mut tx =
+            match idempotency::start(&self.db, &account.id, idempotency_key, &fingerprint).await? {
+                Start::Fresh(tx) => tx,
+                Start::Replay(first) => return Ok(first),
+            };
         let outcome = self
             .reserve_in(
                 &mut tx,
@@ -279,16 +274,11 @@ impl Services {
         require_role(account, &[Role::Consumer], "cancel orders")?;
         idempotency::validate_key(idempotency_key)?;
         let fingerprint = format!("cancel:{order_id}");
-        let mut tx = self.db.begin().await?;
-        if let Some(first) =
-            idempotency::claim(&mut tx, &account.id, idempotency_key, &fingerprint).await?
-        {
-            tx.rollback().await?;
-            return Ok(Replayable {
-                result: first,
-                replayed: true,
-            });
-        }
+        let mut tx =
+            match idempotency::start(&self.db, &account.id, idempotency_key, &fingerprint).await? {
+                Start::Fresh(tx) => tx,
+                Start::Replay(first) => return Ok(first),
+            };
         let now = now_ms();
         let cancelled = sqlx::query(
             "UPDATE orders SET status = 'cancelled', holds_unit = 0, updated_at = $1
@@ -305,14 +295,7 @@ impl Services {
         .await?;
         let mut refunds = Vec::new();
         let result = if cancelled.rows_affected() == 1 {
-            sqlx::query(
-                "UPDATE campaign_batches SET held = held - 1
-                  WHERE campaign_id = (SELECT campaign_id FROM orders WHERE id = $1)
-                    AND seq = (SELECT batch_seq FROM orders WHERE id = $1)",
-            )
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
+            release_unit(&mut tx, order_id).await?;
             add_event(&mut tx, order_id, "cancelled", now).await?;
             let paid: Vec<(String, i64)> = sqlx::query_as(
                 "SELECT id, amount_fen FROM payments WHERE order_id = $1 AND status = 'succeeded'",
@@ -375,16 +358,11 @@ impl Services {
             });
         }
         let fingerprint = format!("lock:{order_id}");
-        let mut tx = self.db.begin().await?;
-        if let Some(first) =
-            idempotency::claim(&mut tx, &account.id, idempotency_key, &fingerprint).await?
-        {
-            tx.rollback().await?;
-            return Ok(Replayable {
-                result: first,
-                replayed: true,
-            });
-        }
+        let mut tx =
+            match idempotency::start(&self.db, &account.id, idempotency_key, &fingerprint).await? {
+                Start::Fresh(tx) => tx,
+                Start::Replay(first) => return Ok(first),
+            };
         let now = now_ms();
         // The law caps earnest money at 20 % of the price: re-checked on every lock.
         let locking = sqlx::query(
