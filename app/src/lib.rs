@@ -28,8 +28,12 @@ use leptos_router::{
 use crate::components::layout::{Footer, Header};
 use crate::i18n::Lang;
 use crate::routes::{
-    configure::ConfigurePage, landing::LandingPage, login::LoginPage, not_found::NotFound,
-    orders::OrdersPage, studio::NewCampaignPage,
+    configure::ConfigurePage,
+    landing::LandingPage,
+    login::LoginPage,
+    not_found::NotFound,
+    orders::OrdersPage,
+    studio::{EditCampaignPage, NewCampaignPage, StudioPage},
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -112,7 +116,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/c/:code") view=ConfigurePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/orders") view=OrdersPage/>
+                    <Route path=path!("/studio") view=StudioPage/>
                     <Route path=path!("/studio/campaigns/new") view=NewCampaignPage/>
+                    <Route path=path!("/studio/campaigns/:id") view=EditCampaignPage/>
                 </Routes>
             </main>
             <Footer/>

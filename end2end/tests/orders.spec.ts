@@ -78,7 +78,7 @@ test("a visitor is asked to log in before reserving", async ({ page }) => {
   await expect(page.getByTestId("login-to-reserve")).toBeVisible();
 });
 
-test("a marketer creates a campaign with a cap and a poll; wrong input is explained", async ({ page }) => {
+test("a marketer creates a campaign with a cap and a poll, then edits it; wrong input is explained", async ({ page }) => {
   await page.goto("/login");
   await page.getByTestId("login-login").fill("marketer@demo.test");
   await page.getByTestId("login-password").fill(process.env.C2M_DEMO_PASSWORD ?? "c2m-demo-2026");
@@ -97,14 +97,32 @@ test("a marketer creates a campaign with a cap and a poll; wrong input is explai
   await page.getByTestId("f-poll-zh").fill("哪种轮毂？");
   await page.getByTestId("f-poll-en").fill("Which wheels?");
   await page.getByTestId("f-poll-choices").fill("wheels_17:17 英寸:17 inch\nwheels_18:18 英寸:18 inch");
-  await page.getByTestId("create-campaign").click();
+  await page.getByTestId("save-campaign").click();
   // 20,000 CNY is more than 20 % of the cheapest car: refused, with the limit in words.
   await expect(page.getByTestId("campaign-error")).toContainText("earnest_fen");
   await expect(page.getByTestId("campaign-error")).toContainText("20 %");
   await page.getByTestId("f-earnest").fill("5000");
-  await page.getByTestId("create-campaign").click();
-  const created = page.getByTestId("campaign-created");
+  await page.getByTestId("save-campaign").click();
+  const created = page.getByTestId("campaign-saved");
   await expect(created).toContainText(id);
   await expect(created).toContainText("0/100");
-  await expect(created).toContainText("哪种轮毂？");
+
+  // The studio lists it; editing adds a batch and a demand threshold.
+  await page.goto("/studio");
+  await expect(page.getByTestId(`studio-${id}`)).toContainText("小满秋季共创");
+  await page.getByTestId(`edit-${id}`).click();
+  await expect(page.getByTestId("f-batches")).toHaveValue("100");
+  await expect(page.getByTestId("f-opens")).not.toHaveValue("");
+  await expect(page.getByTestId("f-id")).toHaveAttribute("readonly", "");
+  await expect(page.locator(".studio__poll")).toContainText("wheels_17");
+  await page.getByTestId("f-batches").fill("0, 200");
+  await page.getByTestId("save-campaign").click();
+  await expect(page.getByTestId("campaign-error")).toContainText("batches[0]");
+  await page.getByTestId("f-batches").fill("100, 200");
+  await page.getByTestId("f-thresholds").fill("sand_gold:500");
+  await page.getByTestId("save-campaign").click();
+  await expect(page.getByTestId("campaign-saved")).toContainText("#2 0/200");
+  await page.reload();
+  await expect(page.getByTestId("f-batches")).toHaveValue("100, 200");
+  await expect(page.getByTestId("f-thresholds")).toHaveValue("sand_gold:500");
 });

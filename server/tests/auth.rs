@@ -219,6 +219,16 @@ async fn every_endpoint_answers_every_role_as_it_should() {
             "batches": [10], "reservation_fen": 10_000, "earnest_fen": 100_000, "cooling_off_hours": 24
         }))
     });
+    // Editing rewrites the same fields of a campaign created for it.
+    app.campaign("matrix-edit", &[10]).await;
+    let edit_body: Body = Box::new(move |i| {
+        Some(json!({
+            "id": "matrix-edit", "car_line": "xiaoman",
+            "title": {"zh": "矩阵", "en": format!("Edited {i}")}, "tagline": {"zh": "测", "en": "Test"},
+            "warmup_at": now, "opens_at": now, "closes_at": now + 86_400_000,
+            "batches": [10], "reservation_fen": 10_000, "earnest_fen": 100_000, "cooling_off_hours": 24
+        }))
+    });
     let code2 = code.clone();
     let reserve_body: Body = Box::new(move |i| {
         Some(json!({"configuration_code": code2, "idempotency_key": format!("matrix-key-{i}")}))
@@ -267,6 +277,12 @@ async fn every_endpoint_answers_every_role_as_it_should() {
             "/api/v1/campaigns".into(),
             campaign_body,
             [401, 403, 201, 403, 201],
+        ),
+        (
+            "PUT",
+            "/api/v1/campaigns/matrix-edit".into(),
+            edit_body,
+            [401, 403, 200, 403, 200],
         ),
         (
             "POST",

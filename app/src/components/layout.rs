@@ -59,7 +59,7 @@ pub fn AccountNav() -> impl IntoView {
                         Either::Left(view! {
                             <nav class="account-nav" aria-label="account">
                                 <A href="/orders">{move || t().nav_orders}</A>
-                                {studio.then(|| view! { <A href="/studio/campaigns/new">{move || t().nav_studio}</A> })}
+                                {studio.then(|| view! { <A href="/studio">{move || t().nav_studio}</A> })}
                                 <span class="account-nav__name" data-testid="account-name">{account.display_name.clone()}</span>
                                 <button type="button" class="link-button" data-testid="logout"
                                     on:click=move |_| { logout.dispatch(Logout {}); }>

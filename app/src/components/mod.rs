@@ -1,5 +1,6 @@
 //! The pieces pages are made of.
 
+pub mod campaign_form;
 pub mod car;
 pub mod configurator;
 pub mod countdown;

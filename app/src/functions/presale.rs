@@ -13,6 +13,14 @@ pub async fn load_campaign_detail(id: String) -> Result<CampaignDetail, AppError
     services.campaign_detail(&id, viewer.as_ref()).await
 }
 
+/// Every campaign with terms and fill levels, newest first (the studio's list).
+#[server(endpoint = "campaigns")]
+pub async fn load_campaigns() -> Result<Vec<CampaignDetail>, AppError> {
+    let services = crate::services::use_services()?;
+    let viewer = crate::services::request_account(&services).await?;
+    services.campaigns(viewer.as_ref()).await
+}
+
 /// Votes in a poll; answers the live results.
 #[server(endpoint = "vote")]
 pub async fn vote(poll_id: String, choice: String) -> Result<PollView, AppError> {
@@ -27,4 +35,12 @@ pub async fn create_campaign(input: CampaignInput) -> Result<CampaignDetail, App
     let services = crate::services::use_services()?;
     let account = crate::services::require_account(&services).await?;
     services.create_campaign(&account, &input).await
+}
+
+/// Edits a campaign (marketers).
+#[server(endpoint = "update_campaign")]
+pub async fn update_campaign(id: String, input: CampaignInput) -> Result<CampaignDetail, AppError> {
+    let services = crate::services::use_services()?;
+    let account = crate::services::require_account(&services).await?;
+    services.update_campaign(&account, &id, &input).await
 }

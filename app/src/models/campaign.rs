@@ -96,6 +96,9 @@ pub struct ThresholdInput {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PollInput {
+    /// The poll's id when editing one the campaign already has; absent for a new poll.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The question.
     pub question: Localized,
     /// Two to ten choices.

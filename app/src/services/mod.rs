@@ -2,6 +2,7 @@
 //! and the JSON API are thin doors onto these methods; neither holds a query or a rule.
 
 pub mod accounts;
+mod campaign_rules;
 mod campaigns;
 mod catalogs;
 mod configurations;

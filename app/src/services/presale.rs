@@ -2,21 +2,17 @@
 //! marketers), reading them with live fill levels and poll results, and voting.
 
 use configurator::{Localized, Money};
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use super::accounts::require_role;
+use super::campaign_rules::{self, Stored};
 use super::campaigns::CampaignContent;
-use super::orders::{yuan, EARNEST_MAX_PERCENT};
 use super::{now_ms, share_code, Services};
 use crate::error::AppError;
 use crate::models::{
-    Account, BatchView, CampaignDetail, CampaignInput, PollChoice, PollChoiceInput, PollView, Role,
+    Account, BatchView, CampaignDetail, CampaignInput, PollChoice, PollChoiceInput, PollInput,
+    PollView, Role,
 };
-
-const MAX_BATCHES: usize = 20;
-const MAX_BATCH_CAP: i64 = 1_000_000;
-const MAX_COOLING_OFF_HOURS: i64 = 30 * 24;
-const MAX_POLLS: usize = 10;
 
 impl Services {
     /// Every campaign, newest first, with terms, fill levels and polls.
@@ -197,164 +193,10 @@ impl Services {
     ) -> Result<CampaignDetail, AppError> {
         require_role(account, &[Role::Marketer, Role::Admin], "create campaigns")?;
         let now = now_ms();
-        validate_id(&input.id)?;
-        for (field, text) in [
-            ("title.zh", &input.title.zh),
-            ("title.en", &input.title.en),
-            ("tagline.zh", &input.tagline.zh),
-            ("tagline.en", &input.tagline.en),
-        ] {
-            if text.trim().is_empty() || text.chars().count() > 120 {
-                return Err(AppError::invalid(field, "1 to 120 characters"));
-            }
-        }
-        if !(input.warmup_at <= input.opens_at && input.opens_at < input.closes_at) {
-            return Err(AppError::invalid(
-                "opens_at",
-                "the warm-up starts no later than the opening, which comes before the close",
-            ));
-        }
-        if input.closes_at <= now {
-            return Err(AppError::invalid(
-                "closes_at",
-                "the close must be in the future",
-            ));
-        }
-        if input.batches.is_empty() || input.batches.len() > MAX_BATCHES {
-            return Err(AppError::invalid(
-                "batches",
-                format!("1 to {MAX_BATCHES} batches"),
-            ));
-        }
-        if let Some(i) = input
-            .batches
-            .iter()
-            .position(|&cap| !(1..=MAX_BATCH_CAP).contains(&cap))
-        {
-            return Err(AppError::invalid(
-                format!("batches[{i}]"),
-                format!("a batch holds 1 to {MAX_BATCH_CAP} units"),
-            ));
-        }
-        if input.reservation_fen <= 0 {
-            return Err(AppError::invalid(
-                "reservation_fen",
-                "the reservation amount must be positive",
-            ));
-        }
-        if input.earnest_fen <= 0 {
-            return Err(AppError::invalid(
-                "earnest_fen",
-                "the earnest money must be positive",
-            ));
-        }
-        if !(0..=MAX_COOLING_OFF_HOURS).contains(&input.cooling_off_hours) {
-            return Err(AppError::invalid(
-                "cooling_off_hours",
-                format!("0 to {MAX_COOLING_OFF_HOURS} hours"),
-            ));
-        }
-        let compiled = match input.catalog_version {
-            Some(version) => self.catalog_version(&input.car_line, version).await,
-            None => self.published_catalog(&input.car_line).await,
-        }
-        .map_err(|e| match e {
-            AppError::NotFound { .. } | AppError::UnknownCarLine { .. } => AppError::invalid(
-                "car_line",
-                "no such car line with a published catalog (version)",
-            ),
-            other => other,
-        })?;
-        // The law caps earnest money at 20 % of the price; the cheapest default car decides.
-        let catalog = &compiled.catalog;
-        let defaults: Vec<&str> = catalog
-            .groups
-            .iter()
-            .filter_map(|g| g.default.as_deref())
-            .collect();
-        let cheapest = [
-            configurator::SalesMode::Lease,
-            configurator::SalesMode::Purchase,
-        ]
-        .into_iter()
-        .map(|mode| catalog.quote(&defaults, mode).total.0)
-        .min()
-        .unwrap_or(0);
-        if input.earnest_fen * 100 > cheapest * EARNEST_MAX_PERCENT {
-            return Err(AppError::invalid(
-                "earnest_fen",
-                format!(
-                    "earnest money may be at most {EARNEST_MAX_PERCENT} % of the car's price: {} for a car from {}",
-                    yuan(Money(cheapest * EARNEST_MAX_PERCENT / 100)),
-                    yuan(Money(cheapest))
-                ),
-            ));
-        }
-        if input.polls.len() > MAX_POLLS {
-            return Err(AppError::invalid(
-                "polls",
-                format!("at most {MAX_POLLS} polls"),
-            ));
-        }
-        for (i, poll) in input.polls.iter().enumerate() {
-            let field = |f: &str| format!("polls[{i}].{f}");
-            if poll.question.zh.trim().is_empty() || poll.question.en.trim().is_empty() {
-                return Err(AppError::invalid(
-                    field("question"),
-                    "ask the question in both languages",
-                ));
-            }
-            if !(2..=10).contains(&poll.choices.len()) {
-                return Err(AppError::invalid(field("choices"), "2 to 10 choices"));
-            }
-            let mut ids = std::collections::HashSet::new();
-            for c in &poll.choices {
-                if c.id.trim().is_empty() || !ids.insert(c.id.as_str()) {
-                    return Err(AppError::invalid(
-                        field("choices"),
-                        "each choice needs its own id",
-                    ));
-                }
-            }
-            if poll.closes_at <= now || poll.closes_at > input.closes_at {
-                return Err(AppError::invalid(
-                    field("closes_at"),
-                    "a poll closes in the future and no later than the campaign",
-                ));
-            }
-        }
-
-        if input.thresholds.len() > 20 {
-            return Err(AppError::invalid("thresholds", "at most 20 thresholds"));
-        }
-        let mut seen = std::collections::HashSet::new();
-        for (i, t) in input.thresholds.iter().enumerate() {
-            let field = |f: &str| format!("thresholds[{i}].{f}");
-            if catalog.option(&t.option).is_none() {
-                return Err(AppError::invalid(
-                    field("option"),
-                    "not an option of this car's catalog",
-                ));
-            }
-            if !seen.insert(t.option.as_str()) {
-                return Err(AppError::invalid(
-                    field("option"),
-                    "one threshold per option",
-                ));
-            }
-            if !(1..=10_000_000).contains(&t.target) {
-                return Err(AppError::invalid(
-                    field("target"),
-                    "1 to 10,000,000 reservations",
-                ));
-            }
-            if t.deadline <= now || t.deadline > input.closes_at {
-                return Err(AppError::invalid(
-                    field("deadline"),
-                    "in the future and no later than the campaign's close",
-                ));
-            }
-        }
+        let compiled = self
+            .campaign_catalog(&input.car_line, input.catalog_version)
+            .await?;
+        campaign_rules::validate(input, &compiled.catalog, &Stored::default(), now)?;
         let content = CampaignContent {
             title: input.title.clone(),
             tagline: input.tagline.clone(),
@@ -369,7 +211,7 @@ impl Services {
         )
         .bind(&input.id)
         .bind(&input.car_line)
-        .bind(i64::from(catalog.version))
+        .bind(i64::from(compiled.catalog.version))
         .bind(serde_json::to_string(&content)?)
         .bind(input.warmup_at)
         .bind(input.opens_at)
@@ -387,50 +229,266 @@ impl Services {
                 "a campaign with this id already exists",
             ));
         }
-        for (i, cap) in input.batches.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO campaign_batches (campaign_id, seq, cap, held) VALUES ($1, $2, $3, 0)",
-            )
-            .bind(&input.id)
-            .bind(i as i64 + 1)
-            .bind(cap)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for poll in &input.polls {
-            sqlx::query(
-                "INSERT INTO polls (id, campaign_id, question, choices, closes_at, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(format!("poll_{}", share_code::token(12)))
-            .bind(&input.id)
-            .bind(serde_json::to_string(&poll.question)?)
-            .bind(serde_json::to_string(&poll.choices)?)
-            .bind(poll.closes_at)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        write_batches(&mut tx, &input.id, &input.batches, &[]).await?;
+        write_polls(&mut tx, &input.id, &input.polls, now).await?;
         Services::insert_thresholds(&mut tx, &input.id, &input.thresholds).await?;
         tx.commit().await?;
         tracing::info!(campaign = %input.id, by = %account.id, "campaign created");
         self.campaign_detail(&input.id, Some(account)).await
     }
+
+    /// Edits campaign `id`: every field is re-validated, and against what the campaign already
+    /// holds (see [`campaign_rules`]). Orders already placed keep the terms they were reserved
+    /// under; the car line never changes, the catalog version only while nobody has reserved.
+    pub async fn update_campaign(
+        &self,
+        account: &Account,
+        id: &str,
+        input: &CampaignInput,
+    ) -> Result<CampaignDetail, AppError> {
+        require_role(account, &[Role::Marketer, Role::Admin], "edit campaigns")?;
+        let now = now_ms();
+        let current = self.campaign(id).await?;
+        if input.id != current.id {
+            return Err(AppError::invalid("id", "a campaign's id cannot change"));
+        }
+        if input.car_line != current.car_line {
+            return Err(AppError::invalid(
+                "car_line",
+                "a campaign's car line cannot change; create a new campaign instead",
+            ));
+        }
+        if current.closes_at <= now {
+            return Err(AppError::invalid(
+                "closes_at",
+                "the campaign has closed and can no longer be edited",
+            ));
+        }
+        let version = input.catalog_version.unwrap_or(current.catalog_version);
+        if version != current.catalog_version {
+            let orders: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE campaign_id = $1")
+                    .bind(id)
+                    .fetch_one(&self.db)
+                    .await?;
+            if orders > 0 {
+                return Err(AppError::invalid(
+                    "catalog_version",
+                    format!(
+                        "{orders} orders were placed on version {}; it cannot change",
+                        current.catalog_version
+                    ),
+                ));
+            }
+        }
+        let compiled = self
+            .campaign_catalog(&input.car_line, Some(version))
+            .await?;
+        let stored = Stored::load(&self.db, id).await?;
+        campaign_rules::validate(input, &compiled.catalog, &stored, now)?;
+
+        let mut tx = self.db.begin().await?;
+        let content: String = sqlx::query_scalar("SELECT content FROM campaigns WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut content: CampaignContent = serde_json::from_str(&content)?;
+        content.title = input.title.clone();
+        content.tagline = input.tagline.clone();
+        sqlx::query(
+            "UPDATE campaigns SET catalog_version = $2, content = $3, warmup_at = $4, opens_at = $5,
+                 closes_at = $6, reservation_fen = $7, earnest_fen = $8, cooling_off_hours = $9
+              WHERE id = $1",
+        )
+        .bind(id)
+        .bind(i64::from(version))
+        .bind(serde_json::to_string(&content)?)
+        .bind(input.warmup_at)
+        .bind(input.opens_at)
+        .bind(input.closes_at)
+        .bind(input.reservation_fen)
+        .bind(input.earnest_fen)
+        .bind(input.cooling_off_hours)
+        .execute(&mut *tx)
+        .await?;
+        write_batches(&mut tx, id, &input.batches, &stored.batches).await?;
+        // Polls: edited in place, new ones added, the rest removed (only those without votes
+        // pass validation; the conditions below hold even if a vote arrived meanwhile).
+        for poll in input.polls.iter().filter(|p| p.id.is_some()) {
+            sqlx::query(
+                "UPDATE polls SET question = $2, choices = $3, closes_at = $4 WHERE id = $1",
+            )
+            .bind(poll.id.as_deref())
+            .bind(serde_json::to_string(&poll.question)?)
+            .bind(serde_json::to_string(&poll.choices)?)
+            .bind(poll.closes_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for gone in stored
+            .polls
+            .iter()
+            .filter(|s| !input.polls.iter().any(|p| p.id.as_ref() == Some(&s.id)))
+        {
+            let deleted = sqlx::query(
+                "DELETE FROM polls WHERE id = $1
+                   AND NOT EXISTS (SELECT 1 FROM votes WHERE poll_id = $1)",
+            )
+            .bind(&gone.id)
+            .execute(&mut *tx)
+            .await?;
+            if deleted.rows_affected() == 0 {
+                return Err(AppError::invalid(
+                    "polls",
+                    format!(
+                        "poll {} received votes meanwhile and cannot be removed",
+                        gone.id
+                    ),
+                ));
+            }
+        }
+        let new_polls: Vec<_> = input
+            .polls
+            .iter()
+            .filter(|p| p.id.is_none())
+            .cloned()
+            .collect();
+        write_polls(&mut tx, id, &new_polls, now).await?;
+        // Thresholds: open ones change or go; decided ones passed validation unchanged.
+        let mut added = Vec::new();
+        for t in &input.thresholds {
+            match stored.thresholds.iter().find(|s| s.option == t.option) {
+                Some(s) if s.status == "open" => {
+                    let changed = sqlx::query(
+                        "UPDATE thresholds SET target = $3, deadline = $4
+                          WHERE campaign_id = $1 AND option_id = $2 AND status = 'open'",
+                    )
+                    .bind(id)
+                    .bind(&t.option)
+                    .bind(t.target)
+                    .bind(t.deadline)
+                    .execute(&mut *tx)
+                    .await?;
+                    if changed.rows_affected() == 0 {
+                        return Err(AppError::invalid(
+                            "thresholds",
+                            format!("the threshold for {} was decided meanwhile", t.option),
+                        ));
+                    }
+                }
+                Some(_) => {}
+                None => added.push(t.clone()),
+            }
+        }
+        for gone in stored
+            .thresholds
+            .iter()
+            .filter(|s| !input.thresholds.iter().any(|t| t.option == s.option))
+        {
+            sqlx::query(
+                "DELETE FROM thresholds WHERE campaign_id = $1 AND option_id = $2 AND status = 'open'",
+            )
+            .bind(id)
+            .bind(&gone.option)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Services::insert_thresholds(&mut tx, id, &added).await?;
+        tx.commit().await?;
+        tracing::info!(campaign = %id, by = %account.id, "campaign edited");
+        self.campaign_detail(id, Some(account)).await
+    }
+
+    /// The catalog a campaign sells: the given version of `line`, or its published one.
+    async fn campaign_catalog(
+        &self,
+        line: &str,
+        version: Option<u32>,
+    ) -> Result<std::sync::Arc<super::CompiledCatalog>, AppError> {
+        match version {
+            Some(version) => self.catalog_version(line, version).await,
+            None => self.published_catalog(line).await,
+        }
+        .map_err(|e| match e {
+            AppError::NotFound { .. } | AppError::UnknownCarLine { .. } => AppError::invalid(
+                "car_line",
+                "no such car line with a published catalog (version)",
+            ),
+            other => other,
+        })
+    }
 }
 
-fn validate_id(id: &str) -> Result<(), AppError> {
-    let ok = (3..=40).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-        && !id.ends_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "id",
-            "3 to 40 lower-case letters, digits and dashes (e.g. xiaoman-autumn)",
-        ))
+/// Sets the batch caps: existing batches take their new cap (never below the units held,
+/// which the condition re-checks against concurrent reservations), new ones are added and
+/// removed ones (holding nothing) deleted.
+async fn write_batches(
+    tx: &mut Transaction<'static, Any>,
+    campaign_id: &str,
+    caps: &[i64],
+    stored: &[(i64, i64)],
+) -> Result<(), AppError> {
+    for (i, &cap) in caps.iter().enumerate() {
+        let seq = i as i64 + 1;
+        let written = if i < stored.len() {
+            sqlx::query(
+                "UPDATE campaign_batches SET cap = $3
+                  WHERE campaign_id = $1 AND seq = $2 AND held <= $3",
+            )
+        } else {
+            sqlx::query(
+                "INSERT INTO campaign_batches (campaign_id, seq, cap, held) VALUES ($1, $2, $3, 0)",
+            )
+        }
+        .bind(campaign_id)
+        .bind(seq)
+        .bind(cap)
+        .execute(&mut **tx)
+        .await?;
+        if written.rows_affected() == 0 {
+            return Err(AppError::invalid(
+                format!("batches[{i}]"),
+                "more units were reserved meanwhile than this cap allows",
+            ));
+        }
     }
+    for seq in caps.len() + 1..=stored.len() {
+        let deleted = sqlx::query(
+            "DELETE FROM campaign_batches WHERE campaign_id = $1 AND seq = $2 AND held = 0",
+        )
+        .bind(campaign_id)
+        .bind(seq as i64)
+        .execute(&mut **tx)
+        .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(AppError::invalid(
+                "batches",
+                format!("batch {seq} received reservations meanwhile and cannot be removed"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn write_polls(
+    tx: &mut Transaction<'static, Any>,
+    campaign_id: &str,
+    polls: &[PollInput],
+    now: i64,
+) -> Result<(), AppError> {
+    for poll in polls {
+        sqlx::query(
+            "INSERT INTO polls (id, campaign_id, question, choices, closes_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(format!("poll_{}", share_code::token(12)))
+        .bind(campaign_id)
+        .bind(serde_json::to_string(&poll.question)?)
+        .bind(serde_json::to_string(&poll.choices)?)
+        .bind(poll.closes_at)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

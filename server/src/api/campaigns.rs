@@ -66,6 +66,27 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+/// Edits a campaign (marketers and admins): the same fields as creation, re-validated against
+/// what the campaign already holds. A poll keeps its `id`; polls without one are added, polls
+/// left out are removed (only while they have no votes). Orders already placed keep their terms.
+#[utoipa::path(put, path = "/api/v1/campaigns/{id}", tag = "campaigns",
+    params(("id" = String, Path, description = "Campaign id")),
+    request_body = CampaignInputDoc,
+    responses(
+        (status = 200, description = "Edited", body = CampaignDoc),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a marketer", body = ErrorBody),
+        (status = 404, description = "No such campaign", body = ErrorBody),
+        (status = 422, description = "A field fails validation; `field` names it", body = ErrorBody)))]
+pub async fn update(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<CampaignInput>,
+) -> Result<Json<CampaignDetail>, ApiError> {
+    Ok(Json(services.update_campaign(&account, &id, &input).await?))
+}
+
 /// Reserves a saved configuration (consumers): re-checked and re-priced on the server, a unit
 /// of the first batch with room, the refundable amount requested from the payment provider.
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/reservations", tag = "orders",

@@ -45,7 +45,10 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/campaigns", get(campaigns::list).post(campaigns::create))
-        .route("/campaigns/{id}", get(campaigns::detail))
+        .route(
+            "/campaigns/{id}",
+            get(campaigns::detail).put(campaigns::update),
+        )
         .route("/campaigns/{id}/reservations", post(campaigns::reserve))
         .route("/orders", get(orders::list))
         .route("/orders/{id}/cancel", post(orders::cancel))

@@ -58,7 +58,8 @@ pub struct CampaignDoc(serde_json::Value);
 /// A new campaign: `id`, `car_line`, optional `catalog_version`, `title` and `tagline`
 /// (`{"zh", "en"}`), `warmup_at`, `opens_at`, `closes_at` (UTC ms), `batches` (unit caps),
 /// `reservation_fen`, `earnest_fen` (at most 20 % of the car's price), `cooling_off_hours`,
-/// `polls` (`question`, `choices` [{`id`, `label`}], `closes_at`).
+/// `polls` (`question`, `choices` [{`id`, `label`}], `closes_at`; when editing, `id` names a
+/// poll the campaign already has), `thresholds` (`option`, `target`, `deadline`).
 #[derive(ToSchema)]
 #[schema(value_type = Object)]
 #[allow(dead_code)]
@@ -102,6 +103,7 @@ pub struct PollDoc(serde_json::Value);
         campaigns::list,
         campaigns::detail,
         campaigns::create,
+        campaigns::update,
         campaigns::reserve,
         orders::list,
         orders::cancel,
