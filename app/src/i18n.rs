@@ -232,6 +232,7 @@ pub struct Texts {
     pub batch_fill: &'static str,
     pub only_marketers: &'static str,
     pub f_thresholds: &'static str,
+    pub threshold_short: &'static str,
     pub f_batches_short: &'static str,
     pub studio_list_title: &'static str,
     pub studio_list_intro: &'static str,
@@ -251,6 +252,10 @@ pub struct Texts {
     pub threshold_deadline: &'static str,
     pub dropped_notice: &'static str,
     pub ev_option_dropped: &'static str,
+    pub ev_configuration_changed: &'static str,
+    pub change_config: &'static str,
+    pub apply_to_order: &'static str,
+    pub changing_order: &'static str,
 }
 
 /// Simplified Chinese.
@@ -421,6 +426,7 @@ pub const ZH: Texts = Texts {
     only_marketers: "只有市场人员可以创建或编辑活动。",
     f_thresholds: "投产门槛：每行一个，格式 选项ID:预订数（如 sand_gold:10000）",
     f_batches_short: "批次",
+    threshold_short: "投产门槛：已预订",
     studio_list_title: "预售活动管理",
     studio_list_intro: "查看每个活动的批次进度，编辑条款、投票与投产门槛。",
     new_campaign: "新建活动",
@@ -438,8 +444,12 @@ pub const ZH: Texts = Texts {
     threshold_dropped: "未达门槛，不投产",
     threshold_deadline: "截止",
     dropped_notice:
-        "你选择的「{}」未达到投产门槛，不会生产。你可以重新定制后再预订，或随时取消并全额退款。",
+        "你选择的「{}」未达到投产门槛，不会生产。你可以更换配置（保留批次名额与已付款项），或随时取消并全额退款。",
     ev_option_dropped: "所选选项未达投产门槛",
+    ev_configuration_changed: "已更换配置",
+    change_config: "更换配置",
+    apply_to_order: "用这台车更新我的订单",
+    changing_order: "你正在为订单更换配置：换掉未达投产门槛的选项，保存后点击“用这台车更新我的订单”。批次名额和已付款项保持不变。",
 };
 
 /// English.
@@ -614,6 +624,7 @@ pub const EN: Texts = Texts {
     only_marketers: "Only marketers can create or edit campaigns.",
     f_thresholds: "Thresholds: one per line, as option:reservations (e.g. sand_gold:10000)",
     f_batches_short: "batches",
+    threshold_short: "Built if reserved:",
     studio_list_title: "Campaigns",
     studio_list_intro: "Batch fill levels of every campaign; edit terms, polls and demand thresholds.",
     new_campaign: "New campaign",
@@ -630,8 +641,12 @@ pub const EN: Texts = Texts {
     threshold_confirmed: "Confirmed",
     threshold_dropped: "Dropped",
     threshold_deadline: "Decided",
-    dropped_notice: "“{}” missed its production threshold and will not be built. You can configure again and re-reserve, or cancel at any time with a full refund.",
+    dropped_notice: "“{}” missed its production threshold and will not be built. You can change the configuration (keeping your batch place and payments), or cancel at any time with a full refund.",
     ev_option_dropped: "A chosen option missed its threshold",
+    ev_configuration_changed: "Configuration changed",
+    change_config: "Change the configuration",
+    apply_to_order: "Use this car for my order",
+    changing_order: "You are changing an order's configuration: replace the option that missed its threshold, save, then choose “Use this car for my order”. Your batch place and payments are kept.",
 };
 
 #[cfg(test)]

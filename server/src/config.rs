@@ -24,6 +24,9 @@ pub struct Settings {
     pub payment_secret: String,
     /// `C2M_SANDBOX_DELAY_MS`: how long the sandbox takes to confirm a payment (default 300).
     pub sandbox_delay_ms: u64,
+    /// `C2M_DEADLINE_CHECK_MS`: how often demand-threshold deadlines are looked for
+    /// (default 30000).
+    pub deadline_check_ms: u64,
 }
 
 impl Settings {
@@ -55,7 +58,19 @@ impl Settings {
                 .parse()
                 .map_err(|e| format!("C2M_SANDBOX_DELAY_MS `{v}` is not a number: {e}"))?,
         };
+        let deadline_check_ms = match var("C2M_DEADLINE_CHECK_MS") {
+            None => 30_000,
+            Some(v) => match v.parse() {
+                Ok(ms) if ms > 0 => ms,
+                _ => {
+                    return Err(format!(
+                        "C2M_DEADLINE_CHECK_MS `{v}` is not a positive number"
+                    ))
+                }
+            },
+        };
         Ok(Settings {
+            deadline_check_ms,
             demo_password: var("C2M_DEMO_PASSWORD").unwrap_or_else(|| DEMO_PASSWORD.into()),
             secure_cookies,
             payment_secret: var("C2M_PAYMENT_SECRET")

@@ -29,6 +29,7 @@ pub async fn connect(settings: &Settings) -> Result<Arc<Services>, String> {
             delay: Duration::from_millis(settings.sandbox_delay_ms),
             duplicate_callbacks: false,
         },
+        deadline_check: Some(Duration::from_millis(settings.deadline_check_ms)),
     };
     let services = Services::connect_with(&settings.database_url, options)
         .await

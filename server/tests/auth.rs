@@ -343,13 +343,13 @@ async fn every_endpoint_answers_every_role_as_it_should() {
         Who::As(Role::Oem),
         Who::As(Role::Admin),
     ] {
-        for action in ["cancel", "lock"] {
+        for action in ["cancel", "lock", "change"] {
             let path = format!("/api/v1/orders/{order}/{action}");
             let key = format!("other-{action}-{who:?}");
-            let body = Some(if action == "lock" {
-                json!({"idempotency_key": key, "confirm": true})
-            } else {
-                json!({"idempotency_key": key})
+            let body = Some(match action {
+                "lock" => json!({"idempotency_key": key, "confirm": true}),
+                "change" => json!({"configuration_code": code}),
+                _ => json!({"idempotency_key": key}),
             });
             let (status, _) = match who {
                 Who::Anonymous => app.call("POST", &path, body).await,

@@ -233,3 +233,149 @@ async fn without_a_dropped_option_a_locked_order_past_cooling_off_stays_locked()
         "{body}"
     );
 }
+
+/// A holder whose option was dropped changes the configuration in one step: same order, same
+/// batch unit, same money; the new car is re-checked and may not keep the dropped option.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_option_is_changed_in_one_step() {
+    let app = TestApp::new().await;
+    let marketer = app.login(Role::Marketer).await;
+    let now = app::services::now_ms();
+    let (status, body) = app
+        .call_as(
+            &marketer,
+            "POST",
+            "/api/v1/campaigns",
+            Some(json!({
+                "id": "change", "car_line": "xiaoman",
+                "title": {"zh": "更换", "en": "Change"}, "tagline": {"zh": "测", "en": "Test"},
+                "warmup_at": now - 1000, "opens_at": now - 1000, "closes_at": now + 86_400_000,
+                "batches": [10], "reservation_fen": 99_900, "earnest_fen": 500_000,
+                "cooling_off_hours": 24,
+                "thresholds": [{"option": "sand_gold", "target": 5, "deadline": now + 1_500}]
+            })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let token = app.login(Role::Consumer).await;
+    let gold = app.saved_code().await;
+    let white: Vec<String> = common::complete_lease()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap().replace("sand_gold", "cloud_white"))
+        .collect();
+    let white = app
+        .services
+        .save_configuration("xiaoman", &white)
+        .await
+        .unwrap();
+    let (status, order) = app
+        .call_as(
+            &token,
+            "POST",
+            "/api/v1/campaigns/change/reservations",
+            Some(json!({"configuration_code": gold, "idempotency_key": key()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    let id = order["id"].as_str().unwrap().to_string();
+    app.wait_for_status(&token, &id, "reserved").await;
+    let url = format!("/api/v1/orders/{id}/change");
+
+    // Before any option is dropped there is nothing to change (cancel and reserve again).
+    let (status, body) = app
+        .call_as(
+            &token,
+            "POST",
+            &url,
+            Some(json!({"configuration_code": white})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"], "order_state");
+
+    tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
+    assert_eq!(app.services.decide_thresholds().await.unwrap(), 1);
+    let before = app.wait_for_status(&token, &id, "reserved").await;
+    assert_eq!(before["dropped_option"], "sand_gold");
+
+    // Only the holder, and only with a car that no longer has the dropped option.
+    let (status, _) = app
+        .call_as(
+            &marketer,
+            "POST",
+            &url,
+            Some(json!({"configuration_code": white})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let other = app.consumers(1, "change-other").await;
+    let (status, _) = app
+        .call_as(
+            &other[0],
+            "POST",
+            &url,
+            Some(json!({"configuration_code": white})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = app
+        .call_as(
+            &token,
+            "POST",
+            &url,
+            Some(json!({"configuration_code": gold})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("sand_gold"));
+    for bad in [
+        json!({"configuration_code": "nope"}),
+        json!({"code": white}),
+        json!([]),
+    ] {
+        let (status, body) = app.call_as(&token, "POST", &url, Some(bad)).await;
+        assert!(status.is_client_error(), "{status} {body}");
+        assert!(body["error"].is_string(), "{body}");
+    }
+
+    let (status, changed) = app
+        .call_as(
+            &token,
+            "POST",
+            &url,
+            Some(json!({"configuration_code": white})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["id"], before["id"]);
+    assert_eq!(changed["configuration_code"], json!(white));
+    assert!(changed["dropped_option"].is_null());
+    assert!(changed["selections"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("cloud_white")));
+    for same in ["batch", "held", "reservation", "status", "created_at"] {
+        assert_eq!(changed[same], before[same], "{same}");
+    }
+    assert!(changed["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "configuration_changed"));
+    // Repeating the change answers the order as it is; nothing moves twice.
+    let (status, again) = app
+        .call_as(
+            &token,
+            "POST",
+            &url,
+            Some(json!({"configuration_code": white})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again, changed);
+    let detail = app.call("GET", "/api/v1/campaigns/change", None).await.1;
+    assert_eq!(detail["batches"][0]["held"], 1, "still one unit");
+    app.assert_books_balance().await;
+}

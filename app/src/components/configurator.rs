@@ -12,14 +12,15 @@ use configurator::{
 };
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::components::car::{CarIllustration, CarLook};
 use crate::components::price::PriceBreakdown;
-use crate::components::reserve::ReserveButton;
+use crate::components::reserve::{ChangeOrderButton, ReserveButton};
 use crate::format;
 use crate::functions::configuration::SaveConfiguration;
 use crate::i18n::{use_lang, Lang};
-use crate::models::{ConfiguratorData, Restored};
+use crate::models::{ConfiguratorData, Restored, ThresholdView};
 
 /// A click on an excluded option waiting for the user to accept dropping earlier choices.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +46,9 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
         selections,
         restored,
         campaign,
+        thresholds,
     } = data;
+    let thresholds = StoredValue::new(thresholds);
     let campaign_id = campaign.map(|c| c.id);
     let line = catalog.car_line.clone();
     let engine = match Engine::new(catalog.clone()) {
@@ -152,6 +155,7 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
                     let description = option.description.clone();
                     let swatch = option.swatch.clone();
                     let lease_terms = option.lease_terms;
+                    let threshold = thresholds.with_value(|all| all.iter().find(|t| t.option == id).cloned());
                     view! {
                         <li>
                             <button
@@ -173,6 +177,7 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
                                             {format::number(u64::from(terms.mileage_cap_km_per_month))} " " {move || lang.get().texts().km_per_month}
                                         </span>
                                     })}
+                                    {threshold.map(|t| view! { <OptionThreshold threshold=t/> })}
                                     <span class="option__price">
                                         {move || {
                                             let amount = match price_mode() {
@@ -291,6 +296,9 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
             <div class="configurator__head">
                 <h1>{move || lang.get().texts().configure_title} " " {let title = title.clone(); move || lang.get().pick(&title)}</h1>
                 {restored.map(|r| view! { <RestoredNotice restored=r/> })}
+                {use_query_map().read_untracked().get("order").map(|_| view! {
+                    <p class="notice notice--warn" role="status" data-testid="changing-order">{move || lang.get().texts().changing_order}</p>
+                })}
                 {move || notice.get().map(|n| view! { <p class="notice notice--warn" role="status">{n}</p> })}
             </div>
             <div class="configurator__grid">
@@ -370,6 +378,32 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
 }
 
 /// The share code and link after a save.
+/// "Built if N people reserve it": the option's demand threshold and how close it is.
+#[component]
+fn OptionThreshold(threshold: ThresholdView) -> impl IntoView {
+    let lang = use_lang();
+    let share = (threshold.reached * 100 / threshold.target.max(1)).min(100);
+    let status = threshold.status.clone();
+    view! {
+        <span class=format!("option__threshold option__threshold--{}", threshold.status) data-testid="option-threshold">
+            <span class="option__threshold-track"><span style=format!("width:{share}%")></span></span>
+            {move || {
+                let t = lang.get().texts();
+                let outcome = match status.as_str() {
+                    "confirmed" => t.threshold_confirmed,
+                    "dropped" => t.threshold_dropped,
+                    _ => t.threshold_short,
+                };
+                format!(
+                    "{outcome} {} / {}",
+                    format::number(threshold.reached.max(0) as u64),
+                    format::number(threshold.target.max(0) as u64)
+                )
+            }}
+        </span>
+    }
+}
+
 #[component]
 fn ShareLink(code: String, campaign_id: Option<String>) -> impl IntoView {
     let lang = use_lang();
@@ -382,7 +416,11 @@ fn ShareLink(code: String, campaign_id: Option<String>) -> impl IntoView {
                 {move || lang.get().texts().share_link} ": "
                 <a href=href.clone() data-testid="share-link">{path.clone()}</a>
             </p>
-            {campaign_id.map(|campaign_id| view! { <ReserveButton campaign_id code=code.clone()/> })}
+            {match (use_query_map().read_untracked().get("order"), campaign_id) {
+                (Some(order_id), _) => Some(Either::Left(view! { <ChangeOrderButton order_id code=code.clone()/> })),
+                (None, Some(campaign_id)) => Some(Either::Right(view! { <ReserveButton campaign_id code=code.clone()/> })),
+                (None, None) => None,
+            }}
         </div>
     }
 }

@@ -5,8 +5,39 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::error::AppError;
-use crate::functions::orders::{new_key, Reserve};
+use crate::functions::orders::{new_key, ChangeOrder, Reserve};
 use crate::i18n::use_lang;
+
+/// Gives order `order_id` (whose option was dropped) the saved configuration `code`, then opens
+/// "My orders".
+#[component]
+pub fn ChangeOrderButton(order_id: String, code: String) -> impl IntoView {
+    let lang = use_lang();
+    let change = ServerAction::<ChangeOrder>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = change.value().get() {
+            navigate("/orders", Default::default());
+        }
+    });
+    let on_click = move |_| {
+        change.dispatch(ChangeOrder {
+            order_id: order_id.clone(),
+            configuration_code: code.clone(),
+        });
+    };
+    view! {
+        <div class="reserve">
+            <button type="button" class="btn btn--primary btn--large" data-testid="apply-to-order"
+                disabled=move || change.pending().get() on:click=on_click>
+                {move || lang.get().texts().apply_to_order}
+            </button>
+            {move || change.value().get().and_then(|r| r.err()).map(|error| view! {
+                <p class="notice notice--error" role="alert" data-testid="change-error">{error.to_string()}</p>
+            })}
+        </div>
+    }
+}
 
 /// Reserves the saved configuration `code` in `campaign_id`, then opens "My orders".
 #[component]

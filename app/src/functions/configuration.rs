@@ -37,11 +37,16 @@ pub async fn load_configurator(
     };
     let compiled = services.published_catalog(&line).await?;
     let campaign = services.campaign_for_line(&line).await?;
+    let thresholds = match &campaign {
+        Some(c) => services.campaign_thresholds(&c.id).await?,
+        None => Vec::new(),
+    };
     Ok(ConfiguratorData {
         catalog: (*compiled.catalog).clone(),
         campaign,
         selections,
         restored,
+        thresholds,
     })
 }
 

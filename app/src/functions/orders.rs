@@ -76,3 +76,16 @@ pub fn new_key() -> String {
         "ui-server-rendered".to_string()
     }
 }
+
+/// Gives an order whose option was dropped another saved configuration.
+#[server(endpoint = "change_order")]
+pub async fn change_order(
+    order_id: String,
+    configuration_code: String,
+) -> Result<OrderView, AppError> {
+    let services = crate::services::use_services()?;
+    let account = crate::services::require_account(&services).await?;
+    services
+        .change_order_configuration(&account, &order_id, &configuration_code)
+        .await
+}

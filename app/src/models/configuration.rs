@@ -59,4 +59,7 @@ pub struct ConfiguratorData {
     pub selections: Vec<String>,
     /// Set when opened from a share link.
     pub restored: Option<Restored>,
+    /// The campaign's demand thresholds ("built if N people reserve it"), with progress.
+    #[serde(default)]
+    pub thresholds: Vec<super::ThresholdView>,
 }

@@ -93,6 +93,7 @@ fn event_text(t: &Texts, kind: &str) -> &'static str {
         "cancelled" => t.ev_cancelled,
         "refunded" => t.ev_refunded,
         "option_dropped" => t.ev_option_dropped,
+        "configuration_changed" => t.ev_configuration_changed,
         _ => "·",
     }
 }
@@ -143,9 +144,13 @@ fn OrderCard(
                 <div><dt>{move || lang.get().texts().order_held}</dt><dd data-testid="order-held">{format::money(order.held)}</dd></div>
             </dl>
             {dropped.map(|option| view! {
-                <p class="notice notice--warn" role="status" data-testid="dropped-notice">
-                    {move || lang.get().texts().dropped_notice.replace("{}", &option)}
-                </p>
+                <div class="notice notice--warn" role="status" data-testid="dropped-notice">
+                    <p>{move || lang.get().texts().dropped_notice.replace("{}", &option)}</p>
+                    <a class="btn" data-testid="change-config"
+                        href=format!("/c/{}?order={}", order.configuration_code, order.id)>
+                        {move || lang.get().texts().change_config}
+                    </a>
+                </div>
             })}
             {order.refundable_until.map(|until| view! {
                 <p class="order__refundable">{move || lang.get().texts().refundable_until} " " <LocalTime utc_ms=until/></p>

@@ -9,6 +9,7 @@ mod configurations;
 pub mod db;
 pub mod idempotency;
 pub mod limiter;
+mod order_change;
 pub mod orders;
 pub mod payments;
 mod presale;
@@ -30,6 +31,8 @@ pub struct ServiceOptions {
     pub secure_cookies: bool,
     /// The payment sandbox's behaviour.
     pub sandbox: payments::SandboxOptions,
+    /// How often deadlines (demand thresholds) are looked for; `None`: every 30 seconds.
+    pub deadline_check: Option<std::time::Duration>,
 }
 
 /// The services of one server process: a database pool, the compiled catalogs, the login

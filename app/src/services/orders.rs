@@ -28,9 +28,9 @@ const ORDER_COLUMNS: &str = "id, account_id, campaign_id, batch_seq, configurati
     held_fen, created_at, locked_at, dropped_option";
 
 /// What a reservation needs to know about its campaign.
-struct Terms {
-    car_line: String,
-    catalog_version: i64,
+pub(super) struct Terms {
+    pub(super) car_line: String,
+    pub(super) catalog_version: i64,
     opens_at: i64,
     closes_at: i64,
     reservation_fen: i64,
@@ -69,43 +69,9 @@ impl Services {
                 message: "the pre-sale has ended".into(),
             });
         }
-        // The server is the authority: re-check the saved choices against the campaign's
-        // catalog version and price them afresh.
-        let saved: Option<(String, String)> =
-            sqlx::query_as("SELECT car_line, selections FROM configurations WHERE code = $1")
-                .bind(&code)
-                .fetch_optional(&self.db)
-                .await?;
-        let (line, selections) =
-            saved.ok_or_else(|| AppError::not_found(format!("configuration {code}")))?;
-        if line != terms.car_line {
-            return Err(AppError::invalid(
-                "configuration_code",
-                "this configuration is for another car line",
-            ));
-        }
-        let selections: Vec<String> = serde_json::from_str(&selections)?;
-        let dropped = self.dropped_options(campaign_id).await?;
-        if let Some(option) = selections.iter().find(|s| dropped.contains(s)) {
-            return Err(AppError::invalid(
-                "configuration_code",
-                format!("`{option}` missed its demand threshold and will not be built; choose another option"),
-            ));
-        }
-        let compiled = self
-            .catalog_version(&line, terms.catalog_version as u32)
+        let (selections, price) = self
+            .priced_configuration(campaign_id, &terms, &code)
             .await?;
-        let checked = compiled.check(&selections)?;
-        if !checked.check.valid {
-            return Err(AppError::InvalidConfiguration {
-                conflict: checked.check.conflict,
-            });
-        }
-        let (true, Some(price)) = (checked.check.complete, checked.price) else {
-            return Err(AppError::IncompleteConfiguration {
-                open_groups: checked.check.open_groups,
-            });
-        };
 
         let fingerprint = format!("reserve:{campaign_id}:{code}");
         let mut tx =
@@ -142,6 +108,54 @@ impl Services {
             result,
             replayed: false,
         })
+    }
+
+    /// The server is the authority: re-checks saved configuration `code` against the
+    /// campaign's catalog version (valid, complete, no option dropped by a demand threshold)
+    /// and prices it afresh.
+    pub(super) async fn priced_configuration(
+        &self,
+        campaign_id: &str,
+        terms: &Terms,
+        code: &str,
+    ) -> Result<(Vec<String>, Quote), AppError> {
+        let saved: Option<(String, String)> =
+            sqlx::query_as("SELECT car_line, selections FROM configurations WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&self.db)
+                .await?;
+        let (line, selections) =
+            saved.ok_or_else(|| AppError::not_found(format!("configuration {code}")))?;
+        if line != terms.car_line {
+            return Err(AppError::invalid(
+                "configuration_code",
+                "this configuration is for another car line",
+            ));
+        }
+        let selections: Vec<String> = serde_json::from_str(&selections)?;
+        let dropped = self.dropped_options(campaign_id).await?;
+        if let Some(option) = selections.iter().find(|s| dropped.contains(s)) {
+            return Err(AppError::invalid(
+                "configuration_code",
+                format!("`{option}` missed its demand threshold and will not be built; choose another option"),
+            ));
+        }
+        let compiled = self
+            .catalog_version(&line, terms.catalog_version as u32)
+            .await?;
+        let checked = compiled.check(&selections)?;
+        if !checked.check.valid {
+            return Err(AppError::InvalidConfiguration {
+                conflict: checked.check.conflict,
+            });
+        }
+        let (true, Some(price)) = (checked.check.complete, checked.price) else {
+            return Err(AppError::IncompleteConfiguration {
+                open_groups: checked.check.open_groups,
+            });
+        };
+
+        Ok((selections, price))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -578,7 +592,7 @@ impl Services {
         Ok(())
     }
 
-    async fn terms(&self, campaign_id: &str) -> Result<Terms, AppError> {
+    pub(super) async fn terms(&self, campaign_id: &str) -> Result<Terms, AppError> {
         let row = sqlx::query(
             "SELECT car_line, catalog_version, opens_at, closes_at, reservation_fen, earnest_fen,
                     cooling_off_hours

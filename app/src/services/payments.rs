@@ -223,9 +223,14 @@ impl Services {
         self.payments.sandbox.start(Arc::downgrade(self));
         self.resubmit_pending().await?;
         // Demand thresholds are decided when their deadline passes (checked twice a minute).
+        let every = self
+            .options
+            .deadline_check
+            .filter(|d| !d.is_zero())
+            .unwrap_or(Duration::from_secs(30));
         let services = Arc::downgrade(self);
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
                 let Some(services) = services.upgrade() else {

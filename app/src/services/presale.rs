@@ -11,7 +11,7 @@ use super::{now_ms, share_code, Services};
 use crate::error::AppError;
 use crate::models::{
     Account, BatchView, CampaignDetail, CampaignInput, PollChoice, PollChoiceInput, PollInput,
-    PollView, Role,
+    PollView, Role, ThresholdView,
 };
 
 impl Services {
@@ -58,18 +58,7 @@ impl Services {
         })
         .collect();
         let polls = self.polls(id, viewer).await?;
-        let compiled = self
-            .catalog_version(&campaign.car_line, campaign.catalog_version)
-            .await?;
-        let thresholds = self
-            .thresholds(id, |option| {
-                compiled
-                    .catalog
-                    .option(option)
-                    .map(|(_, o)| o.name.clone())
-                    .unwrap_or_else(|| Localized::new(option, option))
-            })
-            .await?;
+        let thresholds = self.campaign_thresholds(id).await?;
         Ok(CampaignDetail {
             campaign,
             reservation: Money(reservation),
@@ -79,6 +68,22 @@ impl Services {
             polls,
             thresholds,
         })
+    }
+
+    /// A campaign's demand thresholds with live progress, named as its catalog names them.
+    pub async fn campaign_thresholds(&self, id: &str) -> Result<Vec<ThresholdView>, AppError> {
+        let campaign = self.campaign(id).await?;
+        let compiled = self
+            .catalog_version(&campaign.car_line, campaign.catalog_version)
+            .await?;
+        self.thresholds(id, |option| {
+            compiled
+                .catalog
+                .option(option)
+                .map(|(_, o)| o.name.clone())
+                .unwrap_or_else(|| Localized::new(option, option))
+        })
+        .await
     }
 
     async fn polls(

@@ -53,6 +53,7 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/orders", get(orders::list))
         .route("/orders/{id}/cancel", post(orders::cancel))
         .route("/orders/{id}/lock", post(orders::lock))
+        .route("/orders/{id}/change", post(orders::change))
         .route("/polls/{id}/vote", post(polls::vote))
         .route("/payments/callback", post(payments::callback))
         .fallback(error::not_found)

@@ -34,6 +34,14 @@ pub struct LockRequest {
     confirm: bool,
 }
 
+/// Changes the configuration of an order whose option was dropped.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequest {
+    /// The share code of a saved, complete configuration without dropped options.
+    configuration_code: String,
+}
+
 /// The answer of a request with an idempotency key: the first answer, marked when replayed.
 pub fn replayable(answer: Replayable<OrderView>, status: StatusCode) -> Response {
     let mut response = match answer.result {
@@ -58,6 +66,32 @@ pub async fn list(
     Authed(account): Authed,
 ) -> Result<Json<Vec<OrderView>>, ApiError> {
     Ok(Json(services.orders(&account).await?))
+}
+
+/// Changes the configuration of an order that depends on an option a demand threshold
+/// dropped, in one step: re-checked and re-priced, keeping the order's batch unit and payments.
+/// No money moves; repeating a change that succeeded answers the order as it is.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/change", tag = "orders",
+    params(("id" = String, Path, description = "Order id")),
+    request_body = ChangeRequest,
+    responses(
+        (status = 200, description = "Changed", body = OrderDoc),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 404, description = "No such order of this account, or no such configuration", body = ErrorBody),
+        (status = 409, description = "The order does not depend on a dropped option, or has ended", body = ErrorBody),
+        (status = 422, description = "Invalid configuration, or it still has a dropped option", body = ErrorBody)))]
+pub async fn change(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ChangeRequest>,
+) -> Result<Json<OrderView>, ApiError> {
+    Ok(Json(
+        services
+            .change_order_configuration(&account, &id, &request.configuration_code)
+            .await?,
+    ))
 }
 
 /// Cancels an order with a full refund: a reservation at any time, a locked order within

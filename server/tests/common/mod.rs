@@ -133,6 +133,7 @@ impl TestApp {
                 delay: std::time::Duration::from_millis(5),
                 duplicate_callbacks: false,
             },
+            deadline_check: None,
         };
         let services = Arc::new(
             Services::connect_with(&db.url, options)
