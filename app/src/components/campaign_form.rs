@@ -157,6 +157,7 @@ pub fn CampaignForm(editing: Option<CampaignDetail>) -> impl IntoView {
         },
         "",
     );
+    let warmup = field(String::new());
     let opens = field(String::new());
     let closes = field(String::new());
     let poll_zh = field(String::new());
@@ -164,15 +165,20 @@ pub fn CampaignForm(editing: Option<CampaignDetail>) -> impl IntoView {
     let poll_choices = field(String::new());
     let removed_polls = RwSignal::new(Vec::<String>::new());
     // Times are shown in the browser's zone, which only the browser knows.
-    let times = stored
-        .as_ref()
-        .map(|d| (d.campaign.opens_at, d.campaign.closes_at));
+    let times = stored.as_ref().map(|d| {
+        (
+            d.campaign.warmup_at,
+            d.campaign.opens_at,
+            d.campaign.closes_at,
+        )
+    });
     Effect::new(move |_| {
         if opens.get_untracked().is_empty() {
-            let (o, c) = times.map_or_else(
-                || (now_ms(), now_ms() + 30.0 * 86_400_000.0),
-                |(o, c)| (o as f64, c as f64),
+            let (w, o, c) = times.map_or_else(
+                || (now_ms(), now_ms(), now_ms() + 30.0 * 86_400_000.0),
+                |(w, o, c)| (w as f64, o as f64, c as f64),
             );
+            warmup.set(local_input(w));
             opens.set(local_input(o));
             closes.set(local_input(c));
         }
@@ -242,9 +248,8 @@ pub fn CampaignForm(editing: Option<CampaignDetail>) -> impl IntoView {
                 deadline: t.deadline,
             })
             .collect();
-        let warmup_at = base
-            .as_ref()
-            .map_or(opens_at, |d| d.campaign.warmup_at.min(opens_at));
+        // An empty warm-up means the campaign is announced when it opens.
+        let warmup_at = local_to_utc_ms(&warmup.get_untracked()).unwrap_or(opens_at);
         let input = CampaignInput {
             id: id.get_untracked().trim().to_string(),
             car_line: car_line.get_untracked().trim().to_string(),
@@ -323,6 +328,7 @@ pub fn CampaignForm(editing: Option<CampaignDetail>) -> impl IntoView {
                 {input(|t| t.f_tagline_en, tagline_en, "text", "f-tagline-en")}
             </fieldset> }.into_any()}
             {view! { <fieldset>
+                {input(|t| t.f_warmup_at, warmup, "datetime-local", "f-warmup")}
                 {input(|t| t.f_opens_at, opens, "datetime-local", "f-opens")}
                 {input(|t| t.f_closes_at, closes, "datetime-local", "f-closes")}
                 {input(|t| t.f_batches, batches, "text", "f-batches")}
