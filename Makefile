@@ -18,10 +18,10 @@ run: setup
 	@echo "C2M Studio: http://127.0.0.1:3000  (database: $(DATABASE_URL))"
 	@echo "Demo accounts: consumer@demo.test, marketer@demo.test, oem@demo.test, admin@demo.test"
 	@echo "Demo password: $(C2M_DEMO_PASSWORD)  (set C2M_DEMO_PASSWORD to change it)"
-	DATABASE_URL=$(DATABASE_URL) C2M_DEMO_PASSWORD=$(C2M_DEMO_PASSWORD) cargo leptos serve --release
+	DATABASE_URL=$(DATABASE_URL) C2M_DEMO_PASSWORD=$(C2M_DEMO_PASSWORD) cargo leptos serve --release --split
 
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 ## Everything CI runs on SQLite: format, lints, unit/property/server tests, release build, browser tests.
 test: setup lint unit release e2e
@@ -37,7 +37,7 @@ unit:
 	cargo test -p app -p server
 
 release:
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 e2e:
 	scripts/e2e.sh
@@ -52,7 +52,7 @@ bench: setup
 	cargo bench -p server --bench ssr
 	cargo build --manifest-path configurator/wasm-bench/Cargo.toml --target wasm32-unknown-unknown --release
 	node scripts/bench-wasm.mjs
-	cargo leptos build --release
+	cargo leptos build --release --split
 	scripts/wasm-size.sh
 
 fmt:

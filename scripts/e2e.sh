@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser tests: the release server on a fresh SQLite file, then Playwright in Debian's chromium.
-# Expects `cargo leptos build --release` to have run (make test does).
+# Expects `cargo leptos build --release --split` to have run (make test does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

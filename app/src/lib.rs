@@ -22,18 +22,15 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 use crate::components::layout::{Footer, Header};
 use crate::i18n::Lang;
 use crate::routes::{
-    configure::ConfigurePage,
     landing::LandingPage,
-    login::LoginPage,
+    lazy,
     not_found::NotFound,
-    orders::OrdersPage,
-    studio::{EditCampaignPage, NewCampaignPage, StudioPage},
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -109,16 +106,16 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("") view=LandingPage/>
-                    <Route path=path!("/configure") view=ConfigurePage/>
+                    <Route path=path!("/configure") view={Lazy::<lazy::Configure>::new()}/>
                     // Async: the status (404 for an unknown line or code) is known before the
                     // first byte, and the page arrives whole.
-                    <Route path=path!("/configure/:line") view=ConfigurePage ssr=SsrMode::Async/>
-                    <Route path=path!("/c/:code") view=ConfigurePage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/orders") view=OrdersPage/>
-                    <Route path=path!("/studio") view=StudioPage/>
-                    <Route path=path!("/studio/campaigns/new") view=NewCampaignPage/>
-                    <Route path=path!("/studio/campaigns/:id") view=EditCampaignPage/>
+                    <Route path=path!("/configure/:line") view={Lazy::<lazy::Configure>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/c/:code") view={Lazy::<lazy::Configure>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<lazy::Login>::new()}/>
+                    <Route path=path!("/orders") view={Lazy::<lazy::Orders>::new()}/>
+                    <Route path=path!("/studio") view={Lazy::<lazy::Studio>::new()}/>
+                    <Route path=path!("/studio/campaigns/new") view={Lazy::<lazy::NewCampaign>::new()}/>
+                    <Route path=path!("/studio/campaigns/:id") view={Lazy::<lazy::EditCampaign>::new()}/>
                 </Routes>
             </main>
             <Footer/>

@@ -58,13 +58,30 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
         .merge(pages)
         // Refuse state-changing requests from other sites (CSRF), pages and API alike.
         .layer(axum::middleware::from_fn(security::same_origin))
-        // The wasm bundle is 1 MB raw and under 300 KB with brotli: never send it raw.
+        // The bundle and its split chunks keep their names across releases: browsers must
+        // revalidate them (a cheap 304), or a stale chunk could meet a new main bundle.
+        .layer(axum::middleware::map_response(revalidate_site_files))
+        // The main wasm bundle is about 1 MB raw and under 300 KB with brotli: never send it raw.
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
             }),
         )
+}
+
+/// Marks the site's static files (`/pkg/...`) `Cache-Control: no-cache`.
+async fn revalidate_site_files(
+    uri: http::Uri,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    if uri.path().starts_with("/pkg/") {
+        response.headers_mut().insert(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-cache"),
+        );
+    }
+    response
 }
 
 /// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight.

@@ -110,3 +110,25 @@ async fn responses_are_compressed_for_clients_that_accept_it() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-encoding"], "br");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn site_files_are_revalidated_so_split_chunks_never_go_stale() {
+    let app = TestApp::new().await;
+    let options = LeptosOptions::builder().output_name("c2m-studio").build();
+    let router = server::router(app.services.clone(), options);
+    for (path, expected) in [
+        ("/pkg/chunk_1.wasm", Some("no-cache")),
+        ("/configure/xiaoman", None),
+    ] {
+        let response = router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let cache = response
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(cache.as_deref(), expected, "{path}");
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod configure;
 pub mod landing;
+pub mod lazy;
 pub mod login;
 pub mod not_found;
 pub mod orders;
