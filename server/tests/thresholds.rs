@@ -12,32 +12,52 @@ fn key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// Creates an open campaign `id` with these thresholds (as `marketer`); answers its detail.
+async fn threshold_campaign(
+    app: &TestApp,
+    marketer: &str,
+    id: &str,
+    cooling_off_hours: i64,
+    thresholds: serde_json::Value,
+) -> serde_json::Value {
+    let now = app::services::now_ms();
+    let (status, campaign) = app
+        .call_as(
+            marketer,
+            "POST",
+            "/api/v1/campaigns",
+            Some(json!({
+                "id": id, "car_line": "xiaoman",
+                "title": {"zh": "门槛", "en": "Thresholds"}, "tagline": {"zh": "测", "en": "Test"},
+                "warmup_at": now - 1000, "opens_at": now - 1000, "closes_at": now + 86_400_000,
+                "batches": [100], "reservation_fen": 99_900, "earnest_fen": 500_000,
+                "cooling_off_hours": cooling_off_hours,
+                "thresholds": thresholds
+            })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{campaign}");
+    campaign
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thresholds_are_decided_at_their_deadline() {
     let app = TestApp::new().await;
     let marketer = app.login(Role::Marketer).await;
     let now = app::services::now_ms();
     let deadline = now + 1_500;
-    let (status, campaign) = app
-        .call_as(
-            &marketer,
-            "POST",
-            "/api/v1/campaigns",
-            Some(json!({
-                "id": "thresholds", "car_line": "xiaoman",
-                "title": {"zh": "门槛", "en": "Thresholds"}, "tagline": {"zh": "测", "en": "Test"},
-                "warmup_at": now - 1000, "opens_at": now - 1000, "closes_at": now + 86_400_000,
-                "batches": [100], "reservation_fen": 99_900, "earnest_fen": 500_000,
-                // No cooling-off: only a dropped option makes a locked order refundable.
-                "cooling_off_hours": 0,
-                "thresholds": [
-                    {"option": "sand_gold", "target": 2, "deadline": deadline},
-                    {"option": "lease", "target": 1, "deadline": deadline}
-                ]
-            })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{campaign}");
+    // No cooling-off: only a dropped option makes a locked order refundable.
+    let campaign = threshold_campaign(
+        &app,
+        &marketer,
+        "thresholds",
+        0,
+        json!([
+            {"option": "sand_gold", "target": 2, "deadline": deadline},
+            {"option": "lease", "target": 1, "deadline": deadline}
+        ]),
+    )
+    .await;
     assert_eq!(campaign["thresholds"].as_array().unwrap().len(), 2);
 
     // Bad thresholds are refused with the field named.
@@ -241,22 +261,14 @@ async fn a_dropped_option_is_changed_in_one_step() {
     let app = TestApp::new().await;
     let marketer = app.login(Role::Marketer).await;
     let now = app::services::now_ms();
-    let (status, body) = app
-        .call_as(
-            &marketer,
-            "POST",
-            "/api/v1/campaigns",
-            Some(json!({
-                "id": "change", "car_line": "xiaoman",
-                "title": {"zh": "更换", "en": "Change"}, "tagline": {"zh": "测", "en": "Test"},
-                "warmup_at": now - 1000, "opens_at": now - 1000, "closes_at": now + 86_400_000,
-                "batches": [10], "reservation_fen": 99_900, "earnest_fen": 500_000,
-                "cooling_off_hours": 24,
-                "thresholds": [{"option": "sand_gold", "target": 5, "deadline": now + 1_500}]
-            })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    threshold_campaign(
+        &app,
+        &marketer,
+        "change",
+        24,
+        json!([{"option": "sand_gold", "target": 5, "deadline": now + 1_500}]),
+    )
+    .await;
     let token = app.login(Role::Consumer).await;
     let gold = app.saved_code().await;
     let white: Vec<String> = common::complete_lease()
