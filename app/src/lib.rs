@@ -27,11 +27,7 @@ use leptos_router::{
 
 use crate::components::layout::{Footer, Header};
 use crate::i18n::Lang;
-use crate::routes::{
-    landing::LandingPage,
-    lazy,
-    not_found::NotFound,
-};
+use crate::routes::{landing::LandingPage, lazy, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
