@@ -4,7 +4,7 @@
 //! configurator analyze MODEL [--count-budget N]
 //! configurator propagate MODEL [--select a,b] [--deselect c]
 //! configurator explain MODEL [--select a,b] [--deselect c] --option X
-//! configurator bench MODEL [--clicks N] [--seed S]
+//! configurator bench MODEL [--clicks N] [--seed S] [--no-baseline]
 //! ```
 //!
 //! MODEL is a `.uvl`, `.dimacs` (or `.cnf`) file or a product catalog `.toml`.
@@ -31,7 +31,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: configurator (analyze|propagate|explain|bench) MODEL [--select a,b] [--deselect c] [--option X] [--clicks N] [--seed S] [--count-budget N] [--constraint-limit N]";
+const USAGE: &str = "usage: configurator (analyze|propagate|explain|bench) MODEL [--select a,b] [--deselect c] [--option X] [--clicks N] [--seed S] [--count-budget N] [--constraint-limit N] [--no-baseline]";
 
 struct Args {
     command: String,
@@ -49,6 +49,10 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         let Some(name) = flag.strip_prefix("--") else {
             return Err(format!("unexpected argument `{flag}`; {USAGE}"));
         };
+        if name == "no-baseline" {
+            flags.insert(name.to_string(), String::new());
+            continue;
+        }
         let value = rest.next().ok_or(format!("`{flag}` needs a value"))?;
         flags.insert(name.to_string(), value.clone());
     }
@@ -204,6 +208,7 @@ fn run(args: &[String]) -> Result<Value, String> {
             number("clicks", 100)?,
             number("seed", 1)?,
             load_ms,
+            !args.flags.contains_key("no-baseline"),
         ),
         other => Err(format!("unknown command `{other}`; {USAGE}")),
     }
@@ -241,10 +246,11 @@ fn bench(
     clicks: u64,
     seed: u64,
     load_ms: f64,
+    with_baseline: bool,
 ) -> Result<Value, String> {
     let mut rng = Rng(seed);
     let t = Instant::now();
-    let mut baseline = Baseline::new(model);
+    let mut baseline = with_baseline.then(|| Baseline::new(model));
     let baseline_load_ms = ms(t);
     let (mut select, mut deselect) = (Vec::new(), Vec::new());
     let mut times = Vec::new();
@@ -279,6 +285,9 @@ fn bench(
                 "a click on a selectable option made the choices unsatisfiable (bug)".into(),
             );
         }
+        let Some(baseline) = baseline.as_mut() else {
+            continue;
+        };
         let t = Instant::now();
         let b = baseline.values(&select, &deselect);
         base_times.push(ms(t));
@@ -303,8 +312,8 @@ fn bench(
         "load_ms": load_ms,
         "click_ms": percentiles(times),
         "sat_calls_per_click": percentiles(calls),
-        "baseline_load_ms": baseline_load_ms,
+        "baseline_load_ms": with_baseline.then_some(baseline_load_ms),
         "baseline_click_ms": percentiles(base_times),
-        "mismatches_vs_baseline": mismatches,
+        "mismatches_vs_baseline": with_baseline.then_some(mismatches),
     }))
 }

@@ -1,7 +1,7 @@
 //! Propagation, explanation and analysis of a [`FeatureModel`] with one incremental SAT
 //! solver that keeps its learnt clauses across queries.
 //!
-//! A propagation under select/deselect assumptions runs in three passes, each settling what
+//! A propagation under select/deselect assumptions runs in four passes, each settling what
 //! it can so that the next has less to do:
 //!
 //! 1. **unit propagation** from the assumptions over the clauses plus the core and dead
@@ -9,10 +9,14 @@
 //! 2. **witness filtering** with a pool of models kept from earlier queries: a kept model that
 //!    agrees with the current assumptions is a valid configuration, so every value it shows
 //!    is possible (a click that narrows the choices keeps many witnesses valid);
-//! 3. **one SAT call per feature still seen with a single value**, assuming the other value:
-//!    a model marks that value and whatever else it shows as possible (and joins the pool);
-//!    unsatisfiability proves the feature fixed, and the fixed value is unit-propagated at once,
-//!    which often fixes further features without a call.
+//! 3. **local repair** of the last model: per feature still seen with a single value, the
+//!    model is changed to show the other value and every clause this falsifies is repaired
+//!    greedily by changing another variable that unit propagation leaves open (bounded work).
+//!    A repair that ends with all clauses satisfied is a model of the choices: no SAT call;
+//! 4. **SAT calls** for the features a repair cannot flip, assuming the other value (in
+//!    batches that unit propagation accepts): a model marks that value and whatever else it
+//!    shows as possible (and joins the pool); unsatisfiability proves the feature fixed, and
+//!    the fixed value is unit-propagated at once, which often fixes further features.
 
 use crate::check::OptionState;
 use crate::cnf::Lit;
@@ -25,6 +29,13 @@ use super::FeatureModel;
 
 /// Models kept for witness filtering.
 const POOL: usize = 64;
+
+/// The most variables one local repair may change before giving up.
+const REPAIR_LIMIT: usize = 2000;
+
+fn code(l: Lit) -> usize {
+    (l.var() as usize) << 1 | usize::from(!l.is_positive())
+}
 
 /// A feature model ready for queries. Queries take `&mut self` because they drive the solver.
 pub struct Analyzer {
@@ -40,6 +51,15 @@ pub struct Analyzer {
     /// Witness models over the features, most recent at `pool_next - 1` (ring buffer).
     pool: Vec<Vec<bool>>,
     pool_next: usize,
+    /// Clause indices (into `cnf.clauses`) by literal code: the clauses that contain it.
+    occurs: Vec<Vec<u32>>,
+    /// A full model (all variables) of the last query, the start of repairs; empty when none.
+    current: Vec<bool>,
+    /// Per variable: the repair that last changed it (see [`Analyzer::repair`]).
+    stamp: Vec<u32>,
+    epoch: u32,
+    /// The literals the last successful repair made true.
+    changed: Vec<Lit>,
     /// Statistics of the last propagation.
     last_calls: u64,
 }
@@ -114,8 +134,21 @@ impl Analyzer {
             fixed: vec![None; n],
             pool: Vec::new(),
             pool_next: 0,
+            occurs: Vec::new(),
+            current: Vec::new(),
+            stamp: Vec::new(),
+            epoch: 0,
+            changed: Vec::new(),
             last_calls: 0,
         };
+        let mut occurs = vec![Vec::new(); 2 * analyzer.cnf.vars as usize];
+        for (i, clause) in analyzer.cnf.clauses.iter().enumerate() {
+            for &l in clause {
+                occurs[code(l)].push(i as u32);
+            }
+        }
+        analyzer.occurs = occurs;
+        analyzer.stamp = vec![0; analyzer.cnf.vars as usize];
         if !analyzer.consistent {
             return analyzer;
         }
@@ -390,6 +423,19 @@ impl Analyzer {
                 mark(m, &mut values, &mut pending);
             }
         }
+        if !self.current.is_empty()
+            && !assumptions
+                .iter()
+                .all(|a| self.current[a.var() as usize] == a.is_positive())
+        {
+            // Repairs start from a model of the current choices only.
+            self.current.clear();
+        }
+        if !self.current.is_empty() {
+            let n = self.model.features();
+            mark(&self.current[..n], &mut values, &mut pending);
+            witnessed = true;
+        }
         let mut assumptions = assumptions.to_vec();
         if !witnessed {
             if !self.sat.solve(&assumptions) {
@@ -405,6 +451,7 @@ impl Analyzer {
         let mut next = 0;
         let mut limit = usize::MAX;
         let mut batch = Vec::new();
+        let mut repaired = false;
         loop {
             while pending
                 .get(next)
@@ -417,6 +464,27 @@ impl Analyzer {
                 break;
             };
             let fixed = Lit::new(first as u32, values[first].on);
+            if self.repair(&[!fixed]) {
+                // A model found without the solver: mark the values it changed.
+                for &l in self.changed.iter().chain([!fixed].iter()) {
+                    let v = l.var() as usize;
+                    if let Some(value) = values.get_mut(v) {
+                        if l.is_positive() {
+                            value.on = true;
+                        } else {
+                            value.off = true;
+                        }
+                    }
+                }
+                while pending
+                    .get(next)
+                    .is_some_and(|&i| values[i].on && values[i].off)
+                {
+                    next += 1;
+                }
+                repaired = true;
+                continue;
+            }
             let mark = self.up.mark();
             self.up.assign(!fixed);
             if !self.up.propagate() {
@@ -426,8 +494,27 @@ impl Analyzer {
                 next += 1;
                 continue;
             }
+            self.up.backtrack(mark);
+            if repaired {
+                // Values marked by repairs: drop the features seen both ways (some of them
+                // before `next`, which keeps pointing at the first one not yet settled).
+                let (mut k, mut before) = (0, 0);
+                pending.retain(|&i| {
+                    let keep = !(values[i].on && values[i].off);
+                    if keep && k < next {
+                        before += 1;
+                    }
+                    k += 1;
+                    keep
+                });
+                next = before;
+                repaired = false;
+            }
             batch.clear();
             batch.push(!fixed);
+            let mark = self.up.mark();
+            self.up.assign(!fixed);
+            self.up.propagate();
             for &i in &pending[next + 1..] {
                 if batch.len() >= limit {
                     break;
@@ -470,8 +557,82 @@ impl Analyzer {
         self.up.propagate();
     }
 
-    /// Reads the solver's model into the pool and marks its values.
+    /// Tries to turn the model `current` into one where the `targets` hold, by greedy local
+    /// repair: every clause a change falsifies is satisfied again by changing one of its
+    /// other variables, never one assigned by unit propagation (fixed under the choices) or
+    /// changed before in this repair. Success leaves a model of the clauses in `current` that
+    /// agrees with unit propagation (so with the choices); failure leaves `current` as it was.
+    /// Work is bounded by [`REPAIR_LIMIT`] changes.
+    fn repair(&mut self, targets: &[Lit]) -> bool {
+        if self.current.is_empty() {
+            return false;
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.fill(0);
+            self.epoch = 1;
+        }
+        let epoch = self.epoch;
+        let mut changed = std::mem::take(&mut self.changed);
+        changed.clear();
+        let mut queue: Vec<Lit> = Vec::new();
+        for &t in targets {
+            let v = t.var() as usize;
+            self.stamp[v] = epoch;
+            if self.current[v] != t.is_positive() {
+                self.current[v] = t.is_positive();
+                changed.push(t);
+                queue.push(t);
+            }
+        }
+        let mut ok = true;
+        'repair: while let Some(l) = queue.pop() {
+            for &ci in &self.occurs[code(!l)] {
+                let clause = &self.cnf.clauses[ci as usize];
+                if clause
+                    .iter()
+                    .any(|&x| self.current[x.var() as usize] == x.is_positive())
+                {
+                    continue;
+                }
+                let pick = clause
+                    .iter()
+                    .copied()
+                    .find(|&x| self.stamp[x.var() as usize] != epoch && self.up.value(x).is_none());
+                let Some(x) = pick else {
+                    ok = false;
+                    break 'repair;
+                };
+                if changed.len() >= REPAIR_LIMIT {
+                    ok = false;
+                    break 'repair;
+                }
+                self.stamp[x.var() as usize] = epoch;
+                self.current[x.var() as usize] = x.is_positive();
+                changed.push(x);
+                queue.push(x);
+            }
+        }
+        if !ok {
+            for &l in &changed {
+                self.current[l.var() as usize] = !l.is_positive();
+            }
+        }
+        self.changed = changed;
+        ok
+    }
+
+    /// Reads the solver's model into `current` and the pool, and marks its values.
     fn record(&mut self, values: &mut [Values], pending: &mut Vec<usize>) {
+        let vars = self.cnf.vars as usize;
+        self.current.clear();
+        self.current
+            .extend((0..vars).map(|i| self.sat.value(Lit::new(i as u32, true))));
+        self.record_current(values, pending);
+    }
+
+    /// Puts `current` into the pool and marks its values.
+    fn record_current(&mut self, values: &mut [Values], pending: &mut Vec<usize>) {
         let n = self.model.features();
         let mut m = if self.pool.len() < POOL {
             Vec::with_capacity(n)
@@ -479,7 +640,7 @@ impl Analyzer {
             std::mem::take(&mut self.pool[self.pool_next])
         };
         m.clear();
-        m.extend((0..n).map(|i| self.sat.value(Lit::new(i as u32, true))));
+        m.extend_from_slice(&self.current[..n]);
         mark(&m, values, pending);
         if self.pool.len() < POOL {
             self.pool.push(m);
