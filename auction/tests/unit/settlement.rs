@@ -1,0 +1,246 @@
+use crate::{auction, auction_with, spec};
+use auction::{AuctionRules, DepositStatus, Event, Fen, Phase, SettlementError, UnsoldReason};
+
+/// ann 1_000, bob 1_100, cat 1_200, ann 1_300; closed at 100_000.
+fn closed() -> auction::Auction {
+    let mut a = auction();
+    a.bid("ann", Fen(1_000), 2_000).unwrap();
+    a.bid("bob", Fen(1_100), 2_001).unwrap();
+    a.bid("cat", Fen(1_200), 2_002).unwrap();
+    a.bid("ann", Fen(1_300), 2_003).unwrap();
+    a.tick(100_000);
+    a
+}
+
+#[test]
+fn tick_before_the_end_does_nothing() {
+    let mut a = auction();
+    assert!(a.tick(99_999).is_empty());
+    assert_eq!(a.phase(), &Phase::Open);
+}
+
+#[test]
+fn no_bids_ends_unsold_and_releases_deposits() {
+    let mut a = auction();
+    let ev = a.tick(100_000);
+    assert_eq!(
+        a.phase(),
+        &Phase::Unsold {
+            reason: UnsoldReason::NoBids
+        }
+    );
+    assert_eq!(
+        ev.iter()
+            .filter(|e| matches!(e, Event::DepositReleased { .. }))
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn reserve_not_met_ends_unsold() {
+    let mut s = spec();
+    s.reserve = Some(Fen(1_500));
+    let mut a = auction_with(s);
+    a.bid("ann", Fen(1_400), 2_000).unwrap();
+    assert!(!a.reserve_met());
+    a.tick(100_000);
+    assert_eq!(
+        a.phase(),
+        &Phase::Unsold {
+            reason: UnsoldReason::ReserveNotMet
+        }
+    );
+    assert_eq!(a.deposit("ann").unwrap().status, DepositStatus::Released);
+}
+
+#[test]
+fn close_releases_losers_deposits_and_asks_the_winner_to_confirm() {
+    let a = closed();
+    assert_eq!(
+        a.phase(),
+        &Phase::AwaitingConfirmation {
+            bidder: "ann".into(),
+            amount: Fen(1_300),
+            deadline: 105_000
+        }
+    );
+    assert_eq!(a.deposit("ann").unwrap().status, DepositStatus::Held);
+    assert_eq!(a.deposit("bob").unwrap().status, DepositStatus::Released);
+    assert_eq!(a.deposit("cat").unwrap().status, DepositStatus::Released);
+}
+
+#[test]
+fn no_bids_after_close() {
+    let mut a = closed();
+    assert_eq!(
+        a.bid("bob", Fen(1_400), 100_001).unwrap_err().code(),
+        "ended"
+    );
+}
+
+#[test]
+fn confirm_then_pay_completes_the_sale() {
+    let mut a = closed();
+    assert_eq!(
+        a.confirm("bob", 101_000),
+        Err(SettlementError::NotTheBidder)
+    );
+    a.confirm("ann", 101_000).unwrap();
+    assert_eq!(
+        a.phase(),
+        &Phase::AwaitingPayment {
+            bidder: "ann".into(),
+            amount: Fen(1_300),
+            deadline: 108_000
+        }
+    );
+    a.pay("ann", 107_999).unwrap();
+    assert_eq!(
+        a.phase(),
+        &Phase::Paid {
+            bidder: "ann".into(),
+            amount: Fen(1_300)
+        }
+    );
+    assert_eq!(a.deposit("ann").unwrap().status, DepositStatus::Applied);
+    assert!(a.tick(1_000_000).is_empty());
+}
+
+#[test]
+fn missed_confirmation_is_a_default_and_forfeits_the_deposit() {
+    let mut a = closed();
+    assert_eq!(
+        a.confirm("ann", 105_000),
+        Err(SettlementError::DeadlinePassed { deadline: 105_000 })
+    );
+    let ev = a.tick(105_000);
+    assert!(ev.contains(&Event::DepositForfeited {
+        bidder: "ann".into(),
+        amount: Fen(100)
+    }));
+    assert_eq!(a.phase(), &Phase::AwaitingDecision);
+    assert!(a.defaulters().contains("ann"));
+}
+
+#[test]
+fn missed_payment_is_a_default() {
+    let mut a = closed();
+    a.confirm("ann", 101_000).unwrap();
+    a.tick(108_000);
+    assert_eq!(a.phase(), &Phase::AwaitingDecision);
+    assert_eq!(a.deposit("ann").unwrap().status, DepositStatus::Forfeited);
+}
+
+#[test]
+fn one_late_tick_catches_up_close_and_default() {
+    let mut a = auction();
+    a.bid("ann", Fen(1_000), 2_000).unwrap();
+    a.tick(1_000_000);
+    assert_eq!(a.phase(), &Phase::AwaitingDecision);
+}
+
+#[test]
+fn second_chance_offers_go_down_the_runners_up_at_their_own_highest_bid() {
+    let mut a = closed();
+    a.tick(105_000);
+    assert_eq!(
+        a.runners_up(),
+        vec![
+            ("cat".to_string(), Fen(1_200)),
+            ("bob".to_string(), Fen(1_100))
+        ]
+    );
+    a.offer_second_chance(106_000).unwrap();
+    assert_eq!(
+        a.phase(),
+        &Phase::SecondChanceOffered {
+            bidder: "cat".into(),
+            amount: Fen(1_200),
+            deadline: 109_000
+        }
+    );
+    a.decline_offer("cat", 107_000).unwrap();
+    a.offer_second_chance(107_000).unwrap();
+    // bob lets the offer lapse.
+    let ev = a.tick(110_000);
+    assert_eq!(
+        ev,
+        vec![Event::OfferExpired {
+            bidder: "bob".into()
+        }]
+    );
+    assert_eq!(
+        a.offer_second_chance(110_000),
+        Err(SettlementError::NoRunnerUp)
+    );
+}
+
+#[test]
+fn an_accepted_offer_leads_to_payment() {
+    let mut a = closed();
+    a.tick(105_000);
+    a.offer_second_chance(106_000).unwrap();
+    a.accept_offer("cat", 108_000).unwrap();
+    a.pay("cat", 110_000).unwrap();
+    assert_eq!(
+        a.phase(),
+        &Phase::Paid {
+            bidder: "cat".into(),
+            amount: Fen(1_200)
+        }
+    );
+}
+
+#[test]
+fn a_buyer_who_accepts_then_fails_to_pay_is_a_defaulter_too() {
+    let mut a = closed();
+    a.tick(105_000);
+    a.offer_second_chance(106_000).unwrap();
+    a.accept_offer("cat", 106_000).unwrap();
+    a.tick(113_000);
+    assert!(a.defaulters().contains("cat"));
+    a.offer_second_chance(113_000).unwrap();
+    assert!(matches!(a.phase(), Phase::SecondChanceOffered { bidder, .. } if bidder == "bob"));
+}
+
+#[test]
+fn rerun_excludes_the_defaulters() {
+    let mut a = closed();
+    a.tick(105_000);
+    let (mut b, ev) = a.rerun(AuctionRules::new(spec()).unwrap()).unwrap();
+    assert_eq!(
+        ev,
+        vec![Event::RerunScheduled {
+            excluded: vec!["ann".into()]
+        }]
+    );
+    assert_eq!(a.phase(), &Phase::RerunScheduled);
+    assert_eq!(
+        b.register("ann", Fen(100), 0).unwrap_err().code(),
+        "excluded"
+    );
+    b.register("bob", Fen(100), 0).unwrap();
+}
+
+#[test]
+fn settlement_steps_out_of_phase_are_refused() {
+    let mut a = auction();
+    assert_eq!(a.confirm("ann", 0).unwrap_err().code(), "wrong_phase");
+    assert_eq!(a.pay("ann", 0).unwrap_err().code(), "wrong_phase");
+    assert_eq!(a.offer_second_chance(0).unwrap_err().code(), "wrong_phase");
+    assert_eq!(a.abandon().unwrap_err().code(), "wrong_phase");
+}
+
+#[test]
+fn abandon_after_default_ends_unsold() {
+    let mut a = closed();
+    a.tick(105_000);
+    a.abandon().unwrap();
+    assert_eq!(
+        a.phase(),
+        &Phase::Unsold {
+            reason: UnsoldReason::Abandoned
+        }
+    );
+}
