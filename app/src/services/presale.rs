@@ -292,14 +292,17 @@ impl Services {
         let stored = Stored::load(&self.db, id).await?;
         campaign_rules::validate(input, &compiled.catalog, &stored, now)?;
 
-        let mut tx = self.db.begin().await?;
+        // Read before the transaction: its first statement must write, so that SQLite takes
+        // the write lock at once (waiting for it) instead of failing to upgrade a read lock
+        // while reservations write. Only the title and tagline of the content change here.
         let content: String = sqlx::query_scalar("SELECT content FROM campaigns WHERE id = $1")
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&self.db)
             .await?;
         let mut content: CampaignContent = serde_json::from_str(&content)?;
         content.title = input.title.clone();
         content.tagline = input.tagline.clone();
+        let mut tx = self.db.begin().await?;
         sqlx::query(
             "UPDATE campaigns SET catalog_version = $2, content = $3, warmup_at = $4, opens_at = $5,
                  closes_at = $6, reservation_fen = $7, earnest_fen = $8, cooling_off_hours = $9
