@@ -88,6 +88,8 @@ test("the language switch turns the whole page English and is remembered", async
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await page.reload();
   await expect(page.locator("h1")).toContainText("Configure your");
+  // The page is server-rendered; the switch works once the page (and its lazy chunks) hydrated.
+  await openConfigurator(page);
   await page.getByTestId("lang-switch").click();
   await expect(page.locator("h1")).toContainText("定制你的");
 });
