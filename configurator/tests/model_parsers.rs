@@ -2,8 +2,9 @@
 //! tests that round-trip generated models.
 
 use configurator::model::{
-    parse_dimacs, parse_uvl, write_dimacs, Analyzer, FeatureModel, ModelError,
+    parse_dimacs, parse_uvl, write_dimacs, Analyzer, FeatureModel, ModelError, ReasonKind,
 };
+use configurator::OptionState;
 use proptest::prelude::*;
 
 fn error(r: Result<impl std::fmt::Debug, ModelError>) -> (usize, usize, String) {
@@ -384,6 +385,139 @@ proptest! {
         let _ = parse_uvl(&text);
         let _ = parse_dimacs(&text);
         let _ = parse_uvl(&format!("features\n\tA\n\t\toptional\n\t\t\tB\nconstraints\n\t{text}\n"));
+    }
+}
+
+/// Checks the reason kinds of one propagation against brute force over the `n` features
+/// (`valid` judges a full assignment, in model order): `chosen` for the choices, `core` and
+/// `dead` exactly for the other features the model alone fixes, `implied` for the rest of the
+/// decided ones, with an explanation whose choices imply the state and are subset-minimal.
+fn check_reasons(
+    analyzer: &mut Analyzer,
+    n: usize,
+    valid: impl Fn(&[bool]) -> bool,
+    choices: &[(usize, bool)],
+) -> Result<(), TestCaseError> {
+    let configs: Vec<Vec<bool>> = (0u32..1 << n)
+        .map(|bits| (0..n).map(|i| bits >> i & 1 == 1).collect::<Vec<bool>>())
+        .filter(|on| valid(on))
+        .collect();
+    // Whether every configuration that agrees with `lits` has `f` at `value`.
+    let implies = |lits: &[(usize, bool)], f: usize, value: bool| {
+        configs
+            .iter()
+            .filter(|on| lits.iter().all(|&(i, v)| on[i] == v))
+            .all(|on| on[f] == value)
+    };
+    let select: Vec<usize> = choices.iter().filter(|c| c.1).map(|c| c.0).collect();
+    let deselect: Vec<usize> = choices.iter().filter(|c| !c.1).map(|c| c.0).collect();
+    let p = analyzer.propagate(&select, &deselect);
+    let satisfiable = configs
+        .iter()
+        .any(|on| choices.iter().all(|&(i, v)| on[i] == v));
+    prop_assert_eq!(p.satisfiable, satisfiable);
+    for f in 0..n {
+        let reason = p.reason(f);
+        if !satisfiable {
+            prop_assert_eq!(reason, None);
+            continue;
+        }
+        let expected = if choices.iter().any(|c| c.0 == f) {
+            Some(ReasonKind::Chosen)
+        } else if p.states[f] == OptionState::Selectable {
+            prop_assert!(!implies(choices, f, true) && !implies(choices, f, false));
+            None
+        } else if implies(&[], f, true) {
+            Some(ReasonKind::Core)
+        } else if implies(&[], f, false) {
+            Some(ReasonKind::Dead)
+        } else {
+            Some(ReasonKind::Implied)
+        };
+        prop_assert_eq!(reason, expected, "feature {} ({:?})", f, p.states[f]);
+        if reason != Some(ReasonKind::Implied) {
+            continue;
+        }
+        let e = analyzer.explain(&select, &deselect, f);
+        prop_assert_eq!(e.state, p.states[f]);
+        let value = e.state == OptionState::Forced;
+        let because: Vec<(usize, bool)> = e
+            .choices
+            .iter()
+            .map(|&l| (l.unsigned_abs() as usize - 1, l > 0))
+            .collect();
+        prop_assert!(!because.is_empty(), "implied without choices: {}", f);
+        prop_assert!(because.iter().all(|c| choices.contains(c)), "{:?}", because);
+        prop_assert!(
+            implies(&because, f, value),
+            "{:?} do not imply {}",
+            because,
+            f
+        );
+        for k in 0..because.len() {
+            let mut fewer = because.clone();
+            fewer.remove(k);
+            prop_assert!(
+                !implies(&fewer, f, value),
+                "{:?} is not minimal for {}",
+                because,
+                f
+            );
+        }
+    }
+    Ok(())
+}
+
+fn raw_choices() -> impl Strategy<Value = Vec<(usize, bool)>> {
+    prop::collection::vec((0usize..20, any::<bool>()), 0..5)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Reason kinds and the explanations of implied features on generated UVL models.
+    #[test]
+    fn generated_uvl_reasons_match_brute_force(g in generated(), raw in raw_choices()) {
+        let text = g.print();
+        let m = parse_uvl(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?.model;
+        // Parsed index of each generated feature.
+        let index: Vec<usize> = (0..g.n)
+            .map(|i| m.feature(name(i).trim_matches('"')).expect("declared"))
+            .collect();
+        let valid = |on: &[bool]| {
+            let generated: Vec<bool> = index.iter().map(|&p| on[p]).collect();
+            g.valid(&generated)
+        };
+        let choices: Vec<(usize, bool)> = raw.iter().map(|&(i, v)| (i % g.n, v)).collect();
+        let mut analyzer = Analyzer::new(m);
+        check_reasons(&mut analyzer, g.n, valid, &choices)?;
+        // Again with the same analyzer and no choices (kept witnesses and states reused).
+        check_reasons(&mut analyzer, g.n, valid, &[])?;
+    }
+
+    /// The same on random CNF (every variable a feature; the model may be inconsistent).
+    #[test]
+    fn random_cnf_reasons_match_brute_force(
+        vars in 1u32..9,
+        clauses in prop::collection::vec(prop::collection::vec((0u32..9, any::<bool>()), 1..4), 0..12),
+        raw in raw_choices(),
+    ) {
+        let m = FeatureModel {
+            names: (0..vars).map(|i| format!("x{}", i + 1)).collect(),
+            vars,
+            clauses: clauses
+                .iter()
+                .map(|c| c.iter().map(|&(v, p)| { let l = (v % vars) as i32 + 1; if p { l } else { -l } }).collect())
+                .collect(),
+            parents: vec![None; vars as usize],
+            optional: vec![false; vars as usize],
+            aux_determined: true,
+            constraints: Vec::new(),
+        };
+        let n = vars as usize;
+        let choices: Vec<(usize, bool)> = raw.iter().map(|&(i, v)| (i % n, v)).collect();
+        let mut analyzer = Analyzer::new(m.clone());
+        check_reasons(&mut analyzer, n, |on| m.satisfied_by(on), &choices)?;
     }
 }
 

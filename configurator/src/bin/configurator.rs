@@ -2,18 +2,28 @@
 //!
 //! ```text
 //! configurator analyze MODEL [--count-budget N]
-//! configurator propagate MODEL [--select a,b] [--deselect c]
+//! configurator propagate MODEL [--select a,b] [--deselect c] [--reasons]
 //! configurator explain MODEL [--select a,b] [--deselect c] --option X
 //! configurator bench MODEL [--clicks N] [--seed S] [--no-baseline]
 //! ```
 //!
 //! MODEL is a `.uvl`, `.dimacs` (or `.cnf`) file or a product catalog `.toml`.
+//!
+//! `propagate` gives `{"satisfiable", "options": {name: state}, "ms", ...}`. With `--reasons`
+//! it adds `"reasons": {name: {"kind", "because"}}` for every decided option (none when the
+//! choices are unsatisfiable): `kind` is `chosen` (selected or deselected by the user),
+//! `core` (in every configuration), `dead` (in none) or `implied` (forced or excluded by the
+//! choices). `because` is the subset-minimal set of choices behind an `implied` option, as
+//! `explain` gives it, and empty for the other kinds. The kinds cost nothing; `because` costs
+//! one explanation (SAT calls) per implied option, so `ms` covers the propagation alone.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use configurator::model::{parse_dimacs, parse_uvl, Analyzer, Baseline, FeatureModel};
+use configurator::model::{
+    parse_dimacs, parse_uvl, Analyzer, Baseline, FeatureModel, Propagation, ReasonKind,
+};
 use configurator::{Catalog, OptionState};
 use serde_json::{json, Map, Value};
 
@@ -31,7 +41,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: configurator (analyze|propagate|explain|bench) MODEL [--select a,b] [--deselect c] [--option X] [--clicks N] [--seed S] [--count-budget N] [--constraint-limit N] [--no-baseline]";
+const USAGE: &str = "usage: configurator (analyze|propagate|explain|bench) MODEL [--select a,b] [--deselect c] [--option X] [--reasons] [--clicks N] [--seed S] [--count-budget N] [--constraint-limit N] [--no-baseline]";
 
 struct Args {
     command: String,
@@ -49,7 +59,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         let Some(name) = flag.strip_prefix("--") else {
             return Err(format!("unexpected argument `{flag}`; {USAGE}"));
         };
-        if name == "no-baseline" {
+        if name == "no-baseline" || name == "reasons" {
             flags.insert(name.to_string(), String::new());
             continue;
         }
@@ -118,6 +128,41 @@ fn literals(model: &FeatureModel, lits: &[i32]) -> Vec<Value> {
         .collect()
 }
 
+fn kind_name(k: ReasonKind) -> &'static str {
+    match k {
+        ReasonKind::Chosen => "chosen",
+        ReasonKind::Core => "core",
+        ReasonKind::Dead => "dead",
+        ReasonKind::Implied => "implied",
+    }
+}
+
+/// `{name: {"kind", "because"}}` for the decided options of `p`; one explanation per
+/// implied option (the others need none).
+fn reasons(
+    model: &FeatureModel,
+    analyzer: &mut Analyzer,
+    p: &Propagation,
+    select: &[usize],
+    deselect: &[usize],
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (i, name) in model.names.iter().enumerate() {
+        let Some(kind) = p.reason(i) else {
+            continue;
+        };
+        let because = match kind {
+            ReasonKind::Implied => analyzer.explain(select, deselect, i).choices,
+            _ => Vec::new(),
+        };
+        out.insert(
+            name.clone(),
+            json!({ "kind": kind_name(kind), "because": literals(model, &because) }),
+        );
+    }
+    out
+}
+
 fn run(args: &[String]) -> Result<Value, String> {
     let args = parse_args(args)?;
     let t = Instant::now();
@@ -175,14 +220,19 @@ fn run(args: &[String]) -> Result<Value, String> {
             for (i, s) in p.states.iter().enumerate() {
                 options.insert(model.names[i].clone(), json!(state_name(*s)));
             }
-            Ok(json!({
+            let mut out = json!({
                 "satisfiable": p.satisfiable,
                 "conflict": literals(&model, &p.conflict),
                 "options": options,
                 "sat_calls": p.sat_calls,
                 "ms": propagate_ms,
                 "load_ms": parse_ms + load_ms,
-            }))
+            });
+            if args.flags.contains_key("reasons") {
+                let reasons = reasons(&model, &mut analyzer, &p, &select, &deselect);
+                out["reasons"] = Value::Object(reasons);
+            }
+            Ok(out)
         }
         "explain" => {
             let option = args.flags.get("option").ok_or("explain needs --option")?;

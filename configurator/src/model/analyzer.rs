@@ -17,6 +17,10 @@
 //!    batches that unit propagation accepts): a model marks that value and whatever else it
 //!    shows as possible (and joins the pool); unsatisfiability proves the feature fixed, and
 //!    the fixed value is unit-propagated at once, which often fixes further features.
+//!
+//! Every decided feature also gets a [`ReasonKind`] in the same pass, from the choices and
+//! the core and dead features: no SAT call. Only [`Analyzer::explain`] searches for the
+//! minimal choices behind an implied state.
 
 use crate::check::OptionState;
 use crate::cnf::Lit;
@@ -62,6 +66,9 @@ pub struct Analyzer {
     changed: Vec<Lit>,
     /// Statistics of the last propagation.
     last_calls: u64,
+    /// The choices of the last explanation and their states: explaining many features under
+    /// the same choices (`configurator propagate --reasons`) propagates once, not per feature.
+    kept_states: Option<(Vec<Lit>, Vec<OptionState>)>,
 }
 
 /// The result of [`Analyzer::propagate`].
@@ -76,6 +83,32 @@ pub struct Propagation {
     pub conflict: Vec<i32>,
     /// SAT solver calls this propagation made.
     pub sat_calls: u64,
+    /// Per feature: the reason category of a decided state (see [`Propagation::reason`]).
+    reasons: Vec<Option<ReasonKind>>,
+}
+
+impl Propagation {
+    /// Why `feature` has its state, as a category known without SAT calls: `None` for a
+    /// selectable feature, for every feature when the choices are unsatisfiable (the
+    /// [`conflict`](Propagation::conflict) is the reason) and for an index out of range.
+    /// [`Analyzer::explain`] gives the choices behind an [`Implied`](ReasonKind::Implied) one.
+    pub fn reason(&self, feature: usize) -> Option<ReasonKind> {
+        self.reasons.get(feature).copied().flatten()
+    }
+}
+
+/// Why a decided feature (selected, forced or excluded) has its state: [`Propagation::reason`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReasonKind {
+    /// The user selected or deselected it (this takes precedence over the others).
+    Chosen,
+    /// Core: on in every configuration of the model, whatever the choices.
+    Core,
+    /// Dead: on in no configuration of the model.
+    Dead,
+    /// Forced or excluded by the choices: a nonempty subset-minimal set of them implies the
+    /// state, given by [`Analyzer::explain`] (one extra query per feature).
+    Implied,
 }
 
 /// Why a feature has its state: [`Analyzer::explain`].
@@ -140,6 +173,7 @@ impl Analyzer {
             epoch: 0,
             changed: Vec::new(),
             last_calls: 0,
+            kept_states: None,
         };
         let mut occurs = vec![Vec::new(); 2 * analyzer.cnf.vars as usize];
         for (i, clause) in analyzer.cnf.clauses.iter().enumerate() {
@@ -225,10 +259,10 @@ impl Analyzer {
         for &i in select {
             states[i] = OptionState::Selected;
         }
-        let conflict = if satisfiable {
-            Vec::new()
+        let (conflict, reasons) = if satisfiable {
+            (Vec::new(), self.reason_kinds(&states, select, deselect))
         } else {
-            self.minimal_core(&assumptions, None)
+            (self.minimal_core(&assumptions, None), vec![None; n])
         };
         self.last_calls = self.sat.calls() - calls;
         Propagation {
@@ -236,14 +270,49 @@ impl Analyzer {
             states,
             conflict: super::to_dimacs(&conflict),
             sat_calls: self.last_calls,
+            reasons,
         }
     }
 
+    /// The reason categories of satisfiable `states`: one pass over the features, no solver
+    /// (core and dead features are known since [`Analyzer::new`]).
+    fn reason_kinds(
+        &self,
+        states: &[OptionState],
+        select: &[usize],
+        deselect: &[usize],
+    ) -> Vec<Option<ReasonKind>> {
+        let mut reasons: Vec<Option<ReasonKind>> = states
+            .iter()
+            .zip(&self.fixed)
+            .map(|(&state, &fixed)| match (state, fixed) {
+                (OptionState::Selectable, _) => None,
+                (_, Some(true)) => Some(ReasonKind::Core),
+                (_, Some(false)) => Some(ReasonKind::Dead),
+                // Not fixed by the model alone, so some choice is needed.
+                (_, None) => Some(ReasonKind::Implied),
+            })
+            .collect();
+        for &i in select.iter().chain(deselect) {
+            reasons[i] = Some(ReasonKind::Chosen);
+        }
+        reasons
+    }
+
     /// The state of `feature` under the choices and a subset-minimal set of choices implying
-    /// it (see [`Explanation`]).
+    /// it (see [`Explanation`]). Explaining several features under the same choices in a row
+    /// propagates once: the states are kept between calls.
     pub fn explain(&mut self, select: &[usize], deselect: &[usize], feature: usize) -> Explanation {
         let assumptions = choice_lits(select, deselect);
-        let state = self.propagate(select, deselect).states[feature];
+        let state = match &self.kept_states {
+            Some((choices, states)) if *choices == assumptions => states[feature],
+            _ => {
+                let states = self.propagate(select, deselect).states;
+                let state = states[feature];
+                self.kept_states = Some((assumptions.clone(), states));
+                state
+            }
+        };
         let value = match state {
             OptionState::Selected => {
                 return self.explained(state, vec![Lit::new(feature as u32, true)])
@@ -755,5 +824,82 @@ impl Baseline {
                 .map(|v| if v.fixed() { Some(v.on) } else { None })
                 .collect(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse_uvl;
+    use super::*;
+
+    /// `Car` and `Engine` are core, `Turbo` is dead (a constraint with the root), `Sport`
+    /// forces `Eco`, which excludes `Towbar`; `Radio` is free.
+    const CAR: &str = "features
+    Car
+        mandatory
+            Engine
+        optional
+            Sport
+            Eco
+            Towbar
+            Turbo
+            Radio
+constraints
+    Turbo => !Car
+    Sport => Eco
+    Towbar => !Eco
+";
+
+    #[test]
+    fn reason_kinds_on_a_hand_written_model() {
+        let model = parse_uvl(CAR).unwrap().model;
+        let f = |name: &str| model.feature(name).unwrap();
+        let (sport, eco, towbar, radio) = (f("Sport"), f("Eco"), f("Towbar"), f("Radio"));
+        let mut a = Analyzer::new(model.clone());
+        let p = a.propagate(&[], &[]);
+        assert_eq!(p.reason(f("Car")), Some(ReasonKind::Core));
+        assert_eq!(p.reason(f("Engine")), Some(ReasonKind::Core));
+        assert_eq!(p.states[f("Turbo")], OptionState::Excluded);
+        assert_eq!(p.reason(f("Turbo")), Some(ReasonKind::Dead));
+        for i in [sport, eco, towbar, radio] {
+            assert_eq!(p.reason(i), None, "{}", model.names[i]);
+        }
+        assert_eq!(p.reason(model.features()), None);
+
+        let p = a.propagate(&[sport], &[radio]);
+        assert!(p.satisfiable);
+        assert_eq!(p.reason(sport), Some(ReasonKind::Chosen));
+        assert_eq!(p.reason(radio), Some(ReasonKind::Chosen));
+        assert_eq!(p.reason(f("Engine")), Some(ReasonKind::Core));
+        assert_eq!(p.reason(f("Turbo")), Some(ReasonKind::Dead));
+        assert_eq!(
+            (p.states[eco], p.reason(eco)),
+            (OptionState::Forced, Some(ReasonKind::Implied))
+        );
+        assert_eq!(
+            (p.states[towbar], p.reason(towbar)),
+            (OptionState::Excluded, Some(ReasonKind::Implied))
+        );
+        // The choices behind the implied ones: the selection of `Sport`, not `Radio`'s.
+        let sport_on = sport as i32 + 1;
+        for i in [eco, towbar] {
+            assert_eq!(a.explain(&[sport], &[radio], i).choices, [sport_on]);
+        }
+        // Kept states are per choices: other choices are propagated afresh.
+        assert_eq!(
+            a.explain(&[], &[], eco),
+            Explanation {
+                state: OptionState::Selectable,
+                choices: Vec::new()
+            }
+        );
+        // A chosen core feature is `Chosen`; unsatisfiable choices have no kinds.
+        assert_eq!(
+            a.propagate(&[f("Engine")], &[]).reason(f("Engine")),
+            Some(ReasonKind::Chosen)
+        );
+        let p = a.propagate(&[f("Turbo")], &[]);
+        assert!(!p.satisfiable);
+        assert!((0..model.features()).all(|i| p.reason(i).is_none()));
     }
 }

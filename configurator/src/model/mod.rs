@@ -13,7 +13,9 @@ mod uvl;
 use std::collections::HashMap;
 use std::fmt;
 
-pub use analyzer::{Analysis, Analyzer, Baseline, ConstraintAnalysis, Explanation, Propagation};
+pub use analyzer::{
+    Analysis, Analyzer, Baseline, ConstraintAnalysis, Explanation, Propagation, ReasonKind,
+};
 pub use dimacs::{parse_dimacs, write_dimacs};
 pub use uvl::{parse_uvl, Uvl};
 
