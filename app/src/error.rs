@@ -110,6 +110,16 @@ pub enum AppError {
     /// The idempotency key was used before for a different request.
     #[error("this idempotency key was already used for a different request")]
     IdempotencyKeyReused,
+    /// An auction refused the request: the rule it broke, in words and as a code.
+    #[error("{message}")]
+    AuctionRule {
+        /// The rule's code (`below_minimum`, `ended`, `deposit_too_low`, ...).
+        rule: String,
+        /// The rule in words, with the amounts that apply.
+        message: String,
+        /// The amounts behind the refusal (minimum, maximum, top-up needed, ...).
+        details: Option<serde_json::Value>,
+    },
     /// The poll no longer takes votes.
     #[error("the poll closed")]
     PollClosed,
@@ -145,6 +155,7 @@ impl AppError {
             AppError::ConfirmationRequired { .. } => "confirmation_required",
             AppError::IdempotencyKeyReused => "idempotency_key_reused",
             AppError::PollClosed => "poll_closed",
+            AppError::AuctionRule { .. } => "auction_rule",
             AppError::Internal { .. } => "internal",
         }
     }
@@ -168,7 +179,8 @@ impl AppError {
             | AppError::SoldOut
             | AppError::AlreadyReserved
             | AppError::OrderState { .. }
-            | AppError::PollClosed => 409,
+            | AppError::PollClosed
+            | AppError::AuctionRule { .. } => 409,
             AppError::Internal { .. } => 500,
         }
     }

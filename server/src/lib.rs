@@ -30,6 +30,7 @@ pub async fn connect(settings: &Settings) -> Result<Arc<Services>, String> {
             duplicate_callbacks: false,
         },
         deadline_check: Some(Duration::from_millis(settings.deadline_check_ms)),
+        auction_check: None,
     };
     let services = Services::connect_with(&settings.database_url, options)
         .await
@@ -96,6 +97,12 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         tracing::info!(
             "demo accounts: consumer@demo.test, marketer@demo.test, oem@demo.test, admin@demo.test (password from C2M_DEMO_PASSWORD)"
         );
+    }
+    if settings.seed_demo {
+        services
+            .seed_demo_auction(&settings.demo_password)
+            .await
+            .map_err(|e| format!("seeding the demo auction: {e}"))?;
     }
     services
         .start_background()

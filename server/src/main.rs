@@ -24,11 +24,14 @@ async fn main() -> ExitCode {
         "serve" => server::serve(settings).await,
         "migrate" => server::connect(&settings).await.map(|_| ()),
         "seed-demo" => match server::connect(&settings).await {
-            Ok(services) => services
-                .seed_demo(&settings.demo_password)
-                .await
-                .map(|seeded| tracing::info!(seeded, "demo seed"))
-                .map_err(|e| e.to_string()),
+            Ok(services) => match services.seed_demo(&settings.demo_password).await {
+                Ok(seeded) => services
+                    .seed_demo_auction(&settings.demo_password)
+                    .await
+                    .map(|auction| tracing::info!(seeded, auction, "demo seed"))
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            },
             Err(e) => Err(e),
         },
         "create-admin" => create_admin(&settings).await,

@@ -4,16 +4,15 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use app::models::Role;
 use app::services::accounts::NewAccount;
 use app::services::Services;
+use common::process::{free_port, start};
 use common::{assert_books_balance, TestDb, DEMO_PASSWORD};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
 
 /// One HTTP/1.1 request over a fresh connection; `None` when the connection fails or drops
 /// (a killed server acknowledges nothing).
@@ -31,50 +30,6 @@ async fn post(port: u16, path: &str, token: &str, body: &str) -> Option<(u16, St
     let status = text.split(' ').nth(1)?.parse().ok()?;
     let (_, body) = text.split_once("\r\n\r\n")?;
     Some((status, body.to_string()))
-}
-
-async fn healthy(port: u16) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)).await else {
-        return false;
-    };
-    let request = format!(
-        "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    );
-    if stream.write_all(request.as_bytes()).await.is_err() {
-        return false;
-    }
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response).await;
-    response.starts_with(b"HTTP/1.1 200")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-async fn start(url: &str, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("DATABASE_URL", url)
-        .env("C2M_ADDR", format!("127.0.0.1:{port}"))
-        .env("C2M_SEED_DEMO", "0")
-        .env("C2M_SANDBOX_DELAY_MS", "200")
-        .env("C2M_LOG", "warn")
-        .env("LEPTOS_OUTPUT_NAME", "c2m-studio")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the server binary");
-    for _ in 0..200 {
-        if healthy(port).await {
-            return child;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not become healthy");
 }
 
 async fn scalar(services: &Services, sql: &str) -> i64 {

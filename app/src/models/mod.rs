@@ -2,11 +2,16 @@
 //! API). No behaviour beyond small derivations.
 
 mod account;
+mod auction;
 mod campaign;
 mod configuration;
 mod order;
 
 pub use account::{Account, Role};
+pub use auction::{
+    AuctionInput, AuctionState, AuctionView, BidAnswer, BidView, BidderStanding, FeedEntry,
+    SettlementView, TierInput,
+};
 pub use campaign::{CampaignInput, CampaignView, Fact, PollChoiceInput, PollInput, ThresholdInput};
 pub use configuration::{CheckResult, ConfiguratorData, Restored, SavedConfiguration};
 pub use order::{

@@ -2,6 +2,7 @@
 //! and the JSON API are thin doors onto these methods; neither holds a query or a rule.
 
 pub mod accounts;
+pub mod auctions;
 mod campaign_rules;
 mod campaigns;
 mod catalogs;
@@ -33,6 +34,8 @@ pub struct ServiceOptions {
     pub sandbox: payments::SandboxOptions,
     /// How often deadlines (demand thresholds) are looked for; `None`: every 30 seconds.
     pub deadline_check: Option<std::time::Duration>,
+    /// How often auction ends and settlement deadlines are looked for; `None`: every second.
+    pub auction_check: Option<std::time::Duration>,
 }
 
 /// The services of one server process: a database pool, the compiled catalogs, the login
@@ -43,6 +46,8 @@ pub struct Services {
     catalogs: catalogs::CatalogCache,
     limiter: limiter::LoginLimiter,
     payments: payments::Payments,
+    auctions: auctions::Runtime,
+    database_url: String,
     options: ServiceOptions,
 }
 
@@ -66,6 +71,8 @@ impl Services {
             payments: payments::Payments {
                 sandbox: std::sync::Arc::new(payments::Sandbox::new(options.sandbox.clone())),
             },
+            auctions: Default::default(),
+            database_url: database_url.to_string(),
             options,
         })
     }

@@ -222,6 +222,13 @@ impl Services {
     pub async fn start_background(self: &Arc<Self>) -> Result<(), AppError> {
         self.payments.sandbox.start(Arc::downgrade(self));
         self.resubmit_pending().await?;
+        self.resubmit_auction_payments().await?;
+        self.start_auctions(
+            self.options
+                .auction_check
+                .filter(|d| !d.is_zero())
+                .unwrap_or(Duration::from_secs(1)),
+        );
         // Demand thresholds are decided when their deadline passes (checked twice a minute).
         let every = self
             .options
@@ -250,12 +257,26 @@ impl Services {
 
     /// Verifies and applies a provider callback. Unknown ids and repeated deliveries change
     /// nothing.
-    pub async fn payment_callback(&self, body: &[u8], signature: &str) -> Result<(), AppError> {
+    pub async fn payment_callback(
+        self: &Arc<Self>,
+        body: &[u8],
+        signature: &str,
+    ) -> Result<(), AppError> {
         if !verify(self.payments.sandbox.secret(), body, signature) {
             return Err(AppError::forbidden("the callback signature is not valid"));
         }
         let callback: Callback = serde_json::from_slice(body)
             .map_err(|e| AppError::bad_request(format!("callback body: {e}")))?;
+        if callback.id.starts_with(super::auctions::PAYMENT_PREFIX) {
+            return self
+                .settle_auction_payment(
+                    &callback.id,
+                    &callback.kind,
+                    callback.status == "succeeded",
+                    &callback.provider_ref,
+                )
+                .await;
+        }
         match (callback.kind.as_str(), callback.status.as_str()) {
             ("charge", "succeeded" | "failed") => {
                 self.settle_payment(

@@ -2,6 +2,7 @@
 //! OpenAPI document at `/api/v1/openapi.json`. Every handler is a thin door onto
 //! `app::services`; every failure answers `{"error": code, "message": text}` with a 4xx.
 
+mod auctions;
 pub mod auth;
 mod campaigns;
 mod catalog;
@@ -56,6 +57,24 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/orders/{id}/change", post(orders::change))
         .route("/polls/{id}/vote", post(polls::vote))
         .route("/payments/callback", post(payments::callback))
+        .route("/auctions", get(auctions::list).post(auctions::create))
+        .route("/auctions/{id}", get(auctions::detail))
+        .route("/auctions/{id}/register", post(auctions::register))
+        .route(
+            "/auctions/{id}/bids",
+            get(auctions::bids).post(auctions::bid),
+        )
+        .route("/auctions/{id}/events", get(auctions::events))
+        .route("/auctions/{id}/confirm", post(auctions::confirm))
+        .route("/auctions/{id}/pay", post(auctions::pay))
+        .route(
+            "/auctions/{id}/second-chance",
+            post(auctions::second_chance),
+        )
+        .route("/auctions/{id}/accept", post(auctions::accept))
+        .route("/auctions/{id}/decline", post(auctions::decline))
+        .route("/auctions/{id}/abandon", post(auctions::abandon))
+        .route("/auctions/{id}/rerun", post(auctions::rerun))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

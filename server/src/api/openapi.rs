@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::{OpenApi, ToSchema};
 
-use super::{auth, campaigns, catalog, configurations, health, orders, payments, polls};
+use super::{auctions, auth, campaigns, catalog, configurations, health, orders, payments, polls};
 
 /// `{"error": code, "message": text}`, plus details for some codes.
 #[derive(ToSchema)]
@@ -81,6 +81,48 @@ pub struct OrderDoc(serde_json::Value);
 #[allow(dead_code)]
 pub struct PollDoc(serde_json::Value);
 
+/// An auction: `id`, `title`, `car_line`, `configuration_code`, `version` (the log position it
+/// reflects), the settings (`starting_price_fen`, `increments` and `deposits` as
+/// [{`from_fen`, `value_fen`}], `max_raise_fen`, `starts_at`, `scheduled_end`,
+/// `anti_sniping_minutes`, `has_reserve`), `state` {`phase`, `current_fen`, `leader_paddle`,
+/// `bid_count`, `minimum_bid_fen`, `maximum_bid_fen`, `ends_at` (with extensions),
+/// `reserve_met`, `settlement` {`paddle`, `amount_fen`, `deadline`}, `bidders`}, `server_now`,
+/// and `you` {`paddle`, `deposit_fen`, `deposit_pending_fen`, `covers_up_to_fen`} for a
+/// registered viewer.
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct AuctionDoc(serde_json::Value);
+
+/// A new auction: `title` ("No. 001"), `car_line`, `configuration_code`, `starting_price_fen`,
+/// `increments` and `deposits` ([{`from_fen`, `value_fen`}], first row from 0),
+/// `max_raise_fen`, `starts_at`, `ends_at` (UTC ms), `anti_sniping_minutes`, optional
+/// `reserve_fen`, `confirm_within_hours`, `pay_within_hours`, `offer_within_hours`.
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct AuctionInputDoc(serde_json::Value);
+
+/// An accepted bid: `seq` (strictly increasing), `paddle`, `amount_fen`, `kind` (manual, proxy,
+/// proxy_match), `at` (server time, UTC ms).
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct BidDoc(serde_json::Value);
+
+/// The answer to a bid: `seq` (log position), `bids` it caused (see the bid schema),
+/// `leading`, and the auction's `state` after it.
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct BidAnswerDoc(serde_json::Value);
+
+/// A registration or payment: `paddle`, `payment_id`, `amount_fen`, `status` (pending).
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct RegistrationDoc(serde_json::Value);
+
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
@@ -111,6 +153,20 @@ pub struct PollDoc(serde_json::Value);
         orders::change,
         polls::vote,
         payments::callback,
+        auctions::create,
+        auctions::list,
+        auctions::detail,
+        auctions::register,
+        auctions::bid,
+        auctions::bids,
+        auctions::events,
+        auctions::confirm,
+        auctions::pay,
+        auctions::second_chance,
+        auctions::accept,
+        auctions::decline,
+        auctions::abandon,
+        auctions::rerun,
         document,
     ),
     components(schemas(
@@ -123,6 +179,15 @@ pub struct PollDoc(serde_json::Value);
         CampaignInputDoc,
         OrderDoc,
         PollDoc,
+        AuctionDoc,
+        AuctionInputDoc,
+        BidDoc,
+        BidAnswerDoc,
+        RegistrationDoc,
+        auctions::RegisterRequest,
+        auctions::BidRequestBody,
+        auctions::PayRequest,
+        auctions::RerunRequest,
         auth::RegisterRequest,
         auth::LoginRequest,
         auth::SessionBody,

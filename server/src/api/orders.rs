@@ -43,7 +43,7 @@ pub struct ChangeRequest {
 }
 
 /// The answer of a request with an idempotency key: the first answer, marked when replayed.
-pub fn replayable(answer: Replayable<OrderView>, status: StatusCode) -> Response {
+pub fn replayable<T: serde::Serialize>(answer: Replayable<T>, status: StatusCode) -> Response {
     let mut response = match answer.result {
         Ok(order) => (status, Json(order)).into_response(),
         Err(error) => ApiError::from(error).into_response(),

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod auctions;
+pub mod process;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
@@ -125,6 +128,13 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        // `C2M_TEST_LOG=warn` (an env filter) shows the services' log while debugging a test.
+        if let Ok(filter) = std::env::var("C2M_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let db = TestDb::new().await;
         let options = ServiceOptions {
             secure_cookies: false,
@@ -134,6 +144,7 @@ impl TestApp {
                 duplicate_callbacks: false,
             },
             deadline_check: None,
+            auction_check: Some(std::time::Duration::from_millis(200)),
         };
         let services = Arc::new(
             Services::connect_with(&db.url, options)

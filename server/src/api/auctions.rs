@@ -1,0 +1,432 @@
+//! Auctions: creation and settlement decisions by marketers; registration, bids and
+//! settlement steps by bidders; the state, the bid history and the live stream for everyone.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use app::models::{AuctionInput, AuctionView, BidView, FeedEntry};
+use app::services::auctions::{BidRequest, SettlementStep};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use tokio::sync::{broadcast, mpsc};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::{Authed, MaybeAuthed};
+use super::extract::ApiJson;
+use super::openapi::{
+    AuctionDoc, AuctionInputDoc, BidAnswerDoc, BidDoc, ErrorBody, RegistrationDoc,
+};
+use super::orders::replayable;
+use super::{ApiError, ApiState};
+
+/// Registers for an auction, or tops the deposit up.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// The deposit to pay (fen); defaults to what the starting price needs. A bid needs the
+    /// deposit of its tier.
+    #[serde(default)]
+    amount_fen: Option<i64>,
+    /// Unique per request; a retry with the same key returns the first answer.
+    idempotency_key: String,
+}
+
+/// A bid (`amount_fen`) or a hidden proxy maximum (`max_fen`): exactly one of the two.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BidRequestBody {
+    /// Bid exactly this amount (fen).
+    #[serde(default)]
+    amount_fen: Option<i64>,
+    /// Bid for me, one increment at a time, up to this hidden maximum (fen).
+    #[serde(default)]
+    max_fen: Option<i64>,
+    /// Unique per bid; a retry with the same key returns the first answer.
+    idempotency_key: String,
+}
+
+/// A payment request with its idempotency key.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayRequest {
+    /// Unique per request; a retry with the same key returns the first answer.
+    idempotency_key: String,
+}
+
+/// The new schedule of a re-run.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RerunRequest {
+    /// Bidding opens (UTC ms).
+    starts_at: i64,
+    /// Scheduled end (UTC ms).
+    ends_at: i64,
+}
+
+/// Paging of the bid history.
+#[derive(Deserialize, IntoParams)]
+pub struct BidsQuery {
+    /// Only bids with a greater `seq` (default 0: from the first).
+    after: Option<i64>,
+    /// At most this many (default 1000, at most 10000).
+    limit: Option<i64>,
+}
+
+/// Where a stream resumes.
+#[derive(Deserialize, IntoParams)]
+pub struct EventsQuery {
+    /// Send the log entries after this `seq` first (the `Last-Event-ID` header does the same).
+    after: Option<i64>,
+}
+
+/// Creates an auction for a numbered edition (marketers and admins).
+#[utoipa::path(post, path = "/api/v1/auctions", tag = "auctions",
+    request_body = AuctionInputDoc,
+    responses(
+        (status = 201, description = "Created", body = AuctionDoc),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a marketer", body = ErrorBody),
+        (status = 422, description = "A setting fails validation; `field` names it", body = ErrorBody)))]
+pub async fn create(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    ApiJson(input): ApiJson<AuctionInput>,
+) -> Result<(StatusCode, Json<AuctionView>), ApiError> {
+    let view = services.create_auction(&account, &input).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Every auction, newest first.
+#[utoipa::path(get, path = "/api/v1/auctions", tag = "auctions",
+    responses((status = 200, description = "Auctions", body = [AuctionDoc])))]
+pub async fn list(State(services): State<ApiState>) -> Result<Json<Vec<AuctionView>>, ApiError> {
+    Ok(Json(services.auctions().await?))
+}
+
+/// An auction: settings, state (current price, leader's paddle, end with extensions), the
+/// server's clock, and for a registered viewer their own standing.
+#[utoipa::path(get, path = "/api/v1/auctions/{id}", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id")),
+    responses(
+        (status = 200, description = "The auction", body = AuctionDoc),
+        (status = 404, description = "No such auction", body = ErrorBody)))]
+pub async fn detail(
+    State(services): State<ApiState>,
+    MaybeAuthed(viewer): MaybeAuthed,
+    Path(id): Path<String>,
+) -> Result<Json<AuctionView>, ApiError> {
+    Ok(Json(services.auction(&id, viewer.as_ref()).await?))
+}
+
+/// Registers for the auction (a paddle number) and requests the deposit; repeat to top up.
+/// The deposit counts for bidding once the payment provider confirms it.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/register", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id")),
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered; the deposit payment is pending", body = RegistrationDoc),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 404, description = "No such auction", body = ErrorBody),
+        (status = 409, description = "The auction has ended", body = ErrorBody),
+        (status = 422, description = "Invalid amount or key", body = ErrorBody)))]
+pub async fn register(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<RegisterRequest>,
+) -> Result<Response, ApiError> {
+    let answer = services
+        .pay_auction_deposit(&account, &id, request.amount_fen, &request.idempotency_key)
+        .await?;
+    Ok(replayable(answer, StatusCode::CREATED))
+}
+
+/// Places a bid, or sets (raises) a hidden proxy maximum. The answer is the accepted bid with
+/// any automatic answers it caused, or a 409 naming the rule it broke (`rule`: `below_minimum`,
+/// `above_max_raise`, `already_leading`, `deposit_too_low` with the top-up needed, `ended`,
+/// `not_started`, `not_registered`, ...). Nothing is stored for a refused bid.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/bids", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id")),
+    request_body = BidRequestBody,
+    responses(
+        (status = 201, description = "Accepted", body = BidAnswerDoc),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 404, description = "No such auction", body = ErrorBody),
+        (status = 409, description = "Refused: `rule` names the rule broken", body = ErrorBody),
+        (status = 422, description = "Malformed amount or key", body = ErrorBody)))]
+pub async fn bid(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<BidRequestBody>,
+) -> Result<Response, ApiError> {
+    let bid = match (request.amount_fen, request.max_fen) {
+        (Some(amount), None) => BidRequest::Amount(amount),
+        (None, Some(max)) => BidRequest::Proxy(max),
+        _ => {
+            return Err(ApiError::from(app::error::AppError::invalid(
+                "amount_fen",
+                "send either `amount_fen` (a bid) or `max_fen` (a proxy maximum)",
+            )))
+        }
+    };
+    let answer = services
+        .place_bid(&account, &id, bid, &request.idempotency_key)
+        .await?;
+    Ok(replayable(answer, StatusCode::CREATED))
+}
+
+/// The accepted bids, oldest first (paddle numbers, never names). Bids are never withdrawn.
+#[utoipa::path(get, path = "/api/v1/auctions/{id}/bids", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id"), BidsQuery),
+    responses(
+        (status = 200, description = "Bids", body = [BidDoc]),
+        (status = 404, description = "No such auction", body = ErrorBody)))]
+pub async fn bids(
+    State(services): State<ApiState>,
+    Path(id): Path<String>,
+    Query(query): Query<BidsQuery>,
+) -> Result<Json<Vec<BidView>>, ApiError> {
+    Ok(Json(
+        services
+            .auction_bids(&id, query.after.unwrap_or(0), query.limit.unwrap_or(1000))
+            .await?,
+    ))
+}
+
+/// The live stream (server-sent events). First `snapshot` (the auction as `GET` answers it),
+/// then one `entry` per committed log entry, in order, `id` = its `seq` (consecutive: a gap
+/// means a missed entry), and a `time` event with the server's clock every 5 seconds. A
+/// reconnecting client sends `Last-Event-ID` (browsers do) or `?after=` and first gets what it
+/// missed.
+#[utoipa::path(get, path = "/api/v1/auctions/{id}/events", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id"), EventsQuery),
+    responses(
+        (status = 200, description = "text/event-stream", content_type = "text/event-stream", body = String),
+        (status = 404, description = "No such auction", body = ErrorBody)))]
+pub async fn events(
+    State(services): State<ApiState>,
+    MaybeAuthed(viewer): MaybeAuthed,
+    Path(id): Path<String>,
+    Query(query): Query<EventsQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or(query.after);
+    let snapshot = services.auction(&id, viewer.as_ref()).await?;
+    let after = resume.unwrap_or(snapshot.version);
+    let mut watch = services.watch_auction(&id, after).await?;
+    let (sender, receiver) = mpsc::channel::<Event>(64);
+    tokio::spawn(async move {
+        let mut last = after;
+        let send = |event: Event| sender.send(event);
+        if send(json_event("snapshot", &snapshot)).await.is_err() {
+            return;
+        }
+        for entry in std::mem::take(&mut watch.backlog) {
+            if !forward(&sender, &mut last, &entry).await {
+                return;
+            }
+        }
+        let mut clock = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                received = watch.live.recv() => match received {
+                    Ok(entry) => {
+                        if entry.seq > last + 1 {
+                            // Missed entries (another server's, not yet here): read the log.
+                            match services.feed_since(&id, last).await {
+                                Ok(missing) => {
+                                    for m in missing.iter().filter(|m| m.seq < entry.seq) {
+                                        if !forward(&sender, &mut last, m).await {
+                                            return;
+                                        }
+                                    }
+                                }
+                                Err(_) => return,
+                            }
+                        }
+                        if !forward(&sender, &mut last, &entry).await {
+                            return;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        // Too slow for the live stream: catch up from the log.
+                        let Ok(missing) = services.feed_since(&id, last).await else {
+                            return;
+                        };
+                        for m in &missing {
+                            if !forward(&sender, &mut last, m).await {
+                                return;
+                            }
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+                _ = clock.tick() => {
+                    let now = serde_json::json!({ "server_now": app::services::now_ms() });
+                    if send(json_event("time", &now)).await.is_err() {
+                        return;
+                    }
+                }
+                _ = sender.closed() => return,
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver
+            .recv()
+            .await
+            .map(|event| (Ok::<_, Infallible>(event), receiver))
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response())
+}
+
+async fn forward(sender: &mpsc::Sender<Event>, last: &mut i64, entry: &FeedEntry) -> bool {
+    if entry.seq <= *last {
+        return true;
+    }
+    *last = entry.seq;
+    sender
+        .send(json_event("entry", entry).id(entry.seq.to_string()))
+        .await
+        .is_ok()
+}
+
+fn json_event<T: serde::Serialize>(name: &str, value: &T) -> Event {
+    Event::default()
+        .event(name)
+        .data(serde_json::to_string(value).unwrap_or_else(|_| "{}".into()))
+}
+
+/// The winner confirms the purchase (before the confirmation deadline).
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/confirm", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id")),
+    responses(
+        (status = 200, description = "Confirmed; the payment deadline runs", body = AuctionDoc),
+        (status = 409, description = "Not the winner, or too late", body = ErrorBody)))]
+pub async fn confirm(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<AuctionView>, ApiError> {
+    step(services, account, id, SettlementStep::Confirm).await
+}
+
+/// The buyer pays the price less the deposit (before the payment deadline); the auction is
+/// paid once the provider confirms.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/pay", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id")),
+    request_body = PayRequest,
+    responses(
+        (status = 201, description = "Payment requested", body = RegistrationDoc),
+        (status = 409, description = "Nothing to pay now", body = ErrorBody)))]
+pub async fn pay(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<PayRequest>,
+) -> Result<Response, ApiError> {
+    let answer = services
+        .pay_auction_price(&account, &id, &request.idempotency_key)
+        .await?;
+    Ok(replayable(answer, StatusCode::CREATED))
+}
+
+/// After a default: the marketer offers the edition to the next runner-up at their own
+/// highest bid.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/second-chance", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id")),
+    responses(
+        (status = 200, description = "Offered", body = AuctionDoc),
+        (status = 409, description = "No decision is due, or no runner-up is left", body = ErrorBody)))]
+pub async fn second_chance(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<AuctionView>, ApiError> {
+    step(services, account, id, SettlementStep::OfferSecondChance).await
+}
+
+/// The runner-up accepts the second-chance offer.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/accept", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id")),
+    responses(
+        (status = 200, description = "Accepted; the payment deadline runs", body = AuctionDoc),
+        (status = 409, description = "No offer to this bidder, or too late", body = ErrorBody)))]
+pub async fn accept(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<AuctionView>, ApiError> {
+    step(services, account, id, SettlementStep::Accept).await
+}
+
+/// The runner-up declines the second-chance offer.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/decline", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id")),
+    responses(
+        (status = 200, description = "Declined", body = AuctionDoc),
+        (status = 409, description = "No offer to this bidder", body = ErrorBody)))]
+pub async fn decline(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<AuctionView>, ApiError> {
+    step(services, account, id, SettlementStep::Decline).await
+}
+
+/// After a default: the marketer gives up; the edition is not sold.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/abandon", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id")),
+    responses(
+        (status = 200, description = "Abandoned", body = AuctionDoc),
+        (status = 409, description = "No decision is due", body = ErrorBody)))]
+pub async fn abandon(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<AuctionView>, ApiError> {
+    step(services, account, id, SettlementStep::Abandon).await
+}
+
+/// After a default: the marketer re-runs the auction on a new schedule without the
+/// defaulters. Answers the new auction.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/rerun", tag = "auctions",
+    params(("id" = String, Path, description = "Auction id")),
+    request_body = RerunRequest,
+    responses(
+        (status = 201, description = "The new auction", body = AuctionDoc),
+        (status = 409, description = "No decision is due", body = ErrorBody),
+        (status = 422, description = "Invalid schedule", body = ErrorBody)))]
+pub async fn rerun(
+    State(services): State<ApiState>,
+    Authed(account): Authed,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<RerunRequest>,
+) -> Result<(StatusCode, Json<AuctionView>), ApiError> {
+    let view = services
+        .rerun_auction(&account, &id, request.starts_at, request.ends_at)
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+async fn step(
+    services: ApiState,
+    account: app::models::Account,
+    id: String,
+    step: SettlementStep,
+) -> Result<Json<AuctionView>, ApiError> {
+    Ok(Json(services.settle_auction(&account, &id, step).await?))
+}

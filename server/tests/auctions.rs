@@ -1,0 +1,561 @@
+//! Auctions over real HTTP: creation and its validation, registration with a deposit, the bid
+//! rules as 4xx answers that store nothing, idempotent retries, proxy bidding, the live stream
+//! with resumption, closing at the end, and settlement through payment and refunds.
+
+mod common;
+
+use std::time::Duration;
+
+use app::models::Role;
+use app::services::now_ms;
+use common::auctions::{auction_input, bid, register, stored_bids, Http, Watcher};
+use common::TestApp;
+use serde_json::json;
+
+async fn setup() -> (TestApp, Http, String, String) {
+    let app = TestApp::new().await;
+    let http = Http::serve(&app).await;
+    let marketer = app.login(Role::Marketer).await;
+    let code = app.saved_code().await;
+    (app, http, marketer, code)
+}
+
+async fn create(http: &Http, marketer: &str, input: serde_json::Value) -> String {
+    let (status, body) = http
+        .call(Some(marketer), "POST", "/api/v1/auctions", Some(input))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().unwrap().to_string()
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(app.services.db())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn creation_is_validated_field_by_field() {
+    let (app, http, marketer, code) = setup().await;
+    let now = now_ms();
+    let good = auction_input(&code, now, now + 3_600_000, 5);
+    let cases = [
+        ("starting_price_fen", json!(0), "starting_price_fen"),
+        ("increments", json!([]), "increments"),
+        (
+            "increments",
+            json!([{"from_fen": 100, "value_fen": 5}]),
+            "increments",
+        ),
+        (
+            "deposits",
+            json!([{"from_fen": 0, "value_fen": 500}, {"from_fen": 10, "value_fen": 100}]),
+            "deposits",
+        ),
+        ("max_raise_fen", json!(1), "max_raise_fen"),
+        ("ends_at", json!(now - 1), "ends_at"),
+        ("reserve_fen", json!(1), "reserve_fen"),
+        ("anti_sniping_minutes", json!(-1), "anti_sniping_minutes"),
+        ("confirm_within_hours", json!(0), "confirm_within_hours"),
+        (
+            "configuration_code",
+            json!("ZZZZZZZZ"),
+            "configuration_code",
+        ),
+        ("title", json!(" "), "title"),
+    ];
+    for (key, value, field) in cases {
+        let mut input = good.clone();
+        input[key] = value;
+        let (status, body) = http
+            .call(Some(&marketer), "POST", "/api/v1/auctions", Some(input))
+            .await;
+        assert_eq!(status, 422, "{key}: {body}");
+        assert_eq!(body["error"], "invalid_field", "{body}");
+        assert_eq!(body["field"], field, "{body}");
+        assert!(!body["message"].as_str().unwrap().is_empty());
+    }
+    // Unknown fields, wrong types, no JSON: a clear 4xx.
+    let mut extra = good.clone();
+    extra["surprise"] = json!(1);
+    let (status, _) = http
+        .call(Some(&marketer), "POST", "/api/v1/auctions", Some(extra))
+        .await;
+    assert_eq!(status, 422);
+    // Only marketers create auctions.
+    let consumer = app.login(Role::Consumer).await;
+    let (status, body) = http
+        .call(
+            Some(&consumer),
+            "POST",
+            "/api/v1/auctions",
+            Some(good.clone()),
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    let (status, _) = http
+        .call(None, "POST", "/api/v1/auctions", Some(good))
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(count(&app, "auctions").await, 0, "nothing stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_server_enforces_every_bid_rule_and_stores_only_accepted_bids() {
+    let (app, http, marketer, code) = setup().await;
+    let now = now_ms();
+    let id = create(
+        &http,
+        &marketer,
+        auction_input(&code, now, now + 3_600_000, 5),
+    )
+    .await;
+    let bidders = app.consumers(3, "rules").await;
+    let (ann, bob, cat) = (&bidders[0], &bidders[1], &bidders[2]);
+
+    // Not registered yet.
+    let (status, body) = bid(&http, ann, &id, 1_000_000).await;
+    assert_eq!(
+        (status, body["rule"].as_str()),
+        (409, Some("not_registered")),
+        "{body}"
+    );
+    assert_eq!(register(&http, ann, &id, 10_000).await, 1);
+    assert_eq!(register(&http, bob, &id, 10_000).await, 2);
+
+    let (status, body) = bid(&http, ann, &id, 999_999).await;
+    assert_eq!(
+        (status, body["rule"].as_str()),
+        (409, Some("below_minimum")),
+        "{body}"
+    );
+    assert_eq!(body["details"]["minimum"], 1_000_000);
+    let (status, first) = bid(&http, ann, &id, 1_000_000).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["leading"], true);
+    assert_eq!(first["bids"][0]["seq"], 1);
+    assert_eq!(first["bids"][0]["paddle"], 1);
+
+    let (status, body) = bid(&http, ann, &id, 1_010_000).await;
+    assert_eq!(
+        (status, body["rule"].as_str()),
+        (409, Some("already_leading")),
+        "{body}"
+    );
+    let (status, body) = bid(&http, bob, &id, 1_005_000).await;
+    assert_eq!(
+        (status, body["rule"].as_str()),
+        (409, Some("below_minimum")),
+        "{body}"
+    );
+    let (status, body) = bid(&http, bob, &id, 1_000_000 + 100_000_001).await;
+    assert_eq!(
+        (status, body["rule"].as_str()),
+        (409, Some("above_max_raise")),
+        "{body}"
+    );
+    // A bid the deposit does not cover asks for a top-up first.
+    let (status, body) = bid(&http, bob, &id, 100_000_000).await;
+    assert_eq!(
+        (status, body["rule"].as_str()),
+        (409, Some("deposit_too_low")),
+        "{body}"
+    );
+    assert_eq!(body["details"]["top_up"], 990_000);
+    // Malformed amounts and keys.
+    let (status, body) = http
+        .call(
+            Some(bob),
+            "POST",
+            &format!("/api/v1/auctions/{id}/bids"),
+            Some(json!({"amount_fen": -5, "idempotency_key": "key-12345678"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("invalid_field")),
+        "{body}"
+    );
+    let (status, _) = http
+        .call(Some(bob), "POST", &format!("/api/v1/auctions/{id}/bids"),
+            Some(json!({"amount_fen": 1_010_000, "max_fen": 2_000_000, "idempotency_key": "key-12345678"})))
+        .await;
+    assert_eq!(status, 422);
+    let (status, _) = http
+        .call(
+            Some(bob),
+            "POST",
+            &format!("/api/v1/auctions/{id}/bids"),
+            Some(json!({"amount_fen": 1_010_000, "idempotency_key": "x"})),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (status, _) = http
+        .call(
+            Some(bob),
+            "POST",
+            "/api/v1/auctions/au_nope/bids",
+            Some(json!({"amount_fen": 1_010_000, "idempotency_key": "key-12345678"})),
+        )
+        .await;
+    assert_eq!(status, 404);
+    // Marketers do not bid.
+    let (status, _) = bid(&http, &marketer, &id, 1_010_000).await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        stored_bids(app.services.db(), &id).await.len(),
+        1,
+        "refusals store nothing"
+    );
+
+    // A retry with the same key answers the first answer and bids once.
+    let key = "retry-key-0001";
+    let body = json!({"amount_fen": 1_010_000, "idempotency_key": key});
+    let path = format!("/api/v1/auctions/{id}/bids");
+    let (s1, a1) = http
+        .call(Some(bob), "POST", &path, Some(body.clone()))
+        .await;
+    let (s2, a2) = http.call(Some(bob), "POST", &path, Some(body)).await;
+    assert_eq!((s1, s2), (201, 201));
+    assert_eq!(a1, a2);
+    let (status, body) = http
+        .call(
+            Some(bob),
+            "POST",
+            &path,
+            Some(json!({"amount_fen": 1_020_000, "idempotency_key": key})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("idempotency_key_reused")),
+        "{body}"
+    );
+    assert_eq!(stored_bids(app.services.db(), &id).await.len(), 2);
+
+    // Proxy bidding: cat's hidden maximum answers ann's bids one increment at a time.
+    register(&http, cat, &id, 10_000).await;
+    let (status, answer) = http
+        .call(
+            Some(cat),
+            "POST",
+            &path,
+            Some(json!({"max_fen": 1_100_000, "idempotency_key": "cat-proxy-01"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["bids"][0]["kind"], "proxy");
+    assert_eq!(answer["bids"][0]["amount_fen"], 1_020_000);
+    assert_eq!(answer["leading"], true);
+    let (status, answer) = bid(&http, ann, &id, 1_050_000).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(
+        answer["leading"], false,
+        "cat's proxy answered at once: {answer}"
+    );
+    assert_eq!(answer["bids"][1]["paddle"], 3);
+    assert_eq!(answer["bids"][1]["amount_fen"], 1_060_000);
+
+    // The history and the state agree; paddles, never account ids.
+    let (_, bids) = http.call(None, "GET", &path, None).await;
+    let amounts: Vec<i64> = bids
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["amount_fen"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        amounts,
+        vec![1_000_000, 1_010_000, 1_020_000, 1_050_000, 1_060_000]
+    );
+    let (_, view) = http
+        .call(None, "GET", &format!("/api/v1/auctions/{id}"), None)
+        .await;
+    let accounts: Vec<String> =
+        sqlx::query_scalar("SELECT account_id FROM auction_bidders WHERE auction_id = $1")
+            .bind(&id)
+            .fetch_all(app.services.db())
+            .await
+            .unwrap();
+    assert_eq!(accounts.len(), 3);
+    for account in accounts {
+        assert!(
+            !bids.to_string().contains(&account),
+            "no account ids: {bids}"
+        );
+        assert!(
+            !view.to_string().contains(&account),
+            "no account ids: {view}"
+        );
+    }
+    assert_eq!(view["state"]["current_fen"], 1_060_000);
+    assert_eq!(view["state"]["leader_paddle"], 3);
+    assert_eq!(view["state"]["minimum_bid_fen"], 1_070_000);
+    assert_eq!(view["state"]["bid_count"], 5);
+    assert!(view["you"].is_null());
+    assert!(
+        !view.to_string().contains("1100000"),
+        "the hidden maximum stays hidden"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn watchers_see_every_entry_in_order_and_resume_where_they_left() {
+    let (app, http, marketer, code) = setup().await;
+    let now = now_ms();
+    let id = create(
+        &http,
+        &marketer,
+        auction_input(&code, now, now + 3_600_000, 5),
+    )
+    .await;
+    let bidders = app.consumers(2, "watch").await;
+    let live = Watcher::connect(&http, &id, None).await;
+    register(&http, &bidders[0], &id, 10_000).await;
+    register(&http, &bidders[1], &id, 10_000).await;
+    let mut price = 1_000_000;
+    for i in 0..10 {
+        let (status, body) = bid(&http, &bidders[i % 2], &id, price).await;
+        assert_eq!(status, 201, "{body}");
+        price += 10_000;
+    }
+    let (_, view) = http
+        .call(None, "GET", &format!("/api/v1/auctions/{id}"), None)
+        .await;
+    let head = view["version"].as_i64().unwrap();
+    assert_eq!(head, 12, "two registrations and ten bids");
+    assert!(live.wait_for(head, Duration::from_secs(10)).await);
+    assert_eq!(live.seqs(), (1..=head).collect::<Vec<_>>());
+    let streamed: Vec<i64> = live.bids().iter().map(|b| b.2).collect();
+    let stored: Vec<i64> = stored_bids(app.services.db(), &id)
+        .await
+        .iter()
+        .map(|b| b.2)
+        .collect();
+    assert_eq!(streamed, stored);
+    let last = live.entries.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(last["state"]["current_fen"], 1_090_000);
+    // The end moved: a bid in the last 5 minutes... not yet (the end is an hour away).
+    assert_eq!(last["state"]["ends_at"], now + 3_600_000);
+
+    // A watcher that saw up to 5 reconnects and gets 6.. first, then live entries.
+    let resumed = Watcher::connect(&http, &id, Some(5)).await;
+    assert!(resumed.wait_for(head, Duration::from_secs(10)).await);
+    assert_eq!(resumed.seqs(), (6..=head).collect::<Vec<_>>());
+    let (status, _) = bid(&http, &bidders[0], &id, price).await;
+    assert_eq!(status, 201);
+    assert!(resumed.wait_for(head + 1, Duration::from_secs(10)).await);
+    assert!(live.wait_for(head + 1, Duration::from_secs(10)).await);
+    assert_eq!(resumed.seqs(), (6..=head + 1).collect::<Vec<_>>());
+    // An unknown auction has no stream.
+    let (status, body) = http
+        .call(None, "GET", "/api/v1/auctions/au_none/events", None)
+        .await;
+    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
+    live.stop();
+    resumed.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn anti_sniping_moves_the_end_and_the_auction_closes_on_its_own() {
+    let (app, http, marketer, code) = setup().await;
+    let now = now_ms();
+    // Ends in 3 s with a 1-minute window: the first bid moves the end to bid time + 60 s.
+    let id = create(&http, &marketer, auction_input(&code, now, now + 3_000, 1)).await;
+    let bidders = app.consumers(2, "snipe").await;
+    register(&http, &bidders[0], &id, 10_000).await;
+    let (status, answer) = bid(&http, &bidders[0], &id, 1_000_000).await;
+    assert_eq!(status, 201, "{answer}");
+    let at = answer["bids"][0]["at"].as_i64().unwrap();
+    assert_eq!(answer["state"]["ends_at"], at + 60_000);
+    let (_, entries) = http
+        .call(None, "GET", &format!("/api/v1/auctions/{id}/bids"), None)
+        .await;
+    assert_eq!(entries.as_array().unwrap().len(), 1);
+
+    // Without a window the auction closes at its end, by itself, and releases deposits.
+    let now = now_ms();
+    let id = create(&http, &marketer, auction_input(&code, now, now + 2_500, 0)).await;
+    register(&http, &bidders[0], &id, 10_000).await;
+    register(&http, &bidders[1], &id, 10_000).await;
+    assert_eq!(bid(&http, &bidders[0], &id, 1_000_000).await.0, 201);
+    assert_eq!(bid(&http, &bidders[1], &id, 1_010_000).await.0, 201);
+    let mut view = serde_json::Value::Null;
+    for _ in 0..100 {
+        view = http
+            .call(
+                Some(&bidders[1]),
+                "GET",
+                &format!("/api/v1/auctions/{id}"),
+                None,
+            )
+            .await
+            .1;
+        if view["state"]["phase"] != "open" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(view["state"]["phase"], "awaiting_confirmation", "{view}");
+    assert_eq!(view["state"]["settlement"]["paddle"], 2);
+    assert_eq!(view["state"]["settlement"]["amount_fen"], 1_010_000);
+    let (status, body) = bid(&http, &bidders[0], &id, 1_100_000).await;
+    assert_eq!(
+        (status, body["rule"].as_str()),
+        (409, Some("ended")),
+        "{body}"
+    );
+    // The loser's deposit is refunded; the winner's stays held.
+    let mut refunded = 0;
+    for _ in 0..100 {
+        refunded = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM auction_payments WHERE auction_id = $1 AND refund_status = 'succeeded'",
+        )
+        .bind(&id)
+        .fetch_one(app.services.db())
+        .await
+        .unwrap();
+        if refunded == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(refunded, 1);
+
+    // The winner confirms, pays the price less the deposit, and the edition is sold.
+    let (status, refused) = http
+        .call(
+            Some(&bidders[0]),
+            "POST",
+            &format!("/api/v1/auctions/{id}/confirm"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["rule"].as_str()),
+        (409, Some("not_the_bidder")),
+        "{refused}"
+    );
+    let (status, confirmed) = http
+        .call(
+            Some(&bidders[1]),
+            "POST",
+            &format!("/api/v1/auctions/{id}/confirm"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{confirmed}");
+    assert_eq!(confirmed["state"]["phase"], "awaiting_payment");
+    let (status, payment) = http
+        .call(
+            Some(&bidders[1]),
+            "POST",
+            &format!("/api/v1/auctions/{id}/pay"),
+            Some(json!({"idempotency_key": "pay-the-price-1"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{payment}");
+    assert_eq!(payment["amount_fen"], 1_010_000 - 10_000);
+    for _ in 0..100 {
+        view = http
+            .call(None, "GET", &format!("/api/v1/auctions/{id}"), None)
+            .await
+            .1;
+        if view["state"]["phase"] == "paid" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(view["state"]["phase"], "paid", "{view}");
+    let outcomes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT purpose, outcome FROM auction_payments WHERE auction_id = $1 AND account_id =
+           (SELECT account_id FROM auction_bidders WHERE auction_id = $1 AND paddle = 2) ORDER BY purpose",
+    )
+    .bind(&id)
+    .fetch_all(app.services.db())
+    .await
+    .unwrap();
+    assert_eq!(
+        outcomes,
+        vec![
+            ("deposit".into(), "applied".into()),
+            ("price".into(), "held".into())
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_default_forfeits_the_deposit_and_the_runner_up_gets_a_second_chance() {
+    let (app, http, marketer, code) = setup().await;
+    let now = now_ms();
+    let id = create(&http, &marketer, auction_input(&code, now, now + 2_000, 0)).await;
+    // Deadlines of half a second (the API takes hours): set before the first command.
+    sqlx::query("UPDATE auctions SET rules = REPLACE(REPLACE(rules, '\"confirm_within_ms\":86400000', '\"confirm_within_ms\":500'), '\"offer_within_ms\":86400000', '\"offer_within_ms\":60000') WHERE id = $1")
+        .bind(&id)
+        .execute(app.services.db())
+        .await
+        .unwrap();
+    let bidders = app.consumers(2, "default").await;
+    register(&http, &bidders[0], &id, 10_000).await;
+    register(&http, &bidders[1], &id, 10_000).await;
+    assert_eq!(bid(&http, &bidders[0], &id, 1_000_000).await.0, 201);
+    assert_eq!(bid(&http, &bidders[1], &id, 1_010_000).await.0, 201);
+    // Nobody confirms: the deadline fires on its own and the marketer must decide.
+    let mut view = serde_json::Value::Null;
+    for _ in 0..100 {
+        view = http
+            .call(None, "GET", &format!("/api/v1/auctions/{id}"), None)
+            .await
+            .1;
+        if view["state"]["phase"] == "awaiting_decision" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(view["state"]["phase"], "awaiting_decision", "{view}");
+    let forfeited: String = sqlx::query_scalar(
+        "SELECT outcome FROM auction_payments p JOIN auction_bidders b
+            ON b.auction_id = p.auction_id AND b.account_id = p.account_id
+          WHERE p.auction_id = $1 AND b.paddle = 2",
+    )
+    .bind(&id)
+    .fetch_one(app.services.db())
+    .await
+    .unwrap();
+    assert_eq!(forfeited, "forfeited");
+    // A bidder cannot decide for the marketer.
+    let (status, _) = http
+        .call(
+            Some(&bidders[0]),
+            "POST",
+            &format!("/api/v1/auctions/{id}/second-chance"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, view) = http
+        .call(
+            Some(&marketer),
+            "POST",
+            &format!("/api/v1/auctions/{id}/second-chance"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["state"]["phase"], "second_chance_offered");
+    assert_eq!(view["state"]["settlement"]["paddle"], 1);
+    assert_eq!(view["state"]["settlement"]["amount_fen"], 1_000_000);
+    let (status, view) = http
+        .call(
+            Some(&bidders[0]),
+            "POST",
+            &format!("/api/v1/auctions/{id}/accept"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["state"]["phase"], "awaiting_payment");
+    // The rest of the history is intact: both bids are still there.
+    assert_eq!(stored_bids(app.services.db(), &id).await.len(), 2);
+}
