@@ -559,3 +559,53 @@ async fn a_default_forfeits_the_deposit_and_the_runner_up_gets_a_second_chance()
     // The rest of the history is intact: both bids are still there.
     assert_eq!(stored_bids(app.services.db(), &id).await.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_payment_is_counted_once_however_many_workers_count_it() {
+    let (app, http, marketer, code) = setup().await;
+    let now = now_ms();
+    let id = create(
+        &http,
+        &marketer,
+        auction_input(&code, now, now + 3_600_000, 5),
+    )
+    .await;
+    let bidder = app.consumers(1, "counted").await.remove(0);
+    let paddle = register(&http, &bidder, &id, 10_000).await;
+    // A second deposit the provider confirmed while the server was down: succeeded, uncounted.
+    sqlx::query(
+        "INSERT INTO auction_payments (id, auction_id, account_id, purpose, amount_fen, status, created_at)
+         SELECT 'aup_test_uncounted', auction_id, account_id, 'deposit', 5000, 'succeeded', 0
+           FROM auction_bidders WHERE auction_id = $1 AND paddle = $2",
+    )
+    .bind(&id)
+    .bind(paddle)
+    .execute(app.services.db())
+    .await
+    .unwrap();
+    let (a, b, c) = tokio::join!(
+        app.services.run_auction_deadlines(),
+        app.services.run_auction_deadlines(),
+        app.services.run_auction_deadlines()
+    );
+    a.unwrap();
+    b.unwrap();
+    c.unwrap();
+    let (_, view) = http
+        .call(
+            Some(&bidder),
+            "GET",
+            &format!("/api/v1/auctions/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(view["you"]["deposit_fen"], 15_000, "{view}");
+    let deposits: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM auction_log WHERE auction_id = $1 AND command LIKE '%\"op\":\"deposit\"%'",
+    )
+    .bind(&id)
+    .fetch_one(app.services.db())
+    .await
+    .unwrap();
+    assert_eq!(deposits, 2, "each payment logged once");
+}

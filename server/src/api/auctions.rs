@@ -4,7 +4,8 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use app::models::{AuctionInput, AuctionView, BidView, FeedEntry};
+use app::models::{AuctionInput, AuctionView, BidView};
+use app::services::auctions::LiveEntry;
 use app::services::auctions::{BidRequest, SettlementStep};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -293,15 +294,16 @@ pub async fn events(
         .into_response())
 }
 
-async fn forward(sender: &mpsc::Sender<Event>, last: &mut i64, entry: &FeedEntry) -> bool {
+async fn forward(sender: &mpsc::Sender<Event>, last: &mut i64, entry: &LiveEntry) -> bool {
     if entry.seq <= *last {
         return true;
     }
     *last = entry.seq;
-    sender
-        .send(json_event("entry", entry).id(entry.seq.to_string()))
-        .await
-        .is_ok()
+    let event = Event::default()
+        .event("entry")
+        .id(entry.seq.to_string())
+        .data(&entry.json);
+    sender.send(event).await.is_ok()
 }
 
 fn json_event<T: serde::Serialize>(name: &str, value: &T) -> Event {

@@ -13,7 +13,6 @@ use tokio::sync::broadcast;
 
 use super::sequencer::NOTIFY_CHANNEL;
 use crate::error::AppError;
-use crate::models::FeedEntry;
 use crate::services::Services;
 
 /// Entries a slow watcher may fall behind before it re-reads from the log.
@@ -25,8 +24,18 @@ pub(crate) struct Feeds {
     hubs: Mutex<HashMap<String, Arc<Hub>>>,
 }
 
+/// A committed log entry as watchers receive it: its position and its public JSON (a
+/// `FeedEntry`), serialized once for every watcher.
+#[derive(Clone, Debug)]
+pub struct LiveEntry {
+    /// Position in the log.
+    pub seq: i64,
+    /// The `FeedEntry` as JSON.
+    pub json: String,
+}
+
 struct Hub {
-    sender: broadcast::Sender<Arc<FeedEntry>>,
+    sender: broadcast::Sender<Arc<LiveEntry>>,
     /// The last `seq` sent (`None` until known).
     last: tokio::sync::Mutex<Option<i64>>,
 }
@@ -35,9 +44,9 @@ struct Hub {
 pub struct Watch {
     /// Entries after the position the watcher asked for, up to at least the head at the
     /// time of subscribing.
-    pub backlog: Vec<FeedEntry>,
+    pub backlog: Vec<LiveEntry>,
     /// Live entries (may repeat backlog entries: skip `seq` already seen).
-    pub live: broadcast::Receiver<Arc<FeedEntry>>,
+    pub live: broadcast::Receiver<Arc<LiveEntry>>,
 }
 
 impl Feeds {
@@ -80,13 +89,13 @@ impl Services {
         &self,
         auction_id: &str,
         after: i64,
-    ) -> Result<Vec<FeedEntry>, AppError> {
+    ) -> Result<Vec<LiveEntry>, AppError> {
         const PAGE: i64 = 5000;
-        let mut entries: Vec<FeedEntry> = Vec::new();
+        let mut entries: Vec<LiveEntry> = Vec::new();
         loop {
             let from = entries.last().map_or(after, |e| e.seq);
             let rows = sqlx::query(
-                "SELECT feed FROM auction_log WHERE auction_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                "SELECT seq, feed FROM auction_log WHERE auction_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
             )
             .bind(auction_id)
             .bind(from)
@@ -95,7 +104,10 @@ impl Services {
             .await?;
             let full = rows.len() as i64 == PAGE;
             for row in rows {
-                entries.push(serde_json::from_str(&row.try_get::<String, _>("feed")?)?);
+                entries.push(LiveEntry {
+                    seq: row.try_get("seq")?,
+                    json: row.try_get("feed")?,
+                });
             }
             if !full {
                 return Ok(entries);
@@ -112,7 +124,7 @@ impl Services {
     }
 
     /// Sends entries this process committed (in order) to its watchers.
-    pub(crate) async fn publish(&self, auction_id: &str, entries: Vec<FeedEntry>) {
+    pub(crate) async fn publish(&self, auction_id: &str, entries: Vec<LiveEntry>) {
         let Some(hub) = self.auctions.feeds.existing(auction_id) else {
             return;
         };
@@ -149,7 +161,7 @@ impl Services {
         auction_id: &str,
         hub: &Hub,
         last: &mut Option<i64>,
-        entry: FeedEntry,
+        entry: LiveEntry,
     ) {
         let Some(sent) = *last else {
             return;

@@ -20,7 +20,7 @@ use auction::{AuctionRules, Fen, RuleError, RulesSpec, Tier};
 use sqlx::Row;
 
 pub(crate) use command::Command;
-pub use feed::Watch;
+pub use feed::{LiveEntry, Watch};
 pub use money::Registration;
 pub(crate) use money::PAYMENT_PREFIX;
 use sequencer::{Idempotency, Request};

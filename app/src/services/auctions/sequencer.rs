@@ -16,6 +16,7 @@ use sqlx::{Any, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::command::{next_due, notice, phase_name, Command};
+use super::feed::LiveEntry;
 use crate::error::AppError;
 use crate::models::{AuctionState, BidAnswer, BidView, FeedEntry, SettlementView};
 use crate::services::{now_ms, Backend, Services};
@@ -169,7 +170,7 @@ async fn run(
     }
 }
 
-type BatchResult = (Vec<Result<Applied, AppError>>, Vec<FeedEntry>);
+type BatchResult = (Vec<Result<Applied, AppError>>, Vec<LiveEntry>);
 
 impl Services {
     async fn apply_batch(
@@ -215,6 +216,7 @@ impl Services {
 
         let mut results = Vec::with_capacity(requests.len());
         let mut entries = Vec::new();
+        let mut last_state: Option<AuctionState> = None;
         // Keys used earlier in this batch: their answers are not stored yet.
         let mut keys: HashMap<(String, String), (String, usize)> = HashMap::new();
         for (index, request) in requests.iter().enumerate() {
@@ -233,6 +235,23 @@ impl Services {
                     continue;
                 }
                 keys.insert(id, (idem.fingerprint.clone(), index));
+            }
+            if let Some(payment) = request.command.payment() {
+                // The callback and the background task may both count a payment: once only.
+                let counted: Option<i64> =
+                    sqlx::query_scalar("SELECT counted FROM auction_payments WHERE id = $1")
+                        .bind(payment)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if counted != Some(0) {
+                    results.push(Ok(Applied {
+                        seq: 0,
+                        state: public_state(cached),
+                        answer: None,
+                        replayed: true,
+                    }));
+                    continue;
+                }
             }
             if let Some(bidder) = request.command.bidder() {
                 paddle_of(&mut tx, auction_id, cached, bidder).await?;
@@ -258,7 +277,7 @@ impl Services {
             cached.last_at = now;
             cached.bidders += registrations(&events);
             let entry = feed_entry(cached, now, &events);
-            write_entry(&mut tx, auction_id, &request.command, &entry, cached).await?;
+            let json = write_entry(&mut tx, auction_id, &request.command, &entry, cached).await?;
             if let Command::Rerun { new_id, rules } = &request.command {
                 insert_rerun(&mut tx, auction_id, new_id, rules, &cached.state).await?;
             }
@@ -288,9 +307,13 @@ impl Services {
                 answer,
                 replayed: false,
             }));
-            entries.push(entry);
+            last_state = Some(entry.state);
+            entries.push(LiveEntry {
+                seq: entry.seq,
+                json,
+            });
         }
-        if let Some(last) = entries.last() {
+        if let Some(last_state) = last_state {
             sqlx::query(
                 "UPDATE auctions SET version = $1, phase = $2, state = $3, ends_at = $4,
                         next_due_at = $5, updated_at = $6
@@ -298,7 +321,7 @@ impl Services {
             )
             .bind(cached.version)
             .bind(phase_name(cached.state.phase()))
-            .bind(serde_json::to_string(&last.state)?)
+            .bind(serde_json::to_string(&last_state)?)
             .bind(cached.state.ends_at())
             .bind(next_due(&cached.state))
             .bind(now_ms())
@@ -482,7 +505,9 @@ async fn write_entry(
     command: &Command,
     entry: &FeedEntry,
     cached: &Cached,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
+    // Serialized once: stored, and sent as is to every watcher.
+    let json = serde_json::to_string(entry)?;
     sqlx::query(
         "INSERT INTO auction_log (auction_id, seq, at, command, feed) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -490,7 +515,7 @@ async fn write_entry(
     .bind(entry.seq)
     .bind(entry.at)
     .bind(serde_json::to_string(command)?)
-    .bind(serde_json::to_string(entry)?)
+    .bind(&json)
     .execute(&mut **tx)
     .await?;
     let history = cached.state.history();
@@ -511,7 +536,7 @@ async fn write_entry(
         .execute(&mut **tx)
         .await?;
     }
-    Ok(())
+    Ok(json)
 }
 
 /// Moves deposits with the auction: released ones are marked for refund (requested after the
