@@ -56,7 +56,7 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
         .with_state(options);
     Router::new()
         .nest("/api/v1", api::router(services))
-        .merge(pages)
+        .merge(pages.layer(axum::middleware::from_fn(server_fn_status)))
         // Refuse state-changing requests from other sites (CSRF), pages and API alike.
         .layer(axum::middleware::from_fn(security::same_origin))
         // The bundle and its split chunks keep their names across releases: browsers must
@@ -69,6 +69,30 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
             }),
         )
+}
+
+/// A server function that fails answers its error as JSON with status 500; the status is
+/// replaced by the error's own (401, 404, 409, 422, ...), so a refused bid or a wrong field is
+/// a 4xx in the browser's network log and in the server's, as in the JSON API.
+async fn server_fn_status(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, api::BODY_LIMIT).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Marks the site's static files (`/pkg/...`) `Cache-Control: no-cache`.

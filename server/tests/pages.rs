@@ -10,6 +10,12 @@ use leptos::prelude::LeptosOptions;
 use serde_json::json;
 use tower::ServiceExt;
 
+/// The tests of this file render pages one at a time. Each test runs its own tokio runtime in
+/// one process, and rendering in several runtimes at once now and then never finished (a
+/// process-wide leptos global meeting two runtimes); a server has one runtime, and the browser
+/// tests render concurrently against the real server.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
     let options = LeptosOptions::builder().output_name("c2m-studio").build();
     let router = server::router(app.services.clone(), options);
@@ -28,6 +34,7 @@ async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> (StatusCode, St
 
 #[tokio::test(flavor = "multi_thread")]
 async fn landing_page_renders_the_campaign_on_the_server() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let app = TestApp::new().await;
     let (status, html) = get(&app, "/", None).await;
     assert_eq!(status, StatusCode::OK);
@@ -38,6 +45,7 @@ async fn landing_page_renders_the_campaign_on_the_server() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn configurator_renders_every_option_state_on_the_server() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let app = TestApp::new().await;
     let (status, html) = get(&app, "/configure/xiaoman", None).await;
     assert_eq!(status, StatusCode::OK);
@@ -51,6 +59,7 @@ async fn configurator_renders_every_option_state_on_the_server() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_share_link_renders_the_saved_car() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let app = TestApp::new().await;
     let (_, saved) = app
         .call(
@@ -80,6 +89,7 @@ async fn a_share_link_renders_the_saved_car() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unknown_codes_and_lines_are_404_pages() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let app = TestApp::new().await;
     for path in [
         "/c/ZZZZZZZZ",
@@ -95,6 +105,7 @@ async fn unknown_codes_and_lines_are_404_pages() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn responses_are_compressed_for_clients_that_accept_it() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let app = TestApp::new().await;
     let options = LeptosOptions::builder().output_name("c2m-studio").build();
     let router = server::router(app.services.clone(), options);
@@ -113,6 +124,7 @@ async fn responses_are_compressed_for_clients_that_accept_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn site_files_are_revalidated_so_split_chunks_never_go_stale() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let app = TestApp::new().await;
     let options = LeptosOptions::builder().output_name("c2m-studio").build();
     let router = server::router(app.services.clone(), options);
@@ -131,4 +143,27 @@ async fn site_files_are_revalidated_so_split_chunks_never_go_stale() {
             .map(|v| v.to_str().unwrap().to_string());
         assert_eq!(cache.as_deref(), expected, "{path}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_server_function_answers_its_own_status_not_500() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let app = TestApp::new().await;
+    let options = LeptosOptions::builder().output_name("c2m-studio").build();
+    let router = server::router(app.services.clone(), options);
+    let response = router
+        .oneshot(
+            Request::post("/api/reserve")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(
+                    "campaign_id=xiaoman-presale&configuration_code=ABCDEFGH&idempotency_key=key-0001",
+                ))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(body["error"], "unauthenticated", "{body}");
 }
