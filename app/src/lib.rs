@@ -112,6 +112,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/studio") view={Lazy::<lazy::Studio>::new()}/>
                     <Route path=path!("/studio/campaigns/new") view={Lazy::<lazy::NewCampaign>::new()}/>
                     <Route path=path!("/studio/campaigns/:id") view={Lazy::<lazy::EditCampaign>::new()}/>
+                    <Route path=path!("/studio/auctions/new") view={Lazy::<lazy::NewAuction>::new()}/>
+                    <Route path=path!("/auctions") view={Lazy::<lazy::Auctions>::new()}/>
+                    <Route path=path!("/auctions/:id") view={Lazy::<lazy::AuctionLive>::new()}/>
                 </Routes>
             </main>
             <Footer/>

@@ -24,6 +24,7 @@ pub fn Header() -> impl IntoView {
                 <nav class="site-nav" aria-label="main">
                     <A href="/" exact=true>{move || t().nav_campaign}</A>
                     <A href="/configure">{move || t().nav_configure}</A>
+                    <A href="/auctions">{move || t().au.nav_auctions}</A>
                 </nav>
                 <AccountNav/>
                 <LangSwitch/>

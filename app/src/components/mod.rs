@@ -1,5 +1,8 @@
 //! The pieces pages are made of.
 
+pub mod auction_form;
+pub mod auction_parts;
+pub mod auction_settle;
 pub mod campaign_form;
 pub mod car;
 pub mod configurator;

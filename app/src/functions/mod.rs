@@ -2,6 +2,7 @@
 //! take the services from context, call one method.
 
 pub mod account;
+pub mod auctions;
 pub mod campaign;
 pub mod configuration;
 pub mod orders;

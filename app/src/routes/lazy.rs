@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
+use super::auctions::{AuctionLivePage, AuctionsPage, NewAuctionPage};
 use super::configure::ConfigurePage;
 use super::login::LoginPage;
 use super::orders::OrdersPage;
@@ -52,4 +53,16 @@ lazy_page!(
 lazy_page!(
     /// `/studio/campaigns/{id}`.
     EditCampaign => EditCampaignPage
+);
+lazy_page!(
+    /// `/auctions`.
+    Auctions => AuctionsPage
+);
+lazy_page!(
+    /// `/auctions/{id}`: the live auction.
+    AuctionLive => AuctionLivePage
+);
+lazy_page!(
+    /// `/studio/auctions/new`.
+    NewAuction => NewAuctionPage
 );

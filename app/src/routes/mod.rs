@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod auctions;
 pub mod configure;
 pub mod landing;
 pub mod lazy;

@@ -26,7 +26,11 @@ pub fn StudioPage() -> impl IntoView {
         <section class="studio">
             <div class="studio__head">
                 <h1>{move || t().studio_list_title}</h1>
-                <a class="btn btn--primary" href="/studio/campaigns/new" data-testid="new-campaign">{move || t().new_campaign}</a>
+                <div class="actions">
+                    <a class="btn" href="/auctions" data-testid="studio-auctions">{move || t().au.studio_auctions}</a>
+                    <a class="btn" href="/studio/auctions/new" data-testid="new-auction">{move || t().au.new_auction}</a>
+                    <a class="btn btn--primary" href="/studio/campaigns/new" data-testid="new-campaign">{move || t().new_campaign}</a>
+                </div>
             </div>
             <p class="studio__intro">{move || t().studio_list_intro}</p>
             <Transition fallback=move || view! { <p class="loading">{move || t().loading}</p> }>

@@ -1,0 +1,224 @@
+//! Pieces the auction pages share: the server clock, the countdown that runs on it, paddle
+//! numbers, phases, amounts typed in yuan, and refusals in plain words.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::format;
+use crate::i18n::{use_lang, AuctionTexts, Lang};
+use crate::models::AuctionState;
+use configurator::Money;
+
+/// The server's clock as the browser estimates it: `offset = server_now − Date.now()`,
+/// updated from every server time the page receives. Never the raw client clock.
+#[derive(Clone, Copy)]
+pub struct ServerClock {
+    offset: RwSignal<i64>,
+    /// The estimated server time (UTC ms), ticking four times a second in the browser.
+    pub now: RwSignal<i64>,
+}
+
+impl ServerClock {
+    /// A clock set from a server time; on the server it stands still at that time.
+    pub fn new(server_now: i64) -> Self {
+        let clock = ServerClock {
+            offset: RwSignal::new(0),
+            now: RwSignal::new(server_now),
+        };
+        clock.sync(server_now);
+        #[cfg(feature = "hydrate")]
+        {
+            let handle = set_interval_with_handle(
+                move || clock.tick(),
+                std::time::Duration::from_millis(250),
+            );
+            if let Ok(handle) = handle {
+                on_cleanup(move || handle.clear());
+            }
+        }
+        clock
+    }
+
+    /// Takes a fresh server time (a snapshot or a `time` event).
+    pub fn sync(&self, server_now: i64) {
+        #[cfg(feature = "hydrate")]
+        {
+            self.offset.set(server_now - js_sys::Date::now() as i64);
+            self.tick();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = self.offset;
+            self.now.set(server_now);
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn tick(&self) {
+        if let Some(offset) = self.offset.try_get_untracked() {
+            self.now.try_set(js_sys::Date::now() as i64 + offset);
+        }
+    }
+}
+
+/// The auction texts of a language.
+pub fn au(lang: Lang) -> &'static AuctionTexts {
+    lang.texts().au
+}
+
+/// "No. 17" / "17号牌": bidders are shown by paddle number only.
+pub fn paddle(lang: Lang, n: i64) -> String {
+    au(lang).paddle.replace("{}", &n.to_string())
+}
+
+/// Money as shown: `¥78,200,000`.
+pub fn money(fen: i64) -> String {
+    format::money(Money(fen))
+}
+
+/// The phase of an auction in words, given the server time (an open auction past its end is
+/// closing, one before its start is upcoming).
+pub fn phase_label(lang: Lang, state: &AuctionState, starts_at: i64, now: i64) -> &'static str {
+    let t = au(lang);
+    match state.phase.as_str() {
+        "open" if now < starts_at => t.ph_upcoming,
+        "open" if now >= state.ends_at => t.ph_closing,
+        "open" => t.ph_open,
+        "unsold" => t.ph_unsold,
+        "awaiting_confirmation" => t.ph_awaiting_confirmation,
+        "awaiting_payment" => t.ph_awaiting_payment,
+        "paid" => t.ph_paid,
+        "awaiting_decision" => t.ph_awaiting_decision,
+        "second_chance_offered" => t.ph_second_chance,
+        "rerun_scheduled" => t.ph_rerun,
+        _ => t.ph_closed,
+    }
+}
+
+/// A CSS modifier for the phase badge.
+pub fn phase_class(state: &AuctionState, starts_at: i64, now: i64) -> &'static str {
+    match state.phase.as_str() {
+        "open" if now < starts_at => "upcoming",
+        "open" if now >= state.ends_at => "closing",
+        "open" => "live",
+        "paid" => "sold",
+        "unsold" | "rerun_scheduled" => "ended",
+        _ => "settling",
+    }
+}
+
+/// Yuan as typed (`78200000`, `78,200,000`, `999.5`) to fen; `None` if unreadable.
+pub fn yuan_to_fen(text: &str) -> Option<i64> {
+    let text = text.trim().replace([',', '，', ' ', '¥', '￥'], "");
+    if text.is_empty() {
+        return None;
+    }
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, ""));
+    if cents.len() > 2 || !cents.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let cents: i64 = if cents.is_empty() {
+        0
+    } else {
+        format!("{cents:0<2}").parse().ok()?
+    };
+    whole.checked_mul(100)?.checked_add(cents)
+}
+
+/// Fen as an input shows it: `78200000` or `999.50`.
+pub fn fen_to_yuan(fen: i64) -> String {
+    if fen % 100 == 0 {
+        (fen / 100).to_string()
+    } else {
+        format!("{}.{:02}", fen / 100, (fen % 100).abs())
+    }
+}
+
+/// A number out of an error's details.
+pub fn detail(error: &AppError, key: &str) -> Option<i64> {
+    match error {
+        AppError::AuctionRule {
+            details: Some(d), ..
+        } => d.get(key).and_then(|v| v.as_i64()),
+        _ => None,
+    }
+}
+
+/// Why a request was refused, in the user's language and with the amounts that apply.
+pub fn refusal(lang: Lang, error: &AppError) -> String {
+    let t = au(lang);
+    let amount = |key: &str| detail(error, key).map(money).unwrap_or_default();
+    match error {
+        AppError::Unauthenticated => t.err_login.to_string(),
+        AppError::Forbidden { .. } => t.err_forbidden.to_string(),
+        AppError::AuctionRule { rule, message, .. } => match rule.as_str() {
+            "below_minimum" => t.err_below_minimum.replace("{}", &amount("minimum")),
+            "above_max_raise" => t.err_above_max_raise.replace("{}", &amount("maximum")),
+            "deposit_too_low" => t
+                .err_deposit_too_low
+                .replace("{required}", &amount("required"))
+                .replace("{top_up}", &amount("top_up")),
+            "proxy_below_minimum" => t.err_proxy_below_minimum.replace("{}", &amount("minimum")),
+            "proxy_not_raised" => t.err_proxy_not_raised.replace("{}", &amount("current")),
+            "already_leading" => t.err_already_leading.to_string(),
+            "ended" => t.err_ended.to_string(),
+            "not_started" => t.err_not_started.to_string(),
+            "not_registered" => t.err_not_registered.to_string(),
+            "excluded" => t.err_excluded.to_string(),
+            "wrong_phase" => t.err_wrong_phase.to_string(),
+            "not_the_bidder" => t.err_not_the_bidder.to_string(),
+            "deadline_passed" => t.err_deadline_passed.to_string(),
+            "no_runner_up" => t.err_no_runner_up.to_string(),
+            "amount_out_of_range" => t.err_amount_invalid.to_string(),
+            _ => message.clone(),
+        },
+        AppError::InvalidField { field, .. } if field == "amount_fen" || field == "max_fen" => {
+            t.err_amount_invalid.to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A countdown on the server clock to the end (or, before the start, to the start).
+#[component]
+pub fn AuctionCountdown(
+    clock: ServerClock,
+    #[prop(into)] starts_at: Signal<i64>,
+    #[prop(into)] ends_at: Signal<i64>,
+    #[prop(into)] open: Signal<bool>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="au-countdown" role="timer" aria-live="off" data-testid="auction-countdown">
+            {move || {
+                let t = lang.get().texts();
+                let now = clock.now.get();
+                let (label, target) = if now < starts_at.get() {
+                    (au(lang.get()).opens_in, starts_at.get())
+                } else {
+                    (au(lang.get()).ends_in, ends_at.get())
+                };
+                match format::countdown(now, target).filter(|_| open.get()) {
+                    None => Either::Left(view! { <span class="au-countdown__ended">{au(lang.get()).bidding_closed}</span> }),
+                    Some([d, h, m, s]) => {
+                        let urgent = d == 0 && h == 0 && m < 5 && now >= starts_at.get();
+                        let units = [(d, t.days), (h, t.hours), (m, t.minutes), (s, t.seconds)];
+                        Either::Right(view! {
+                            <span class="au-countdown__label">{label}</span>
+                            <span class="au-countdown__units" class:au-countdown__units--urgent=urgent>
+                                {units
+                                    .into_iter()
+                                    .map(|(n, unit)| view! {
+                                        <span class="au-countdown__unit"><b>{format!("{n:02}")}</b><small>{unit}</small></span>
+                                    })
+                                    .collect_view()}
+                            </span>
+                        })
+                    }
+                }
+            }}
+        </div>
+    }
+}
