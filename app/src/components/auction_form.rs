@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::auction_parts::{au, money, yuan_to_fen};
-use crate::components::auction_settle::local_to_utc_ms;
+use crate::components::time::local_to_utc_ms;
 use crate::components::time::LocalTime;
 use crate::error::AppError;
 use crate::format;
@@ -100,10 +100,10 @@ fn AuctionForm() -> impl IntoView {
             {
                 let now = js_sys::Date::now() as i64;
                 let hour = 3_600_000;
-                starts.set(crate::components::auction_settle::local_input(
+                starts.set(crate::components::time::local_input(
                     (now / hour + 1) * hour,
                 ));
-                ends.set(crate::components::auction_settle::local_input(
+                ends.set(crate::components::time::local_input(
                     (now / hour + 1) * hour + 7 * 24 * hour,
                 ));
             }

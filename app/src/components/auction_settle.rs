@@ -6,46 +6,11 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::auction_parts::{au, money, paddle, refusal};
-use crate::components::time::LocalTime;
+use crate::components::time::{local_input, local_to_utc_ms, LocalTime};
 use crate::functions::auctions::{PayPrice, Rerun, Settle};
 use crate::functions::orders::new_key;
 use crate::i18n::use_lang;
 use crate::routes::auctions::Live;
-
-/// A `datetime-local` value read in the browser's zone, as UTC milliseconds.
-pub fn local_to_utc_ms(value: &str) -> Option<i64> {
-    #[cfg(feature = "hydrate")]
-    {
-        let ms = js_sys::Date::parse(value);
-        (!ms.is_nan()).then_some(ms as i64)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = value;
-        None
-    }
-}
-
-/// UTC milliseconds as a `datetime-local` value in the browser's zone (empty on the server).
-pub fn local_input(utc_ms: i64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(utc_ms as f64));
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}",
-            d.get_full_year(),
-            d.get_month() + 1,
-            d.get_date(),
-            d.get_hours(),
-            d.get_minutes()
-        )
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = utc_ms;
-        String::new()
-    }
-}
 
 /// The settlement panel; empty while bidding runs.
 #[component]

@@ -5,6 +5,7 @@ use configurator::{Localized, Money};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
+use crate::components::time::{local_input, local_to_utc_ms};
 use crate::error::AppError;
 use crate::format;
 use crate::functions::presale::{CreateCampaign, UpdateCampaign};
@@ -12,42 +13,6 @@ use crate::i18n::{use_lang, Texts};
 use crate::models::{
     CampaignDetail, CampaignInput, PollChoiceInput, PollInput, PollView, ThresholdInput,
 };
-
-/// A `datetime-local` value read in the browser's zone, as UTC milliseconds.
-fn local_to_utc_ms(value: &str) -> Option<i64> {
-    #[cfg(feature = "hydrate")]
-    {
-        let ms = js_sys::Date::parse(value);
-        (!ms.is_nan()).then_some(ms as i64)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = value;
-        None
-    }
-}
-
-/// UTC milliseconds as a `datetime-local` value in the browser's zone (empty on the server,
-/// which does not know the zone; the browser fills it in after hydration).
-fn local_input(utc_ms: f64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(utc_ms));
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}",
-            d.get_full_year(),
-            d.get_month() + 1,
-            d.get_date(),
-            d.get_hours(),
-            d.get_minutes()
-        )
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = utc_ms;
-        String::new()
-    }
-}
 
 fn now_ms() -> f64 {
     #[cfg(feature = "hydrate")]
@@ -178,9 +143,9 @@ pub fn CampaignForm(editing: Option<CampaignDetail>) -> impl IntoView {
                 || (now_ms(), now_ms(), now_ms() + 30.0 * 86_400_000.0),
                 |(w, o, c)| (w as f64, o as f64, c as f64),
             );
-            warmup.set(local_input(w));
-            opens.set(local_input(o));
-            closes.set(local_input(c));
+            warmup.set(local_input(w as i64));
+            opens.set(local_input(o as i64));
+            closes.set(local_input(c as i64));
         }
     });
 

@@ -562,21 +562,14 @@ impl Services {
 
     /// Asks the provider again for every charge and refund not yet settled.
     pub(super) async fn resubmit_pending(&self) -> Result<(), AppError> {
-        type PendingCharge = (String, i64, String, Option<String>, Option<String>);
-        let charges: Vec<PendingCharge> = sqlx::query_as(
+        let charges = sqlx::query_as(
             "SELECT p.id, p.amount_fen, a.id, a.email, a.mobile
                FROM payments p JOIN orders o ON o.id = p.order_id JOIN accounts a ON a.id = o.account_id
               WHERE p.status = 'pending'",
         )
         .fetch_all(&self.db)
         .await?;
-        for (payment_id, amount_fen, id, email, mobile) in charges {
-            self.request_charge(ChargeRequest {
-                payment_id,
-                amount_fen,
-                payer: email.or(mobile).unwrap_or(id),
-            });
-        }
+        self.request_pending_charges(charges);
         let refunds: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT id, payment_id, amount_fen FROM refunds WHERE status = 'pending'",
         )

@@ -29,6 +29,9 @@ pub struct ChargeRequest {
     pub payer: String,
 }
 
+/// A pending charge as stored: payment id, amount, and the payer's account id, e-mail, mobile.
+pub(super) type PendingCharge = (String, i64, String, Option<String>, Option<String>);
+
 /// A refund of (part of) a confirmed charge.
 #[derive(Clone, Debug)]
 pub struct RefundRequest {
@@ -296,6 +299,17 @@ impl Services {
 
     pub(super) fn request_charge(&self, request: ChargeRequest) {
         self.provider().charge(request);
+    }
+
+    /// Re-requests charges still pending: (payment id, amount, account id, e-mail, mobile).
+    pub(super) fn request_pending_charges(&self, charges: Vec<PendingCharge>) {
+        for (payment_id, amount_fen, id, email, mobile) in charges {
+            self.request_charge(ChargeRequest {
+                payment_id,
+                amount_fen,
+                payer: email.or(mobile).unwrap_or(id),
+            });
+        }
     }
 
     pub(super) fn request_refund(&self, request: RefundRequest) {

@@ -203,32 +203,27 @@ impl Services {
         })
     }
 
+    /// A bidder's paddle number, if registered.
+    async fn paddle(&self, auction_id: &str, account_id: &str) -> Result<Option<i64>, AppError> {
+        Ok(sqlx::query_scalar(
+            "SELECT paddle FROM auction_bidders WHERE auction_id = $1 AND account_id = $2",
+        )
+        .bind(auction_id)
+        .bind(account_id)
+        .fetch_optional(&self.db)
+        .await?)
+    }
+
     async fn standing(
         &self,
         auction_id: &str,
         account: &Account,
         spec: &RulesSpec,
     ) -> Result<Option<BidderStanding>, AppError> {
-        let paddle: Option<i64> = sqlx::query_scalar(
-            "SELECT paddle FROM auction_bidders WHERE auction_id = $1 AND account_id = $2",
-        )
-        .bind(auction_id)
-        .bind(&account.id)
-        .fetch_optional(&self.db)
-        .await?;
-        let Some(paddle) = paddle else {
+        let Some(paddle) = self.paddle(auction_id, &account.id).await? else {
             return Ok(None);
         };
-        let (deposit, pending): (i64, i64) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(CASE WHEN counted = 1 AND outcome = 'held' THEN amount_fen ELSE 0 END), 0) AS BIGINT),
-                    CAST(COALESCE(SUM(CASE WHEN status = 'pending' THEN amount_fen ELSE 0 END), 0) AS BIGINT)
-               FROM auction_payments
-              WHERE auction_id = $1 AND account_id = $2 AND purpose = 'deposit'",
-        )
-        .bind(auction_id)
-        .bind(&account.id)
-        .fetch_one(&self.db)
-        .await?;
+        let (deposit, pending) = self.deposits(auction_id, &account.id).await?;
         // Tiers do not decrease: the deposit covers bids below the first tier that asks more.
         let covers_up_to_fen = spec
             .deposits

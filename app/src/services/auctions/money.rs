@@ -24,6 +24,14 @@ pub(crate) const PAYMENT_PREFIX: &str = "aup_";
 /// Suffix of the refund id of an auction payment.
 pub(crate) const REFUND_SUFFIX: &str = "_refund";
 
+/// A charge to request for an auction.
+struct Charge<'a> {
+    auction_id: &'a str,
+    purpose: &'static str,
+    amount: i64,
+    paddle: i64,
+}
+
 /// A registration or deposit top-up: the bidder's paddle and the charge requested.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
@@ -94,33 +102,13 @@ impl Services {
         .bind(&account.id)
         .fetch_one(&mut *tx)
         .await?;
-        let payment_id = format!("{PAYMENT_PREFIX}{}", share_code::token(16));
-        insert_payment(
-            &mut tx,
-            &payment_id,
+        let charge = Charge {
             auction_id,
-            &account.id,
-            "deposit",
+            purpose: "deposit",
             amount,
-        )
-        .await?;
-        let result = Ok(Registration {
             paddle,
-            payment_id: payment_id.clone(),
-            amount_fen: amount,
-            status: "pending".into(),
-        });
-        idempotency::record(&mut tx, &account.id, idempotency_key, &result).await?;
-        tx.commit().await?;
-        self.request_charge(ChargeRequest {
-            payment_id,
-            amount_fen: amount,
-            payer: payer(account),
-        });
-        Ok(Replayable {
-            result,
-            replayed: false,
-        })
+        };
+        self.charge(tx, account, idempotency_key, charge).await
     }
 
     /// The buyer pays the price (less the deposit, which is applied to it).
@@ -137,13 +125,7 @@ impl Services {
             .await?
             .ok_or_else(|| AppError::not_found("auction"))?;
         let state: crate::models::AuctionState = serde_json::from_str(&state)?;
-        let paddle: Option<i64> = sqlx::query_scalar(
-            "SELECT paddle FROM auction_bidders WHERE auction_id = $1 AND account_id = $2",
-        )
-        .bind(auction_id)
-        .bind(&account.id)
-        .fetch_optional(&self.db)
-        .await?;
+        let paddle = self.paddle(auction_id, &account.id).await?;
         let due = match (&state.settlement, paddle) {
             (Some(s), Some(p)) if state.phase == "awaiting_payment" && s.paddle == p => {
                 s.amount_fen
@@ -157,42 +139,70 @@ impl Services {
             }
         };
         let fingerprint = format!("price:{auction_id}");
-        let mut tx =
+        let tx =
             match idempotency::start(&self.db, &account.id, idempotency_key, &fingerprint).await? {
                 Start::Replay(answer) => return Ok(answer),
                 Start::Fresh(tx) => tx,
             };
-        let deposit: i64 = sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM auction_payments
-              WHERE auction_id = $1 AND account_id = $2 AND purpose = 'deposit'
-                AND counted = 1 AND outcome = 'held'",
+        let (deposit, _) = self.deposits(auction_id, &account.id).await?;
+        let charge = Charge {
+            auction_id,
+            purpose: "price",
+            amount: (due - deposit).max(1),
+            paddle: paddle.unwrap_or_default(),
+        };
+        self.charge(tx, account, idempotency_key, charge).await
+    }
+
+    /// A bidder's deposits in an auction: held (counted, not released) and still pending.
+    pub(super) async fn deposits(
+        &self,
+        auction_id: &str,
+        account_id: &str,
+    ) -> Result<(i64, i64), AppError> {
+        Ok(sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN counted = 1 AND outcome = 'held' THEN amount_fen ELSE 0 END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN status = 'pending' THEN amount_fen ELSE 0 END), 0) AS BIGINT)
+               FROM auction_payments
+              WHERE auction_id = $1 AND account_id = $2 AND purpose = 'deposit'",
         )
         .bind(auction_id)
-        .bind(&account.id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let amount = (due - deposit).max(1);
+        .bind(account_id)
+        .fetch_one(&self.db)
+        .await?)
+    }
+
+    /// Records a charge in the request's transaction with its idempotent answer, commits, and
+    /// only then asks the provider (a crash before the commit charges nothing; after it, the
+    /// pending charge is re-requested at start).
+    async fn charge(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        account: &Account,
+        idempotency_key: &str,
+        charge: Charge<'_>,
+    ) -> Result<Replayable<Registration>, AppError> {
         let payment_id = format!("{PAYMENT_PREFIX}{}", share_code::token(16));
         insert_payment(
             &mut tx,
             &payment_id,
-            auction_id,
+            charge.auction_id,
             &account.id,
-            "price",
-            amount,
+            charge.purpose,
+            charge.amount,
         )
         .await?;
         let result = Ok(Registration {
-            paddle: paddle.unwrap_or_default(),
+            paddle: charge.paddle,
             payment_id: payment_id.clone(),
-            amount_fen: amount,
+            amount_fen: charge.amount,
             status: "pending".into(),
         });
         idempotency::record(&mut tx, &account.id, idempotency_key, &result).await?;
         tx.commit().await?;
         self.request_charge(ChargeRequest {
             payment_id,
-            amount_fen: amount,
+            amount_fen: charge.amount,
             payer: payer(account),
         });
         Ok(Replayable {
@@ -326,21 +336,14 @@ impl Services {
 
     /// At start: re-requests pending auction charges and refunds.
     pub(crate) async fn resubmit_auction_payments(&self) -> Result<(), AppError> {
-        type Pending = (String, i64, String, Option<String>, Option<String>);
-        let charges: Vec<Pending> = sqlx::query_as(
+        let charges = sqlx::query_as(
             "SELECT p.id, p.amount_fen, a.id, a.email, a.mobile
                FROM auction_payments p JOIN accounts a ON a.id = p.account_id
               WHERE p.status = 'pending'",
         )
         .fetch_all(&self.db)
         .await?;
-        for (payment_id, amount_fen, id, email, mobile) in charges {
-            self.request_charge(ChargeRequest {
-                payment_id,
-                amount_fen,
-                payer: email.or(mobile).unwrap_or(id),
-            });
-        }
+        self.request_pending_charges(charges);
         let auctions: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT auction_id FROM auction_payments WHERE refund_status = 'pending'",
         )
