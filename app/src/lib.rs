@@ -12,6 +12,7 @@ pub mod components;
 pub mod error;
 pub mod format;
 pub mod functions;
+pub mod geo;
 pub mod i18n;
 pub mod models;
 pub mod routes;
@@ -115,6 +116,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/studio/auctions/new") view={Lazy::<lazy::NewAuction>::new()}/>
                     <Route path=path!("/auctions") view={Lazy::<lazy::Auctions>::new()}/>
                     <Route path=path!("/auctions/:id") view={Lazy::<lazy::AuctionLive>::new()}/>
+                    <Route path=path!("/oem") view={Lazy::<lazy::Demand>::new()}/>
+                    <Route path=path!("/oem/tokens") view={Lazy::<lazy::Tokens>::new()}/>
                 </Routes>
             </main>
             <Footer/>

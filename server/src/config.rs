@@ -27,6 +27,9 @@ pub struct Settings {
     /// `C2M_DEADLINE_CHECK_MS`: how often demand-threshold deadlines are looked for
     /// (default 30000).
     pub deadline_check_ms: u64,
+    /// Reservations of generated demand for a freshly seeded demo (`C2M_DEMO_DEMAND`, default
+    /// 0; `make run` asks for 20,000), so the OEM dashboard has something to show.
+    pub demo_demand: u64,
 }
 
 impl Settings {
@@ -69,8 +72,15 @@ impl Settings {
                 }
             },
         };
+        let demo_demand = match var("C2M_DEMO_DEMAND") {
+            None => 0,
+            Some(v) => v
+                .parse()
+                .map_err(|e| format!("C2M_DEMO_DEMAND `{v}` is not a number: {e}"))?,
+        };
         Ok(Settings {
             deadline_check_ms,
+            demo_demand,
             demo_password: var("C2M_DEMO_PASSWORD").unwrap_or_else(|| DEMO_PASSWORD.into()),
             secure_cookies,
             payment_secret: var("C2M_PAYMENT_SECRET")

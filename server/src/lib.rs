@@ -121,6 +121,15 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         tracing::info!(
             "demo accounts: consumer@demo.test, marketer@demo.test, oem@demo.test, admin@demo.test (password from C2M_DEMO_PASSWORD)"
         );
+        if settings.demo_demand > 0 {
+            let plan =
+                app::services::demand::generate::DemandPlan::reservations(settings.demo_demand);
+            let generated = services
+                .generate_demand(app::services::DEMO_CAMPAIGN_ID, &plan)
+                .await
+                .map_err(|e| format!("generating demo demand: {e}"))?;
+            tracing::info!(rows = ?generated.rows, insert_ms = generated.insert_ms, recount_ms = generated.recount_ms, "generated demo demand");
+        }
     }
     if settings.seed_demo {
         services

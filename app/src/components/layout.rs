@@ -57,10 +57,12 @@ pub fn AccountNav() -> impl IntoView {
                 match account.await.ok().flatten() {
                     Some(account) => {
                         let studio = matches!(account.role, Role::Marketer | Role::Admin);
+                        let demand = matches!(account.role, Role::Oem | Role::Admin);
                         Either::Left(view! {
                             <nav class="account-nav" aria-label="account">
                                 <A href="/orders">{move || t().nav_orders}</A>
                                 {studio.then(|| view! { <A href="/studio">{move || t().nav_studio}</A> })}
+                                {demand.then(|| view! { <A href="/oem" attr:data-testid="nav-demand">{move || t().dm.nav_demand}</A> })}
                                 <span class="account-nav__name" data-testid="account-name">{account.display_name.clone()}</span>
                                 <button type="button" class="link-button" data-testid="logout"
                                     on:click=move |_| { logout.dispatch(Logout {}); }>

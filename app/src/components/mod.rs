@@ -5,6 +5,7 @@ pub mod auction_parts;
 pub mod auction_settle;
 pub mod campaign_form;
 pub mod car;
+pub mod charts;
 pub mod configurator;
 pub mod countdown;
 pub mod layout;

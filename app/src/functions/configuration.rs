@@ -53,7 +53,10 @@ pub async fn load_configurator(
 /// Re-checks a configuration on the server and saves it; answers the share code.
 #[server(endpoint = "save_configuration")]
 pub async fn save_configuration(line: String, selections: Vec<String>) -> Result<String, AppError> {
-    crate::services::use_services()?
-        .save_configuration(&line, &selections)
+    let services = crate::services::use_services()?;
+    // A signed-in person's configuration counts as theirs (their latest one counts).
+    let account = crate::services::request_account(&services).await?;
+    services
+        .save_configuration_by(account.as_ref(), &line, &selections)
         .await
 }

@@ -5,5 +5,6 @@ pub mod account;
 pub mod auctions;
 pub mod campaign;
 pub mod configuration;
+pub mod demand;
 pub mod orders;
 pub mod presale;

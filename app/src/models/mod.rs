@@ -5,6 +5,7 @@ mod account;
 mod auction;
 mod campaign;
 mod configuration;
+mod demand;
 mod order;
 
 pub use account::{Account, Role};
@@ -14,6 +15,11 @@ pub use auction::{
 };
 pub use campaign::{CampaignInput, CampaignView, Fact, PollChoiceInput, PollInput, ThresholdInput};
 pub use configuration::{CheckResult, ConfiguratorData, Restored, SavedConfiguration};
+pub use demand::{
+    ApiTokenView, AuctionSummary, DayCounts, DemandCampaign, DemandFilter, DemandReport,
+    FunnelStep, GroupRates, ModeSplit, NewApiToken, OptionRate, PollCount, PollResult, Rate,
+    RegionCount, Signals, ThresholdProgress, TopConfiguration, CSV_FIGURES,
+};
 pub use order::{
     BatchView, CampaignDetail, OrderEvent, OrderStatus, OrderView, PollChoice, PollView,
     ThresholdView,

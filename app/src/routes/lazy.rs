@@ -8,6 +8,7 @@ use leptos_router::{lazy_route, LazyRoute};
 use super::auctions::{AuctionLivePage, AuctionsPage, NewAuctionPage};
 use super::configure::ConfigurePage;
 use super::login::LoginPage;
+use super::oem::{DashboardPage, TokensPage};
 use super::orders::OrdersPage;
 use super::studio::{EditCampaignPage, NewCampaignPage, StudioPage};
 
@@ -65,4 +66,12 @@ lazy_page!(
 lazy_page!(
     /// `/studio/auctions/new`.
     NewAuction => NewAuctionPage
+);
+lazy_page!(
+    /// `/oem`: the demand dashboard.
+    Demand => DashboardPage
+);
+lazy_page!(
+    /// `/oem/tokens`: the demand feed's API tokens.
+    Tokens => TokensPage
 );

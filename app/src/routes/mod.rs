@@ -6,5 +6,6 @@ pub mod landing;
 pub mod lazy;
 pub mod login;
 pub mod not_found;
+pub mod oem;
 pub mod orders;
 pub mod studio;

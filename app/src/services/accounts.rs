@@ -350,7 +350,7 @@ pub fn require_role(account: &Account, roles: &[Role], what: &str) -> Result<(),
     }
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 

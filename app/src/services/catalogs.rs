@@ -115,6 +115,21 @@ impl Services {
         line: &str,
         version: u32,
     ) -> Result<Arc<CompiledCatalog>, AppError> {
+        self.catalog_version_with(&self.db, line, version).await
+    }
+
+    /// [`Services::catalog_version`] read through `executor` on a cache miss: inside a
+    /// transaction, its own connection (waiting for a second one from the pool while holding
+    /// SQLite's write lock could wait for ever).
+    pub(crate) async fn catalog_version_with<'e, E>(
+        &self,
+        executor: E,
+        line: &str,
+        version: u32,
+    ) -> Result<Arc<CompiledCatalog>, AppError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Any>,
+    {
         let key = (line.to_string(), version);
         if let Some(hit) = self.cache().get(&key) {
             return Ok(hit.clone());
@@ -124,7 +139,7 @@ impl Services {
         )
         .bind(line)
         .bind(i64::from(version))
-        .fetch_optional(&self.db)
+        .fetch_optional(executor)
         .await?;
         let body = body.ok_or_else(|| AppError::UnknownCarLine { line: line.into() })?;
         let catalog: Catalog = serde_json::from_str(&body)?;

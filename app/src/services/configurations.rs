@@ -5,12 +5,24 @@ use sqlx::Row;
 
 use super::{now_ms, share_code, Services};
 use crate::error::AppError;
-use crate::models::SavedConfiguration;
+use crate::models::{Account, SavedConfiguration};
 
 impl Services {
     /// Re-checks and stores a complete configuration; answers its share code.
     pub async fn save_configuration(
         &self,
+        line: &str,
+        selections: &[String],
+    ) -> Result<String, AppError> {
+        self.save_configuration_by(None, line, selections).await
+    }
+
+    /// [`Services::save_configuration`] by a signed-in person (or anonymously): the
+    /// configuration counts as demand for the car line's campaign, in the same transaction,
+    /// and replaces the person's earlier one there.
+    pub async fn save_configuration_by(
+        &self,
+        account: Option<&Account>,
         line: &str,
         selections: &[String],
     ) -> Result<String, AppError> {
@@ -30,13 +42,25 @@ impl Services {
         let price_json = serde_json::to_string(price)?;
         let mode = serde_json::to_value(price.mode)?;
         let mode = mode.as_str().unwrap_or_default().to_string();
+        let campaign: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM campaigns WHERE car_line = $1 ORDER BY closes_at DESC LIMIT 1",
+        )
+        .bind(line)
+        .fetch_optional(&self.db)
+        .await?;
+        let account_id = account.map(|a| a.id.as_str());
         // A collision among 10^12 codes is rare; a few fresh draws make it vanish.
         for _ in 0..5 {
             let code = share_code::generate();
+            let mut tx = self.db.begin().await?;
+            // The first statement writes: SQLite takes its write lock at once.
             let inserted = sqlx::query(
                 "INSERT INTO configurations
-                   (code, car_line, catalog_version, selections, sales_mode, total_fen, price, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                   (code, car_line, catalog_version, selections, sales_mode, total_fen, price,
+                    created_at, campaign_id, account_id, province, city)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                    COALESCE((SELECT province FROM accounts WHERE id = $10), ''),
+                    COALESCE((SELECT city FROM accounts WHERE id = $10), ''))
                  ON CONFLICT (code) DO NOTHING",
             )
             .bind(&code)
@@ -47,11 +71,17 @@ impl Services {
             .bind(price.total.0)
             .bind(&price_json)
             .bind(now_ms())
-            .execute(&self.db)
+            .bind(&campaign)
+            .bind(account_id)
+            .execute(&mut *tx)
             .await?;
             if inserted.rows_affected() == 1 {
+                self.configuration_counted(&mut tx, &code, account_id)
+                    .await?;
+                tx.commit().await?;
                 return Ok(code);
             }
+            tx.rollback().await?;
         }
         Err(AppError::Internal {
             message: "could not allocate a share code".into(),

@@ -8,6 +8,7 @@ mod campaigns;
 mod catalogs;
 mod configurations;
 pub mod db;
+pub mod demand;
 pub mod idempotency;
 pub mod limiter;
 mod order_change;
@@ -23,7 +24,7 @@ use std::sync::Arc;
 use crate::error::AppError;
 pub use catalogs::CompiledCatalog;
 pub use db::{Backend, Db};
-pub use seed::{demo_catalog, DEMO_ACCOUNTS};
+pub use seed::{demo_catalog, DEMO_ACCOUNTS, DEMO_CAMPAIGN_ID};
 
 /// How the services behave beyond the database: cookies and the payment sandbox.
 #[derive(Clone, Debug, Default)]

@@ -30,7 +30,8 @@ impl Services {
             )
         })?;
         let row = sqlx::query(
-            "SELECT campaign_id, configuration_code, dropped_option, holds_unit, status, earnest_fen
+            "SELECT campaign_id, configuration_code, dropped_option, holds_unit, status, earnest_fen,
+                    selections, catalog_version, sales_mode
                FROM orders WHERE id = $1 AND account_id = $2",
         )
         .bind(order_id)
@@ -93,6 +94,17 @@ impl Services {
                 status,
                 message: "the order changed meanwhile; reload it".into(),
             });
+        }
+        // Only this change can replace the selections (it clears `dropped_option`), so the
+        // ones read before the transaction are the ones replaced.
+        let after = self.order_demand(&mut tx, order_id).await?;
+        let before = after.with_selections(
+            serde_json::from_str(&row.try_get::<String, _>("selections")?)?,
+            row.try_get("catalog_version")?,
+            row.try_get("sales_mode")?,
+        );
+        if let (Some(out), Some(into)) = (before.at(&after.status), after.at(&after.status)) {
+            self.move_demand(&mut tx, Some(&out), Some(&into)).await?;
         }
         add_event(&mut tx, order_id, "configuration_changed", now).await?;
         tx.commit().await?;

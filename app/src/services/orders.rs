@@ -208,8 +208,11 @@ impl Services {
         let inserted = sqlx::query(
             "INSERT INTO orders (id, account_id, campaign_id, batch_seq, configuration_code, car_line,
                 catalog_version, selections, sales_mode, total_fen, price, reservation_fen,
-                earnest_fen, cooling_off_hours, status, holds_unit, held_fen, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pending_payment', 1, 0, $15, $15)",
+                earnest_fen, cooling_off_hours, status, holds_unit, held_fen, created_at, updated_at,
+                province, city)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pending_payment', 1, 0, $15, $15,
+                COALESCE((SELECT province FROM accounts WHERE id = $2), ''),
+                COALESCE((SELECT city FROM accounts WHERE id = $2), ''))",
         )
         .bind(&order_id)
         .bind(&account.id)
@@ -294,6 +297,8 @@ impl Services {
                 Start::Replay(first) => return Ok(first),
             };
         let now = now_ms();
+        // Read after the key's claim (the transaction's first write); locked on PostgreSQL.
+        let before = self.order_demand(&mut tx, order_id).await.ok();
         let cancelled = sqlx::query(
             "UPDATE orders SET status = 'cancelled', holds_unit = 0, updated_at = $1
               WHERE id = $2 AND account_id = $3
@@ -309,6 +314,10 @@ impl Services {
         .await?;
         let mut refunds = Vec::new();
         let result = if cancelled.rows_affected() == 1 {
+            if let Some(before) = &before {
+                self.order_moved(&mut tx, before, &before.status, "cancelled")
+                    .await?;
+            }
             release_unit(&mut tx, order_id).await?;
             add_event(&mut tx, order_id, "cancelled", now).await?;
             let paid: Vec<(String, i64)> = sqlx::query_as(
@@ -509,6 +518,8 @@ impl Services {
         .execute(&mut *tx)
         .await?;
         if moved.rows_affected() == 1 {
+            let order = self.order_demand(&mut tx, &order_id).await?;
+            self.order_moved(&mut tx, &order, from, to).await?;
             if releases {
                 release_unit(&mut tx, &order_id).await?;
             }

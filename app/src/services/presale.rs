@@ -86,7 +86,7 @@ impl Services {
         .await
     }
 
-    async fn polls(
+    pub(crate) async fn polls(
         &self,
         campaign_id: &str,
         viewer: Option<&Account>,
@@ -171,17 +171,32 @@ impl Services {
                 ),
             ));
         }
-        sqlx::query(
-            "INSERT INTO votes (poll_id, account_id, choice, voted_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (poll_id, account_id) DO UPDATE SET choice = excluded.choice, voted_at = excluded.voted_at",
+        let campaign_id: String = row.try_get("campaign_id")?;
+        // A vote keeps the time and place it was first cast: they are where the voter counts.
+        let mut tx = self.db.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO votes (poll_id, account_id, choice, voted_at, province, city)
+             SELECT $1, $2, $3, $4, province, city FROM accounts WHERE id = $2
+             ON CONFLICT (poll_id, account_id) DO NOTHING",
         )
         .bind(poll_id)
         .bind(&account.id)
         .bind(choice)
         .bind(now_ms())
-        .execute(&self.db)
+        .execute(&mut *tx)
         .await?;
-        let campaign_id: String = row.try_get("campaign_id")?;
+        if inserted.rows_affected() == 1 {
+            self.vote_counted(&mut tx, &campaign_id, &account.id)
+                .await?;
+        } else {
+            sqlx::query("UPDATE votes SET choice = $3 WHERE poll_id = $1 AND account_id = $2")
+                .bind(poll_id)
+                .bind(&account.id)
+                .bind(choice)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         self.polls(&campaign_id, Some(account))
             .await?
             .into_iter()

@@ -12,6 +12,9 @@ use crate::error::AppError;
 use crate::models::{Fact, PollChoiceInput, Role, ThresholdInput};
 
 const DEMO_CATALOG: &str = include_str!("../../../seed/catalogs/xiaoman.toml");
+/// The id of the demo campaign (`seed/campaigns/xiaoman-presale.json`).
+pub const DEMO_CAMPAIGN_ID: &str = "xiaoman-presale";
+
 const DEMO_CAMPAIGN: &str = include_str!("../../../seed/campaigns/xiaoman-presale.json");
 
 const DAY_MS: i64 = 86_400_000;
@@ -165,6 +168,12 @@ impl Services {
             })
             .await?;
         }
+        // The demo consumer lives in Hangzhou: their signals count there.
+        sqlx::query(
+            "UPDATE accounts SET province = 'zhejiang', city = 'hangzhou' WHERE role = 'consumer'",
+        )
+        .execute(&self.db)
+        .await?;
         tracing::info!(car_line = %catalog.car_line, campaign = %seed.id, "seeded the demo");
         Ok(true)
     }

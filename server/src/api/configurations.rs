@@ -5,6 +5,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::auth::MaybeAuthed;
 use super::extract::ApiJson;
 use super::openapi::{CheckDoc, ErrorBody, SavedDoc};
 use super::{ApiError, ApiState};
@@ -52,10 +53,11 @@ pub async fn check(
         (status = 422, description = "Invalid or incomplete configuration, with the reasons", body = ErrorBody)))]
 pub async fn save(
     State(services): State<ApiState>,
+    MaybeAuthed(account): MaybeAuthed,
     ApiJson(request): ApiJson<ConfigurationRequest>,
 ) -> Result<(StatusCode, Json<Saved>), ApiError> {
     let code = services
-        .save_configuration(&request.car_line, &request.selections)
+        .save_configuration_by(account.as_ref(), &request.car_line, &request.selections)
         .await?;
     let url = format!("/c/{code}");
     Ok((StatusCode::CREATED, Json(Saved { code, url })))

@@ -7,6 +7,7 @@ pub mod auth;
 mod campaigns;
 mod catalog;
 mod configurations;
+mod demand;
 mod error;
 mod extract;
 mod health;
@@ -57,6 +58,16 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/orders/{id}/change", post(orders::change))
         .route("/polls/{id}/vote", post(polls::vote))
         .route("/payments/callback", post(payments::callback))
+        .route("/demand", get(demand::campaigns))
+        .route("/demand/{campaign}", get(demand::report))
+        .route(
+            "/oem/tokens",
+            get(demand::tokens).post(demand::create_token),
+        )
+        .route(
+            "/oem/tokens/{id}",
+            axum::routing::delete(demand::revoke_token),
+        )
         .route("/auctions", get(auctions::list).post(auctions::create))
         .route("/auctions/{id}", get(auctions::detail))
         .route("/auctions/{id}/register", post(auctions::register))

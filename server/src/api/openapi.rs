@@ -3,7 +3,9 @@
 use axum::Json;
 use utoipa::{OpenApi, ToSchema};
 
-use super::{auctions, auth, campaigns, catalog, configurations, health, orders, payments, polls};
+use super::{
+    auctions, auth, campaigns, catalog, configurations, demand, health, orders, payments, polls,
+};
 
 /// `{"error": code, "message": text}`, plus details for some codes.
 #[derive(ToSchema)]
@@ -123,6 +125,23 @@ pub struct BidAnswerDoc(serde_json::Value);
 #[allow(dead_code)]
 pub struct RegistrationDoc(serde_json::Value);
 
+/// A demand report: `campaign`, `k` (the smallest group shown), `filter`, `versions`, `span`,
+/// `funnel` [{`stage`, `people`}], `trend` [{`date`, `configured`, `voted`, `reserved`,
+/// `locked`}], `modes`, `groups` (take rates: each option's `rate` {`configured`, `reserved`,
+/// `locked`} as {`n`, `base`}), `provinces`, `cities`, `top_configurations`, `polls`,
+/// `thresholds`, `auctions`. `null` counts are suppressed (fewer than K people).
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct DemandDoc(serde_json::Value);
+
+/// An API token: `id`, `name`, `prefix`, `created_at`, `last_used_at`, `revoked_at`; at
+/// creation wrapped as {`token`, `secret`}.
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct TokenDoc(serde_json::Value);
+
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
@@ -153,6 +172,11 @@ pub struct RegistrationDoc(serde_json::Value);
         orders::change,
         polls::vote,
         payments::callback,
+        demand::campaigns,
+        demand::report,
+        demand::tokens,
+        demand::create_token,
+        demand::revoke_token,
         auctions::create,
         auctions::list,
         auctions::detail,
@@ -184,6 +208,9 @@ pub struct RegistrationDoc(serde_json::Value);
         BidDoc,
         BidAnswerDoc,
         RegistrationDoc,
+        DemandDoc,
+        TokenDoc,
+        demand::TokenRequest,
         auctions::RegisterRequest,
         auctions::BidRequestBody,
         auctions::PayRequest,

@@ -39,10 +39,13 @@ pub async fn start(url: &str, port: u16) -> Child {
         .env("C2M_ADDR", format!("127.0.0.1:{port}"))
         .env("C2M_SEED_DEMO", "0")
         .env("C2M_SANDBOX_DELAY_MS", "200")
-        .env("C2M_LOG", "warn")
+        .env(
+            "C2M_LOG",
+            std::env::var("C2M_TEST_SERVER_LEVEL").unwrap_or_else(|_| "warn".into()),
+        )
         .env("LEPTOS_OUTPUT_NAME", "c2m-studio")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(server_log())
+        .stderr(server_log())
         .kill_on_drop(true)
         .spawn()
         .expect("start the server binary");
@@ -53,4 +56,20 @@ pub async fn start(url: &str, port: u16) -> Child {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("the server did not become healthy");
+}
+
+/// Where the spawned servers' log goes: `C2M_TEST_SERVER_LOG` (a file, appended to) while
+/// debugging, nowhere otherwise; `C2M_TEST_SERVER_LEVEL` sets its level (default warn).
+fn server_log() -> Stdio {
+    std::env::var("C2M_TEST_SERVER_LOG")
+        .ok()
+        .and_then(|path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+        })
+        .map(Stdio::from)
+        .unwrap_or_else(Stdio::null)
 }

@@ -1,0 +1,62 @@
+//! Server functions of the OEM dashboard: the report, the readable campaigns, API tokens.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::models::{ApiTokenView, DemandCampaign, DemandFilter, DemandReport, NewApiToken};
+
+/// The campaigns the signed-in OEM member may read.
+#[server(endpoint = "demand_campaigns")]
+pub async fn load_demand_campaigns() -> Result<Vec<DemandCampaign>, AppError> {
+    use crate::services::demand::Viewer;
+    let services = crate::services::use_services()?;
+    let account = crate::services::require_account(&services).await?;
+    services.demand_campaigns(Viewer::Member(&account)).await
+}
+
+/// The demand report of a campaign (the first readable one when `campaign` is empty).
+#[server(endpoint = "demand_report")]
+pub async fn load_demand_report(
+    campaign: String,
+    filter: DemandFilter,
+) -> Result<Option<DemandReport>, AppError> {
+    use crate::services::demand::Viewer;
+    let services = crate::services::use_services()?;
+    let account = crate::services::require_account(&services).await?;
+    let viewer = Viewer::Member(&account);
+    let campaign = match campaign.trim() {
+        "" => match services.demand_campaigns(viewer).await?.into_iter().next() {
+            Some(first) => first.id,
+            None => return Ok(None),
+        },
+        id => id.to_string(),
+    };
+    services
+        .demand_report(viewer, &campaign, &filter)
+        .await
+        .map(Some)
+}
+
+/// The member's OEM's API tokens.
+#[server(endpoint = "api_tokens")]
+pub async fn load_api_tokens() -> Result<Vec<ApiTokenView>, AppError> {
+    let services = crate::services::use_services()?;
+    let account = crate::services::require_account(&services).await?;
+    services.api_tokens(&account).await
+}
+
+/// Creates an API token; the answer holds its secret, shown once.
+#[server(endpoint = "create_api_token")]
+pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
+    let services = crate::services::use_services()?;
+    let account = crate::services::require_account(&services).await?;
+    services.create_api_token(&account, &name).await
+}
+
+/// Revokes an API token.
+#[server(endpoint = "revoke_api_token")]
+pub async fn revoke_api_token(id: String) -> Result<ApiTokenView, AppError> {
+    let services = crate::services::use_services()?;
+    let account = crate::services::require_account(&services).await?;
+    services.revoke_api_token(&account, &id).await
+}
