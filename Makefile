@@ -7,8 +7,10 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 DATABASE_URL ?= sqlite://data/c2m.db
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 C2M_DEMO_PASSWORD ?= c2m-demo-2026
+# Reservations of generated demand for the OEM dashboard of a freshly seeded demo.
+C2M_DEMO_DEMAND ?= 20000
 
-.PHONY: setup run build test lint unit wasm-check release e2e test-postgres bench fmt
+.PHONY: setup run build test lint unit wasm-check release e2e test-postgres bench bench-demand fmt
 
 setup:
 	@scripts/setup.sh
@@ -16,9 +18,9 @@ setup:
 ## Build (release) and serve on http://127.0.0.1:3000 with the demo campaign on SQLite.
 run: setup
 	@echo "C2M Studio: http://127.0.0.1:3000  (database: $(DATABASE_URL))"
-	@echo "Demo accounts: consumer@demo.test, marketer@demo.test, oem@demo.test, admin@demo.test"
+	@echo "Demo accounts: consumer@demo.test, marketer@demo.test, oem@demo.test (demand dashboard at /oem), admin@demo.test"
 	@echo "Demo password: $(C2M_DEMO_PASSWORD)  (set C2M_DEMO_PASSWORD to change it)"
-	DATABASE_URL=$(DATABASE_URL) C2M_DEMO_PASSWORD=$(C2M_DEMO_PASSWORD) cargo leptos serve --release --split
+	DATABASE_URL=$(DATABASE_URL) C2M_DEMO_PASSWORD=$(C2M_DEMO_PASSWORD) C2M_DEMO_DEMAND=$(C2M_DEMO_DEMAND) cargo leptos serve --release --split
 
 build: setup
 	cargo leptos build --release --split
@@ -30,12 +32,14 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy -p configurator --features cli --all-targets -- -D warnings
 	cargo clippy -p auction --all-targets -- -D warnings
+	cargo clippy -p demand --all-targets -- -D warnings
 	cargo clippy -p app -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	cargo test -p configurator --features cli
 	cargo test -p auction
+	cargo test -p demand
 	cargo test -p app -p server
 
 release:
@@ -56,6 +60,12 @@ bench: setup
 	node scripts/bench-wasm.mjs
 	cargo leptos build --release --split
 	scripts/wasm-size.sh
+
+## The OEM dashboard at 1,000,000 reservations on both databases, with the DuckDB reference.
+bench-demand: setup
+	pip install -q duckdb
+	scripts/bench-demand.sh sqlite 1000000
+	scripts/bench-demand.sh postgres 1000000
 
 fmt:
 	cargo fmt --all

@@ -33,7 +33,7 @@ mod cell;
 mod release;
 
 pub use cell::{config_key, Cell, NotInCell, Person};
-pub use release::{release, suppress, Change, Figure, Kind, Release};
+pub use release::{release, release_with, suppress, Change, Figure, Kind, Pair, Release};
 
 /// The smallest group that may be shown: any group of fewer than `K` distinct people is
 /// suppressed. At least 1 (`K = 1` shows everything).

@@ -129,24 +129,48 @@ pub fn suppress(counts: &[u64], k: K) -> Vec<bool> {
     shown
 }
 
+/// What the catalog's rules force between two options of different groups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pair {
+    /// Everyone with the first option has the second.
+    Implies(String, String),
+    /// Nobody has both.
+    Excludes(String, String),
+}
+
 /// The figures of `cell` that reveal no group of fewer than `k` people, for a catalog whose
-/// groups are `groups`.
+/// groups are `groups` and that has no rules between options of different groups: the same as
+/// [`release_with`] without pairs.
+pub fn release(cell: &Cell, groups: &[Group], k: K) -> Release {
+    release_with(cell, groups, &[], k)
+}
+
+/// The figures of `cell` that reveal no group of fewer than `k` people, for a catalog whose
+/// groups are `groups` and whose rules force `pairs` (for each option, the options of other
+/// groups that selecting it alone forces on or off), against someone who knows both.
 ///
 /// * Nothing of a cell of fewer than `k` people.
 /// * Its people, and its cities as a partition ([`suppress`]).
 /// * Options: a group whose options partition the people (exactly one, or at most one with
 ///   "none" as a hidden part) is suppressed as a partition; an option of an any-group is shown
 ///   only when both those with it and those without it are 0 or at least `k`.
+/// * Options under the rules: each shown option (and the hidden rest of a group, and those
+///   without an option of an any-group) is a *class* of people. When the pairs make one class
+///   lie inside another of another group (`a -> b`: those with `b` but not `a` are `b - a`), or
+///   two classes disjoint (`a -> !b`: those with neither are `people - a - b`), that set is
+///   derivable too; while one is not 0 or at least `k`, the smallest option figure behind the
+///   two classes is hidden (with the group rules above applied again), until none is.
 /// * Complete configurations as a partition, and then, for every set of people the shown
 ///   options make derivable (those with a shown option, those without it, the hidden rest of a
-///   group), the people of that set outside the shown configurations must be 0 or at least
-///   `k`; the smallest configuration inside a set that fails is hidden until none fails.
+///   group, the sets the rules make derivable), the people of that set outside the shown
+///   configurations must be 0 or at least `k`; the smallest configuration inside a set that
+///   fails is hidden until none fails.
 /// * Shown configurations must also leave no set of people across two groups derivable (with
 ///   paint and a package shown, people - package - red + red-with-package are those with
 ///   neither red nor the package); while they might, the smallest configuration that could is
 ///   hidden (see `crossing`). Not needed when every person outside the shown configurations is
 ///   in a configuration (or among those without one) of 0 or at least `k` people.
-pub fn release(cell: &Cell, groups: &[Group], k: K) -> Release {
+pub fn release_with(cell: &Cell, groups: &[Group], pairs: &[Pair], k: K) -> Release {
     let mut out = Release::default();
     let people = cell.people;
     if people == 0 || !k.allows(people) {
@@ -161,16 +185,15 @@ pub fn release(cell: &Cell, groups: &[Group], k: K) -> Release {
         out.insert(Kind::City, city, whole(*n));
     }
 
-    // The sets of people the released options make derivable, as tests on a configuration.
-    let mut derivable: Vec<Derivable> = Vec::new();
-    // How the released options split the catalog's configurations (see `crossing`), and how
-    // many options of any-groups are hidden (each doubles the configurations of every split).
-    let mut axes: Vec<Axis> = Vec::new();
-    let mut hidden_any: u32 = 0;
     let count = |option: &str| cell.options.get(option).copied().unwrap_or(0);
-    for group in groups {
-        let counts: Vec<u64> = group.options.iter().map(|o| count(o)).collect();
-        let shown: Vec<bool> = match group.cardinality {
+    let counts: Vec<Vec<u64>> = groups
+        .iter()
+        .map(|group| group.options.iter().map(|o| count(o)).collect())
+        .collect();
+    let mut shown_options: Vec<Vec<bool>> = groups
+        .iter()
+        .zip(&counts)
+        .map(|(group, counts)| match group.cardinality {
             Cardinality::ExactlyOne | Cardinality::AtMostOne => {
                 let on: u64 = counts.iter().sum();
                 let mut parts = counts.clone();
@@ -183,9 +206,53 @@ pub fn release(cell: &Cell, groups: &[Group], k: K) -> Release {
                 .iter()
                 .map(|&n| k.allows(n) && k.allows(people - n.min(people)))
                 .collect(),
+        })
+        .collect();
+    // The sets the rules make derivable, once every one of them is 0 or at least `k`.
+    let rules = Rules::new(pairs);
+    let ruled = loop {
+        let ruled = rules.derivable(groups, &shown_options);
+        let failing = ruled.iter().find(|(set, _)| !k.allows(set.count(cell)));
+        let Some((_, behind)) = failing else {
+            break ruled;
         };
+        let nonzero = behind.iter().filter(|&&(g, i)| counts[g][i] > 0);
+        let smallest = nonzero
+            .min_by_key(|&&(g, i)| counts[g][i])
+            .or_else(|| behind.first());
+        let Some(&(g, i)) = smallest else {
+            break ruled; // never: every class stands on a shown figure
+        };
+        shown_options[g][i] = false;
+        if groups[g].cardinality.is_partition() {
+            // The group's hidden rest grew: it must still be 0 or at least `k`.
+            let shown = &mut shown_options[g];
+            loop {
+                let on: u64 = (0..shown.len())
+                    .filter(|&i| shown[i])
+                    .map(|i| counts[g][i])
+                    .sum();
+                if k.allows(people.saturating_sub(on)) {
+                    break;
+                }
+                let next = (0..shown.len())
+                    .filter(|&i| shown[i] && counts[g][i] > 0)
+                    .min_by_key(|&i| counts[g][i]);
+                let Some(i) = next else { break };
+                shown[i] = false;
+            }
+        }
+    };
+
+    // The sets of people the released options make derivable, as tests on a configuration.
+    let mut derivable: Vec<Derivable> = ruled.into_iter().map(|(set, _)| set).collect();
+    // How the released options split the catalog's configurations (see `crossing`), and how
+    // many options of any-groups are hidden (each doubles the configurations of every split).
+    let mut axes: Vec<Axis> = Vec::new();
+    let mut hidden_any: u32 = 0;
+    for ((group, counts), shown) in groups.iter().zip(&counts).zip(&shown_options) {
         let mut hidden_rest: Vec<&str> = Vec::new();
-        for ((option, &n), on) in group.options.iter().zip(&counts).zip(&shown) {
+        for ((option, &n), on) in group.options.iter().zip(counts).zip(shown) {
             if *on {
                 out.insert(Kind::Option, option, whole(n));
                 derivable.push(Derivable::With(option));
@@ -198,7 +265,7 @@ pub fn release(cell: &Cell, groups: &[Group], k: K) -> Release {
             let shown_options: Vec<&str> = group
                 .options
                 .iter()
-                .zip(&shown)
+                .zip(shown)
                 .filter(|(_, s)| **s)
                 .map(|(o, _)| o.as_str())
                 .collect();
@@ -208,36 +275,50 @@ pub fn release(cell: &Cell, groups: &[Group], k: K) -> Release {
             // A class per shown option somebody has, and the rest of the group: its hidden
             // options (never 0: suppress shows parts of 0) and, for at most one, "none".
             let mut axis = Axis::default();
-            for ((option, &n), on) in group.options.iter().zip(&counts).zip(&shown) {
+            for ((option, &n), on) in group.options.iter().zip(counts).zip(shown) {
                 if *on && n > 0 {
                     axis.classes.push(Derivable::With(option));
                     axis.choices.push(1);
+                    axis.made_of.push(Some(vec![option.as_str()]));
                 }
             }
             let rest =
                 hidden_rest.len() as u64 + u64::from(group.cardinality == Cardinality::AtMostOne);
             if rest > 0 {
-                let shown_options = group.options.iter().zip(&shown).filter(|(_, s)| **s);
+                let shown_options = group.options.iter().zip(shown).filter(|(_, s)| **s);
                 axis.classes.push(Derivable::Without(
                     shown_options.map(|(o, _)| o.as_str()).collect(),
                 ));
                 axis.choices.push(rest);
+                axis.made_of.push(
+                    (group.cardinality == Cardinality::ExactlyOne).then(|| hidden_rest.clone()),
+                );
             }
             if !axis.classes.is_empty() {
                 axes.push(axis);
             }
         } else {
-            for ((option, &n), on) in group.options.iter().zip(&counts).zip(&shown) {
+            for ((option, &n), on) in group.options.iter().zip(counts).zip(shown) {
                 if !*on {
                     hidden_any += 1;
                 } else if n > 0 {
                     axes.push(Axis {
                         classes: vec![Derivable::With(option), Derivable::Without(vec![option])],
                         choices: vec![1, 1],
+                        made_of: vec![Some(vec![option.as_str()]), None],
                     });
                 }
             }
         }
+    }
+    let active = (!pairs.is_empty()).then_some(&rules);
+    if active.is_some() {
+        // The rules leave fewer configurations than the product of the choices at some points:
+        // take every point with a shown configuration as known (see `crossing`).
+        for axis in &mut axes {
+            axis.choices.iter_mut().for_each(|c| *c = 1);
+        }
+        hidden_any = 0;
     }
 
     let configs: Vec<(&String, u64, Vec<&str>)> = cell
@@ -261,7 +342,7 @@ pub fn release(cell: &Cell, groups: &[Group], k: K) -> Release {
             Some(set) => (0..configs.len())
                 .filter(|&i| shown[i] && set.holds(&configs[i].2))
                 .min_by_key(|&i| configs[i].1),
-            None => crossing(cell, k, &axes, hidden_any, &configs, &shown),
+            None => crossing(cell, k, active, &axes, hidden_any, &configs, &shown),
         };
         match smallest {
             Some(i) => shown[i] = false,
@@ -310,6 +391,7 @@ pub fn release(cell: &Cell, groups: &[Group], k: K) -> Release {
 fn crossing(
     cell: &Cell,
     k: K,
+    rules: Option<&Rules<'_>>,
     axes: &[Axis],
     hidden_any: u32,
     configs: &[(&String, u64, Vec<&str>)],
@@ -374,6 +456,13 @@ fn crossing(
     let live: Vec<usize> = (0..axes.len())
         .filter(|&a| open[a].iter().filter(|o| **o).count() >= 2)
         .collect();
+    let classes = |a: usize| {
+        let row: &Vec<bool> = &open[a];
+        (0..row.len()).filter(move |&c| row[c])
+    };
+    if rules.is_some() {
+        return crossing_under_rules(rules, axes, &open, &live, &at, configs);
+    }
     for (x, &g) in live.iter().enumerate() {
         for &h in &live[x + 1..] {
             let others: Vec<usize> = live.iter().copied().filter(|&a| a != g && a != h).collect();
@@ -384,10 +473,6 @@ fn crossing(
             if (at.len() as u64) < slices {
                 continue;
             }
-            let classes = |a: usize| {
-                let row: &Vec<bool> = &open[a];
-                (0..row.len()).filter(move |&c| row[c])
-            };
             for p in at.keys() {
                 for a2 in classes(g).filter(|&c| c != p[g]) {
                     for b2 in classes(h).filter(|&c| c != p[h]) {
@@ -414,6 +499,116 @@ fn crossing(
     None
 }
 
+/// At most this many slices of a rectangle are looked at one by one under rules; a rectangle
+/// with more counts as having a known point in every slice (which can only hide more).
+const MAX_SLICES: u64 = 4096;
+
+/// `crossing` for a catalog with rules: a point where the rules leave no configuration (two of
+/// its classes that the pairs keep apart) is known as well, and known for good, so a rectangle
+/// is only resolved by hiding a shown configuration of it; one without any is left to the
+/// option rules (the sets the rules make derivable).
+fn crossing_under_rules(
+    rules: Option<&Rules<'_>>,
+    axes: &[Axis],
+    open: &[Vec<bool>],
+    live: &[usize],
+    at: &BTreeMap<Vec<usize>, Vec<usize>>,
+    configs: &[(&String, u64, Vec<&str>)],
+) -> Option<usize> {
+    let rules = rules?;
+    let classes = |a: usize| (0..open[a].len()).filter(move |&c| open[a][c]);
+    // The class of every axis that is not live (none when it has no open class: then nobody
+    // is unknown).
+    let mut fixed: Vec<usize> = Vec::with_capacity(axes.len());
+    for a in 0..axes.len() {
+        fixed.push(classes(a).next()?);
+    }
+    // Whether the option `x` cannot be in class `d` of axis `h`.
+    let apart = |x: &str, h: usize, d: usize| {
+        let y = &axes[h];
+        rules.apart(&Some(vec![x]), &y.classes[d])
+            || rules.apart(&y.made_of[d], &Derivable::With(x))
+    };
+    // Some class of the point is made of options each of which another class rules out.
+    let impossible = |point: &[usize]| {
+        (0..point.len()).any(|g| {
+            axes[g].made_of[point[g]].as_ref().is_some_and(|options| {
+                options
+                    .iter()
+                    .all(|x| (0..point.len()).any(|h| h != g && apart(x, h, point[h])))
+            })
+        })
+    };
+    let known = |point: &Vec<usize>| at.contains_key(point) || impossible(point);
+    for (x, &g) in live.iter().enumerate() {
+        for &h in &live[x + 1..] {
+            let others: Vec<usize> = live.iter().copied().filter(|&a| a != g && a != h).collect();
+            let slices = others.iter().fold(1u64, |m, &a| {
+                m.saturating_mul(open[a].iter().filter(|o| **o).count() as u64)
+            });
+            for a1 in classes(g) {
+                for a2 in classes(g).filter(|&c| c > a1) {
+                    for b1 in classes(h) {
+                        for b2 in classes(h).filter(|&c| c > b1) {
+                            let inside = |q: &Vec<usize>| {
+                                (q[g] == a1 || q[g] == a2) && (q[h] == b1 || q[h] == b2)
+                            };
+                            let smallest = at
+                                .iter()
+                                .filter(|(q, _)| inside(q))
+                                .flat_map(|(_, shown_there)| shown_there.iter().copied())
+                                .min_by_key(|&i| configs[i].1);
+                            let Some(smallest) = smallest else { continue };
+                            if slices > MAX_SLICES {
+                                return Some(smallest);
+                            }
+                            // Every slice, one by one.
+                            let mut point = fixed.clone();
+                            for &a in &others {
+                                point[a] = classes(a).next()?;
+                            }
+                            let covered = loop {
+                                let corner = |c: usize, d: usize| {
+                                    let mut q = point.clone();
+                                    q[g] = c;
+                                    q[h] = d;
+                                    known(&q)
+                                };
+                                if !(corner(a1, b1)
+                                    || corner(a1, b2)
+                                    || corner(a2, b1)
+                                    || corner(a2, b2))
+                                {
+                                    break false;
+                                }
+                                // The next slice.
+                                let mut carried = true;
+                                for &a in &others {
+                                    match classes(a).find(|&c| c > point[a]) {
+                                        Some(c) => {
+                                            point[a] = c;
+                                            carried = false;
+                                            break;
+                                        }
+                                        None => point[a] = classes(a).next()?,
+                                    }
+                                }
+                                if carried {
+                                    break true;
+                                }
+                            };
+                            if covered {
+                                return Some(smallest);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
 /// How the released options of one group (or one option of an any-group) split the catalog's
 /// configurations.
 #[derive(Default)]
@@ -423,6 +618,8 @@ struct Axis<'a> {
     /// How many choices of the group each class holds: 1 for a shown option, the hidden
     /// options (and "none") for the rest of a partition group.
     choices: Vec<u64>,
+    /// The options each class is known to be made of (see `Class`).
+    made_of: Vec<Option<Vec<&'a str>>>,
 }
 
 impl Cardinality {
@@ -432,11 +629,17 @@ impl Cardinality {
 }
 
 /// A set of a cell's people that released figures determine.
+#[derive(Clone)]
 enum Derivable<'a> {
     /// Those with the option.
     With(&'a str),
     /// Those with none of the options.
     Without(Vec<&'a str>),
+    /// Those of the last set outside the first ones, which are disjoint and which the rules
+    /// put inside it.
+    Outside(Vec<Derivable<'a>>, Box<Derivable<'a>>),
+    /// Those in none of the sets, which are disjoint (by the groups and the rules).
+    Neither(Vec<Derivable<'a>>),
 }
 
 impl Derivable<'_> {
@@ -444,6 +647,10 @@ impl Derivable<'_> {
         match self {
             Derivable::With(option) => config.contains(option),
             Derivable::Without(options) => !options.iter().any(|o| config.contains(o)),
+            Derivable::Outside(inner, outer) => {
+                outer.holds(config) && !inner.iter().any(|set| set.holds(config))
+            }
+            Derivable::Neither(sets) => !sets.iter().any(|set| set.holds(config)),
         }
     }
 
@@ -455,7 +662,159 @@ impl Derivable<'_> {
             Derivable::Without(options) => cell
                 .people
                 .saturating_sub(options.iter().map(|o| of(o)).sum()),
+            Derivable::Outside(inner, outer) => outer
+                .count(cell)
+                .saturating_sub(inner.iter().map(|set| set.count(cell)).sum()),
+            Derivable::Neither(sets) => cell
+                .people
+                .saturating_sub(sets.iter().map(|set| set.count(cell)).sum()),
         }
+    }
+}
+
+/// The family of disjoint classes a class of group `g` standing on the figures `behind`
+/// belongs to: the group for a partition group, the option for an any-group.
+fn family(groups: &[Group], g: usize, behind: &[(usize, usize)]) -> usize {
+    if groups[g].cardinality.is_partition() {
+        usize::MAX
+    } else {
+        behind.first().map_or(usize::MAX, |&(_, i)| i)
+    }
+}
+
+/// The pairs, for looking up.
+struct Rules<'a> {
+    implies: BTreeSet<(&'a str, &'a str)>,
+    /// Both ways round.
+    excludes: BTreeSet<(&'a str, &'a str)>,
+}
+
+/// A class of people the shown options of one group determine, the options it is known to be
+/// made of (`None`: not only options, such as "none" or those without an option), and the
+/// shown figures (group, option) it is computed from.
+type Class<'a> = (Derivable<'a>, Option<Vec<&'a str>>, Vec<(usize, usize)>);
+
+impl<'a> Rules<'a> {
+    fn new(pairs: &'a [Pair]) -> Rules<'a> {
+        let mut rules = Rules {
+            implies: BTreeSet::new(),
+            excludes: BTreeSet::new(),
+        };
+        for pair in pairs {
+            match pair {
+                Pair::Implies(a, b) => {
+                    rules.implies.insert((a, b));
+                }
+                Pair::Excludes(a, b) => {
+                    rules.excludes.insert((a, b));
+                    rules.excludes.insert((b, a));
+                }
+            }
+        }
+        rules
+    }
+
+    /// The sets of people the rules make derivable from the shown options, each with the shown
+    /// figures it is computed from.
+    fn derivable(
+        &self,
+        groups: &'a [Group],
+        shown: &[Vec<bool>],
+    ) -> Vec<(Derivable<'a>, Vec<(usize, usize)>)> {
+        if self.implies.is_empty() && self.excludes.is_empty() {
+            return Vec::new();
+        }
+        let mut classes: Vec<(usize, Class<'a>)> = Vec::new();
+        for (g, (group, shown)) in groups.iter().zip(shown).enumerate() {
+            let on: Vec<(usize, &str)> = group
+                .options
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| shown[*i])
+                .map(|(i, o)| (i, o.as_str()))
+                .collect();
+            for &(i, o) in &on {
+                classes.push((g, (Derivable::With(o), Some(vec![o]), vec![(g, i)])));
+                if !group.cardinality.is_partition() {
+                    classes.push((g, (Derivable::Without(vec![o]), None, vec![(g, i)])));
+                }
+            }
+            let rest = on.len() < shown.len() || group.cardinality == Cardinality::AtMostOne;
+            if group.cardinality.is_partition() && !on.is_empty() && rest {
+                let hidden: Vec<&str> = group
+                    .options
+                    .iter()
+                    .zip(shown)
+                    .filter(|(_, s)| !**s)
+                    .map(|(o, _)| o.as_str())
+                    .collect();
+                let made_of = (group.cardinality == Cardinality::ExactlyOne).then_some(hidden);
+                let set = Derivable::Without(on.iter().map(|(_, o)| *o).collect());
+                classes.push((g, (set, made_of, on.iter().map(|(i, _)| (g, *i)).collect())));
+            }
+        }
+        // For each class and each family of disjoint classes of another group (the classes of
+        // a partition group, or one option of an any-group and those without it): those of
+        // the class outside the family's classes the rules put inside it, and those in neither
+        // the class nor the family's classes the rules keep apart from it.
+        let mut sets = Vec::new();
+        for (gy, y) in &classes {
+            let mut families: Vec<(usize, usize)> = classes
+                .iter()
+                .filter(|(g, _)| g != gy)
+                .map(|(g, c)| (*g, family(groups, *g, &c.2)))
+                .collect();
+            families.dedup();
+            for (g, f) in families {
+                let members = classes
+                    .iter()
+                    .filter(|(gc, c)| *gc == g && family(groups, g, &c.2) == f);
+                let (mut inside, mut apart) = (Vec::new(), Vec::new());
+                let mut behind: Vec<(usize, usize)> = y.2.clone();
+                for (_, c) in members {
+                    let is_inside = self.inside(&c.1, &y.0);
+                    let is_apart = self.apart(&c.1, &y.0) || self.apart(&y.1, &c.0);
+                    if is_inside {
+                        inside.push(c.0.clone());
+                    }
+                    if is_apart {
+                        apart.push(c.0.clone());
+                    }
+                    if is_inside || is_apart {
+                        behind.extend(&c.2);
+                    }
+                }
+                if !inside.is_empty() {
+                    let set = Derivable::Outside(inside, Box::new(y.0.clone()));
+                    sets.push((set, behind.clone()));
+                }
+                if !apart.is_empty() {
+                    apart.push(y.0.clone());
+                    sets.push((Derivable::Neither(apart), behind));
+                }
+            }
+        }
+        sets
+    }
+
+    /// Whether the rules put everyone of a class made of the options `a` in `b`.
+    fn inside(&self, a: &Option<Vec<&str>>, b: &Derivable<'_>) -> bool {
+        let Some(options) = a else { return false };
+        options.iter().all(|&x| match b {
+            Derivable::With(y) => self.implies.contains(&(x, *y)),
+            Derivable::Without(ys) => ys.iter().all(|y| self.excludes.contains(&(x, *y))),
+            _ => false,
+        })
+    }
+
+    /// Whether the rules keep everyone of a class made of the options `a` out of `b`.
+    fn apart(&self, a: &Option<Vec<&str>>, b: &Derivable<'_>) -> bool {
+        let Some(options) = a else { return false };
+        options.iter().all(|&x| match b {
+            Derivable::With(y) => self.excludes.contains(&(x, *y)),
+            Derivable::Without(ys) => ys.iter().any(|y| self.implies.contains(&(x, *y))),
+            _ => false,
+        })
     }
 }
 
@@ -538,6 +897,50 @@ mod tests {
         let r = release(&c, &groups(), k(10));
         assert_eq!(r.figure(Kind::Option, "white").map(|f| f.n), Some(20));
         assert_eq!(r.figure(Kind::Config, "tow+white"), None);
+    }
+
+    /// With `tow -> white`, white (23) - tow (20) is the 3 with white and no tow.
+    #[test]
+    fn an_implication_hides_an_option_when_the_rest_it_leaves_is_small() {
+        let c = cell(&[
+            ("Wuhan", &["white", "tow"], 20),
+            ("Wuhan", &["white"], 3),
+            ("Wuhan", &["red"], 30),
+        ]);
+        let shown_both = |r: &Release| {
+            r.figure(Kind::Option, "white").is_some() && r.figure(Kind::Option, "tow").is_some()
+        };
+        assert!(
+            shown_both(&release(&c, &groups(), k(10))),
+            "leaks without the rule"
+        );
+        let pairs = [Pair::Implies("tow".into(), "white".into())];
+        let r = release_with(&c, &groups(), &pairs, k(10));
+        assert!(!shown_both(&r));
+        assert_eq!(r.figure(Kind::Option, "tow"), None, "the smaller one");
+        assert_eq!(r.figure(Kind::Option, "white").map(|f| f.n), Some(23));
+    }
+
+    /// With `red -> !tow`, people (53) - red (30) - tow (20) is the 3 with neither.
+    #[test]
+    fn an_exclusion_hides_an_option_when_those_with_neither_are_few() {
+        let c = cell(&[
+            ("Wuhan", &["white", "tow"], 20),
+            ("Wuhan", &["white"], 3),
+            ("Wuhan", &["red"], 30),
+        ]);
+        let shown_both = |r: &Release| {
+            r.figure(Kind::Option, "red").is_some() && r.figure(Kind::Option, "tow").is_some()
+        };
+        assert!(
+            shown_both(&release(&c, &groups(), k(10))),
+            "leaks without the rule"
+        );
+        let pairs = [Pair::Excludes("red".into(), "tow".into())];
+        let r = release_with(&c, &groups(), &pairs, k(10));
+        assert!(!shown_both(&r));
+        assert_eq!(r.figure(Kind::Option, "tow"), None, "the smaller one");
+        assert_eq!(r.figure(Kind::Option, "red").map(|f| f.n), Some(30));
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! Brute-force attacks on [`demand::release`].
+//! Brute-force attacks on [`demand::release_with`].
 //!
-//! The attacker knows the catalog (its groups, their cardinality and options) and the cities of
-//! the case, so they know the universe of *atoms*: every (city, complete configuration) pair
-//! the catalog allows. Each person is one atom and the cell's true data is a count `x[a] >= 0`
+//! The attacker knows the catalog (its groups, their cardinality and options, and its rules
+//! between options of different groups) and the cities of the case, so they know the universe
+//! of *atoms*: every (city, complete configuration) pair the catalog allows. Generated catalogs
+//! carry up to 4 random rules `a -> b` / `a -> !b` (always leaving a valid configuration);
+//! `release_with` is given what a complete engine derives from them (`Case::pairs`). Each person is one atom and the cell's true data is a count `x[a] >= 0`
 //! per atom. Every released figure is a known linear functional of `x` (People: every atom;
 //! City `c`: the atoms of `c`; Option `o`: the atoms whose configuration contains `o`;
 //! Config `key`: the atoms of that configuration in any city), and its `n` is that
@@ -23,7 +25,9 @@
 
 use std::collections::BTreeMap;
 
-use demand::{config_key, release, Cardinality, Cell, Figure, Group, Kind, Person, Release, K};
+use demand::{
+    config_key, release_with, Cardinality, Cell, Figure, Group, Kind, Pair, Person, Release, K,
+};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -184,10 +188,59 @@ impl Atom {
     }
 }
 
-/// A cell's true data: how many people each atom of the shape's universe has.
+/// Whether a configuration keeps the catalog's rules.
+fn keeps(rules: &[Pair], selections: &[String]) -> bool {
+    let has = |o: &String| selections.contains(o);
+    rules.iter().all(|rule| match rule {
+        Pair::Implies(a, b) => !has(a) || has(b),
+        Pair::Excludes(a, b) => !(has(a) && has(b)),
+    })
+}
+
+/// The atoms of a shape whose configurations keep `rules`.
+fn atoms_under(shape: Shape, rules: &[Pair]) -> Vec<Atom> {
+    shape
+        .atoms()
+        .into_iter()
+        .filter(|a| keeps(rules, &a.selections))
+        .collect()
+}
+
+/// Random rules between options of different groups, from raw picks: each pick names two
+/// options (and whether the first implies or excludes the second); picks within one group, and
+/// picks that would leave no valid configuration, are skipped.
+fn rules_of(shape: Shape, picks: &[(prop::sample::Index, prop::sample::Index, bool)]) -> Vec<Pair> {
+    let groups = shape.groups();
+    let options: Vec<(usize, &String)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| group.options.iter().map(move |o| (g, o)))
+        .collect();
+    let mut rules = Vec::new();
+    for (i, j, implies) in picks {
+        let (ga, a) = options[i.index(options.len())];
+        let (gb, b) = options[j.index(options.len())];
+        if ga == gb {
+            continue;
+        }
+        rules.push(if *implies {
+            Pair::Implies(a.clone(), b.clone())
+        } else {
+            Pair::Excludes(a.clone(), b.clone())
+        });
+        if atoms_under(shape, &rules).is_empty() {
+            rules.pop();
+        }
+    }
+    rules
+}
+
+/// A cell's true data: how many people each atom of the universe (the shape's atoms that keep
+/// the rules) has.
 #[derive(Clone, Debug)]
 struct Case {
     shape: Shape,
+    rules: Vec<Pair>,
     counts: Vec<u64>,
 }
 
@@ -197,7 +250,41 @@ impl Case {
     }
 
     fn atoms(&self) -> Vec<Atom> {
-        self.shape.atoms()
+        atoms_under(self.shape, &self.rules)
+    }
+
+    /// What a caller's engine tells `release_with`: for each option somebody could have, the
+    /// options of other groups that every valid configuration with it has (forced on) or none
+    /// has (forced off). Worked out from the universe itself, so complete.
+    fn pairs(&self) -> Vec<Pair> {
+        let groups = self.groups();
+        let configs: Vec<Vec<String>> = configurations(&groups)
+            .into_iter()
+            .filter(|c| keeps(&self.rules, c))
+            .collect();
+        let mut pairs = Vec::new();
+        for (ga, group_a) in groups.iter().enumerate() {
+            for a in &group_a.options {
+                let with_a: Vec<&Vec<String>> = configs.iter().filter(|c| c.contains(a)).collect();
+                if with_a.is_empty() {
+                    continue;
+                }
+                for (gb, group_b) in groups.iter().enumerate() {
+                    if ga == gb {
+                        continue;
+                    }
+                    for b in &group_b.options {
+                        let n = with_a.iter().filter(|c| c.contains(b)).count();
+                        if n == with_a.len() {
+                            pairs.push(Pair::Implies(a.clone(), b.clone()));
+                        } else if n == 0 {
+                            pairs.push(Pair::Excludes(a.clone(), b.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        pairs
     }
 
     /// The cell of these people, built the way the server builds it: one `add` per person.
@@ -215,7 +302,12 @@ impl Case {
     }
 
     fn release(&self, k: u64) -> Release {
-        release(&self.cell(), &self.groups(), K::new(k).unwrap())
+        release_with(
+            &self.cell(),
+            &self.groups(),
+            &self.pairs(),
+            K::new(k).unwrap(),
+        )
     }
 }
 
@@ -230,9 +322,30 @@ fn counts(n: usize, k: u64) -> impl Strategy<Value = Vec<u64>> {
     prop::collection::vec(count, n)
 }
 
+/// A case: a shape, up to 4 random rules (none in about a third of the cases), and counts.
 fn case_with(k: impl Strategy<Value = u64>) -> impl Strategy<Value = (Case, u64)> {
-    (prop::sample::select(Shape::all()), k).prop_flat_map(|(shape, k)| {
-        counts(shape.atoms().len(), k).prop_map(move |counts| (Case { shape, counts }, k))
+    let pick = (
+        any::<prop::sample::Index>(),
+        any::<prop::sample::Index>(),
+        any::<bool>(),
+    );
+    let picks = prop_oneof![
+        1 => Just(Vec::new()),
+        2 => prop::collection::vec(pick, 1..=4),
+    ];
+    (prop::sample::select(Shape::all()), k, picks).prop_flat_map(|(shape, k, picks)| {
+        let rules = rules_of(shape, &picks);
+        counts(atoms_under(shape, &rules).len(), k).prop_map(move |counts| {
+            let rules = rules.clone();
+            (
+                Case {
+                    shape,
+                    rules,
+                    counts,
+                },
+                k,
+            )
+        })
     })
 }
 
@@ -479,11 +592,12 @@ fn describe(case: &Case, shown: &Release, k: u64) -> String {
         .map(|(kind, item, f)| format!("{}({item}) = {}", kind.as_str(), f.n))
         .collect();
     format!(
-        "K = {k}, groups {:?}\npeople {atoms:?}\nreleased {figures:?}",
+        "K = {k}, groups {:?}\nrules {:?}\npeople {atoms:?}\nreleased {figures:?}",
         case.groups()
             .iter()
             .map(|g| format!("{} {:?} {:?}", g.id, g.cardinality, g.options))
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>(),
+        case.rules
     )
 }
 
@@ -576,6 +690,7 @@ proptest! {
         // b: the same catalog with other people (or the same people with another K).
         let b = Case {
             shape: a.shape,
+            rules: a.rules.clone(),
             counts: if same_cell {
                 a.counts.clone()
             } else {
@@ -609,17 +724,25 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 
 fn case(shape: Shape, people: &[(&str, &[&str], u64)]) -> Case {
-    let atoms = shape.atoms();
+    case_under(shape, Vec::new(), people)
+}
+
+fn case_under(shape: Shape, rules: Vec<Pair>, people: &[(&str, &[&str], u64)]) -> Case {
+    let atoms = atoms_under(shape, &rules);
     let mut counts = vec![0; atoms.len()];
     for (city, options, n) in people {
         let key = config_key(&options.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         let i = atoms
             .iter()
             .position(|a| a.city == *city && a.key() == key)
-            .expect("an atom of the shape");
+            .expect("an atom of the universe");
         counts[i] += n;
     }
-    Case { shape, counts }
+    Case {
+        shape,
+        rules,
+        counts,
+    }
 }
 
 const ONE_GROUP: Shape = Shape {
@@ -713,6 +836,37 @@ fn a_class_with_nobody_outside_the_shown_configurations_counts_as_known() {
             ("city0", &["paint1", "trim0"], 4),
             ("city0", &["paint1", "trim1"], 2),
             ("city0", &["paint1", "trim1", "pack0"], 2),
+        ],
+    );
+    let shown = c.release(2);
+    let found = leaks(&c, &shown, 2, Attacker::NonNegative);
+    assert!(found.is_empty(), "{}\n{found:?}", describe(&c, &shown, 2));
+}
+
+/// Found by the property on a rule that only looked at one pair of classes at a time: with
+/// `paint0 -> pack0` and `paint1 -> pack0`, pack0 - paint0 - paint1 is the 1 person with paint2
+/// and pack0.
+#[test]
+fn options_the_rules_put_inside_another_are_taken_out_together() {
+    let shape = Shape {
+        cities: 1,
+        paint: 3,
+        wheels: 0,
+        trim: 0,
+        pack: 1,
+    };
+    let rules = vec![
+        Pair::Implies("paint0".into(), "pack0".into()),
+        Pair::Implies("paint1".into(), "pack0".into()),
+    ];
+    let c = case_under(
+        shape,
+        rules,
+        &[
+            ("city0", &["paint0", "pack0"], 2),
+            ("city0", &["paint1", "pack0"], 2),
+            ("city0", &["paint2"], 2),
+            ("city0", &["paint2", "pack0"], 1),
         ],
     );
     let shown = c.release(2);

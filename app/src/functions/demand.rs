@@ -14,12 +14,24 @@ pub async fn load_demand_campaigns() -> Result<Vec<DemandCampaign>, AppError> {
     services.demand_campaigns(Viewer::Member(&account)).await
 }
 
-/// The demand report of a campaign (the first readable one when `campaign` is empty).
+/// The demand report of a campaign (the first readable one when `campaign` is empty). The
+/// filter travels as flat fields: a form-encoded struct of absent options would vanish.
 #[server(endpoint = "demand_report")]
 pub async fn load_demand_report(
     campaign: String,
-    filter: DemandFilter,
+    catalog_version: Option<u32>,
+    from: Option<String>,
+    to: Option<String>,
+    sales_mode: Option<String>,
+    province: Option<String>,
 ) -> Result<Option<DemandReport>, AppError> {
+    let filter = DemandFilter {
+        catalog_version,
+        from,
+        to,
+        sales_mode,
+        province,
+    };
     use crate::services::demand::Viewer;
     let services = crate::services::use_services()?;
     let account = crate::services::require_account(&services).await?;

@@ -98,7 +98,16 @@ pub fn DashboardPage() -> impl IntoView {
     let campaigns = Resource::new(|| (), |_| load_demand_campaigns());
     let report = Resource::new(
         move || filter_of(&query.get()),
-        |(campaign, filter)| load_demand_report(campaign, filter),
+        |(campaign, f)| {
+            load_demand_report(
+                campaign,
+                f.catalog_version,
+                f.from,
+                f.to,
+                f.sales_mode,
+                f.province,
+            )
+        },
     );
     view! {
         <Title text=move || t().title/>
@@ -532,9 +541,12 @@ pub fn TokensPage() -> impl IntoView {
         move || (create.version().get(), revoke.version().get()),
         |_| load_api_tokens(),
     );
+    // The secret is shown by the hydrated page (a form posted without wasm would lose it).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <Title text=move || t().tokens_title/>
-        <section class="dash dash--narrow">
+        <section class="dash dash--narrow" data-testid="tokens-page" data-hydrated=move || hydrated.get().to_string()>
             <p class="eyebrow"><a href="/oem">{move || t().back_dashboard}</a></p>
             <h1>{move || t().tokens_title}</h1>
             <p class="dash__intro">{move || t().tokens_intro}</p>

@@ -19,9 +19,19 @@ pub struct CompiledCatalog {
     /// The catalog as published.
     pub catalog: Arc<Catalog>,
     engine: Mutex<Engine>,
+    /// The groups and rule pairs the demand release needs, worked out once.
+    demand: std::sync::OnceLock<Arc<super::demand::DemandRules>>,
 }
 
 impl CompiledCatalog {
+    /// What the demand release must know of this catalog (computed on first use: one engine
+    /// check per option).
+    pub fn demand_rules(&self) -> Arc<super::demand::DemandRules> {
+        self.demand
+            .get_or_init(|| Arc::new(super::demand::DemandRules::of(self)))
+            .clone()
+    }
+
     /// The engine; a click takes well under a millisecond, so one lock per catalog is enough.
     pub fn engine(&self) -> MutexGuard<'_, Engine> {
         self.engine
@@ -149,6 +159,7 @@ impl Services {
         let compiled = Arc::new(CompiledCatalog {
             catalog: Arc::new(catalog),
             engine: Mutex::new(engine),
+            demand: Default::default(),
         });
         self.cache().insert(key, compiled.clone());
         Ok(compiled)

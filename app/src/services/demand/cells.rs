@@ -128,8 +128,10 @@ impl Services {
         let mut moved: Vec<Moved> = Vec::new();
         for key in keys {
             let version = key.catalog_version as u32;
-            let compiled = self.catalog_version_with(&mut **tx, &line, version).await?;
-            let groups = groups_of(&compiled.catalog);
+            let rules = self
+                .catalog_version_with(&mut **tx, &line, version)
+                .await?
+                .demand_rules();
             let old = self.lock_cell(tx, key).await?;
             let mut new = old.clone();
             if let Some(out) = out.filter(|s| &s.key == key) {
@@ -143,8 +145,8 @@ impl Services {
                 new.add(&into.person());
             }
             self.store_cell(tx, key, &new).await?;
-            let before = demand::release(&old, &groups, k);
-            let after = demand::release(&new, &groups, k);
+            let before = rules.release(&old, k);
+            let after = rules.release(&new, k);
             moved.extend(before.changes(&after).into_iter().map(|c| (key.clone(), c)));
         }
         apply_changes(tx, &moved).await
@@ -224,8 +226,65 @@ impl Services {
     }
 }
 
+/// What the demand release must know of a catalog: its groups, and what its rules force
+/// between options of different groups (an attacker who knows the catalog knows that too).
+#[derive(Clone, Debug, Default)]
+pub struct DemandRules {
+    /// The option groups.
+    pub groups: Vec<demand::Group>,
+    /// Options forced on or off by selecting one option alone.
+    pub pairs: Vec<demand::Pair>,
+}
+
+impl DemandRules {
+    /// Works the rules out with the catalog's engine: selecting each option alone, which
+    /// options of other groups become forced or excluded.
+    pub fn of(compiled: &crate::services::CompiledCatalog) -> DemandRules {
+        let catalog = &compiled.catalog;
+        let group_of = |id: &str| {
+            catalog
+                .groups
+                .iter()
+                .position(|g| g.options.iter().any(|o| o.id == id))
+        };
+        let mut pairs = Vec::new();
+        let mut engine = compiled.engine();
+        for group in &catalog.groups {
+            for option in &group.options {
+                let check = engine.check(&[configurator::Choice::Select(option.id.clone())]);
+                if !check.valid {
+                    continue;
+                }
+                for status in &check.options {
+                    if status.id == option.id || group_of(&status.id) == group_of(&option.id) {
+                        continue;
+                    }
+                    match status.state {
+                        configurator::OptionState::Forced => {
+                            pairs.push(demand::Pair::Implies(option.id.clone(), status.id.clone()))
+                        }
+                        configurator::OptionState::Excluded => {
+                            pairs.push(demand::Pair::Excludes(option.id.clone(), status.id.clone()))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        DemandRules {
+            groups: groups_of(catalog),
+            pairs,
+        }
+    }
+
+    /// The release of a cell under these rules.
+    pub fn release(&self, cell: &Cell, k: K) -> demand::Release {
+        demand::release_with(cell, &self.groups, &self.pairs, k)
+    }
+}
+
 /// The groups of a catalog, as the demand rules need them.
-pub fn groups_of(catalog: &configurator::Catalog) -> Vec<demand::Group> {
+fn groups_of(catalog: &configurator::Catalog) -> Vec<demand::Group> {
     catalog
         .groups
         .iter()

@@ -17,7 +17,7 @@ mod report;
 mod signals;
 mod tokens;
 
-pub use cells::{day_of, CellKey, Stage};
+pub use cells::{day_of, CellKey, DemandRules, Stage};
 pub use recount::DemandBooks;
 pub use report::Viewer;
 pub use tokens::TOKEN_PREFIX;

@@ -8,7 +8,7 @@ use demand::{Cell, Kind, Person};
 use futures_util::TryStreamExt;
 use sqlx::Row;
 
-use super::cells::{groups_of, CellKey, Signal, Stage};
+use super::cells::{CellKey, DemandRules, Signal, Stage};
 use super::signals::{
     configuration_row, order_row, vote_signal, CONFIGURATION_COLUMNS, ORDER_COLUMNS,
 };
@@ -105,17 +105,17 @@ impl Services {
             cells,
             ..DemandBooks::default()
         };
-        let mut groups: BTreeMap<i64, Vec<demand::Group>> = BTreeMap::new();
+        let mut rules: BTreeMap<i64, std::sync::Arc<DemandRules>> = BTreeMap::new();
         for (key, cell) in &books.cells {
             if let std::collections::btree_map::Entry::Vacant(slot) =
-                groups.entry(key.catalog_version)
+                rules.entry(key.catalog_version)
             {
                 let compiled = self
                     .catalog_version(&line, key.catalog_version as u32)
                     .await?;
-                slot.insert(groups_of(&compiled.catalog));
+                slot.insert(compiled.demand_rules());
             }
-            let release = demand::release(cell, &groups[&key.catalog_version], k);
+            let release = rules[&key.catalog_version].release(cell, k);
             for (kind, item, figure) in release.iter() {
                 if figure.n == 0 && figure.base == 0 {
                     continue;
