@@ -232,7 +232,7 @@ pub fn SplitBar(
                     let pct = if total == 0 { 0.0 } else { *n as f64 * 100.0 / total as f64 };
                     view! {
                         <span class=format!("split__part {class}") style=format!("width:{pct:.1}%") title=format!("{name}: {}", format::number(*n))>
-                            {(pct >= 12.0).then(|| format!("{name} {pct:.0}%"))}
+                            {(pct >= 22.0).then(|| format!("{name} {pct:.0}%"))}
                         </span>
                     }
                 }).collect_view()}

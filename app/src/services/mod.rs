@@ -48,6 +48,7 @@ pub struct Services {
     limiter: limiter::LoginLimiter,
     payments: payments::Payments,
     auctions: auctions::Runtime,
+    demand_counts: demand::CountCache,
     database_url: String,
     options: ServiceOptions,
 }
@@ -73,6 +74,7 @@ impl Services {
                 sandbox: std::sync::Arc::new(payments::Sandbox::new(options.sandbox.clone())),
             },
             auctions: Default::default(),
+            demand_counts: Default::default(),
             database_url: database_url.to_string(),
             options,
         })

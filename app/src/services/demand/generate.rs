@@ -129,7 +129,10 @@ struct Batch {
 enum Value {
     Text(String),
     Int(i64),
+    /// A NULL text (PostgreSQL types a NULL parameter by its Rust type).
     Null,
+    /// A NULL integer.
+    NullInt,
 }
 
 impl Batch {
@@ -176,6 +179,7 @@ impl Batch {
                         Value::Text(t) => query.bind(t.as_str()),
                         Value::Int(i) => query.bind(*i),
                         Value::Null => query.bind(None::<String>),
+                        Value::NullInt => query.bind(None::<i64>),
                     };
                 }
             }
@@ -497,7 +501,7 @@ impl Services {
                     Value::Int(1),
                     Value::Int(reservation_fen + if locked { earnest_fen } else { 0 }),
                     Value::Int(reserved_at),
-                    locked_at.map(Value::Int).unwrap_or(Value::Null),
+                    locked_at.map(Value::Int).unwrap_or(Value::NullInt),
                     Value::Int(locked_at.unwrap_or(reserved_at)),
                     Value::Text(province.to_string()),
                     Value::Text(city.to_string()),

@@ -19,5 +19,5 @@ mod tokens;
 
 pub use cells::{day_of, CellKey, DemandRules, Stage};
 pub use recount::DemandBooks;
-pub use report::Viewer;
+pub use report::{CountCache, Viewer};
 pub use tokens::TOKEN_PREFIX;

@@ -29,6 +29,21 @@ pub enum Viewer<'a> {
     Token(&'a str),
 }
 
+/// Threshold progress and poll counts are live counts over the orders and votes themselves
+/// (a scan of a million orders takes a second); the dashboard reuses them for this long.
+const COUNTS_TTL: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Threshold and poll counts of one campaign, and when they were counted.
+type Counted = (
+    std::time::Instant,
+    Vec<crate::models::ThresholdView>,
+    Vec<crate::models::PollView>,
+);
+
+/// The dashboard's recent threshold and poll counts, per campaign.
+#[derive(Default)]
+pub struct CountCache(std::sync::Mutex<std::collections::HashMap<String, Counted>>);
+
 /// How many complete configurations the report lists.
 const TOP_CONFIGURATIONS: usize = 10;
 /// How many cities the report lists.
@@ -589,8 +604,38 @@ impl Services {
 
     /// Poll results with every choice of fewer than K voters suppressed (as a partition: the
     /// suppressed choices together are never fewer than K either).
-    async fn demand_polls(&self, campaign_id: &str, k: K) -> Result<Vec<PollResult>, AppError> {
+    /// The live threshold and poll counts of a campaign, at most [`COUNTS_TTL`] old.
+    async fn recent_counts(
+        &self,
+        campaign_id: &str,
+    ) -> Result<
+        (
+            Vec<crate::models::ThresholdView>,
+            Vec<crate::models::PollView>,
+        ),
+        AppError,
+    > {
+        let fresh = |at: &std::time::Instant| at.elapsed() < COUNTS_TTL;
+        if let Ok(cache) = self.demand_counts.0.lock() {
+            if let Some((at, thresholds, polls)) = cache.get(campaign_id) {
+                if fresh(at) {
+                    return Ok((thresholds.clone(), polls.clone()));
+                }
+            }
+        }
+        let thresholds = self.campaign_thresholds(campaign_id).await?;
         let polls = self.polls(campaign_id, None).await?;
+        if let Ok(mut cache) = self.demand_counts.0.lock() {
+            cache.insert(
+                campaign_id.to_string(),
+                (std::time::Instant::now(), thresholds.clone(), polls.clone()),
+            );
+        }
+        Ok((thresholds, polls))
+    }
+
+    async fn demand_polls(&self, campaign_id: &str, k: K) -> Result<Vec<PollResult>, AppError> {
+        let polls = self.recent_counts(campaign_id).await?.1;
         Ok(polls
             .into_iter()
             .map(|poll| {
@@ -623,8 +668,9 @@ impl Services {
         k: K,
     ) -> Result<Vec<ThresholdProgress>, AppError> {
         Ok(self
-            .campaign_thresholds(campaign_id)
+            .recent_counts(campaign_id)
             .await?
+            .0
             .into_iter()
             .map(|t| {
                 let reached = t.reached.max(0) as u64;
