@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::models::{ApiTokenView, DemandCampaign, DemandFilter, DemandReport, NewApiToken};
+use crate::models::{ApiTokenView, DemandCampaign, DemandReport, NewApiToken};
 
 /// The campaigns the signed-in OEM member may read.
 #[server(endpoint = "demand_campaigns")]
@@ -25,7 +25,7 @@ pub async fn load_demand_report(
     sales_mode: Option<String>,
     province: Option<String>,
 ) -> Result<Option<DemandReport>, AppError> {
-    let filter = DemandFilter {
+    let filter = crate::models::DemandFilter {
         catalog_version,
         from,
         to,
