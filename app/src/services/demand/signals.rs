@@ -48,20 +48,25 @@ impl OrderDemand {
 /// An order's demand from a row of [`ORDER_COLUMNS`].
 pub(super) fn order_row(row: &AnyRow) -> Result<OrderDemand, AppError> {
     Ok(OrderDemand {
-        signal: Signal {
-            car_line: row.try_get("car_line")?,
-            key: CellKey {
-                campaign_id: row.try_get("campaign_id")?,
-                stage: Stage::Reserved,
-                catalog_version: row.try_get("catalog_version")?,
-                day: day_of(row.try_get("created_at")?),
-                province: row.try_get("province")?,
-                sales_mode: row.try_get("sales_mode")?,
-            },
-            city: row.try_get("city")?,
-            selections: serde_json::from_str(&row.try_get::<String, _>("selections")?)?,
-        },
+        signal: signal_row(row, Stage::Reserved)?,
         status: row.try_get("status")?,
+    })
+}
+
+/// A signal of `stage` from a row with the columns orders and configurations share.
+fn signal_row(row: &AnyRow, stage: Stage) -> Result<Signal, AppError> {
+    Ok(Signal {
+        car_line: row.try_get("car_line")?,
+        key: CellKey {
+            campaign_id: row.try_get("campaign_id")?,
+            stage,
+            catalog_version: row.try_get("catalog_version")?,
+            day: day_of(row.try_get("created_at")?),
+            province: row.try_get("province")?,
+            sales_mode: row.try_get("sales_mode")?,
+        },
+        city: row.try_get("city")?,
+        selections: serde_json::from_str(&row.try_get::<String, _>("selections")?)?,
     })
 }
 
@@ -71,19 +76,7 @@ pub(super) const CONFIGURATION_COLUMNS: &str =
 
 /// A saved configuration's signal from a row of [`CONFIGURATION_COLUMNS`].
 pub(super) fn configuration_row(row: &AnyRow) -> Result<Signal, AppError> {
-    Ok(Signal {
-        car_line: row.try_get("car_line")?,
-        key: CellKey {
-            campaign_id: row.try_get("campaign_id")?,
-            stage: Stage::Configured,
-            catalog_version: row.try_get("catalog_version")?,
-            day: day_of(row.try_get("created_at")?),
-            province: row.try_get("province")?,
-            sales_mode: row.try_get("sales_mode")?,
-        },
-        city: row.try_get("city")?,
-        selections: serde_json::from_str(&row.try_get::<String, _>("selections")?)?,
-    })
+    signal_row(row, Stage::Configured)
 }
 
 /// A voter's signal: their first vote in the campaign decides the day and the place.
