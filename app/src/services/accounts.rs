@@ -254,17 +254,17 @@ impl Services {
         if token.is_empty() || token.len() > 128 {
             return Ok(None);
         }
-        let account_id: Option<String> = sqlx::query_scalar(
-            "SELECT account_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        // One query, not a session read then an account read: every signed-in request pays it.
+        let row = sqlx::query(
+            "SELECT a.id, a.email, a.mobile, a.role, a.org_id, a.display_name
+               FROM sessions s JOIN accounts a ON a.id = s.account_id
+              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash(token))
         .bind(now_ms())
         .fetch_optional(&self.db)
         .await?;
-        match account_id {
-            Some(id) => self.account(&id).await,
-            None => Ok(None),
-        }
+        row.map(|row| account_of(&row)).transpose()
     }
 
     /// Ends a session (unknown tokens are ignored).
@@ -285,20 +285,7 @@ impl Services {
         .bind(id)
         .fetch_optional(&self.db)
         .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let role: String = row.try_get("role")?;
-        Ok(Some(Account {
-            id: row.try_get("id")?,
-            email: row.try_get("email")?,
-            mobile: row.try_get("mobile")?,
-            role: Role::parse(&role).ok_or_else(|| AppError::Internal {
-                message: format!("unknown stored role `{role}`"),
-            })?,
-            org_id: row.try_get("org_id")?,
-            display_name: row.try_get("display_name")?,
-        }))
+        row.map(|row| account_of(&row)).transpose()
     }
 
     /// Creates an OEM organisation (idempotent by id).
@@ -357,6 +344,21 @@ pub(crate) fn token_hash(token: &str) -> String {
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An account from a row with its columns (`id, email, mobile, role, org_id, display_name`).
+fn account_of(row: &sqlx::any::AnyRow) -> Result<Account, AppError> {
+    let role: String = row.try_get("role")?;
+    Ok(Account {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        mobile: row.try_get("mobile")?,
+        role: Role::parse(&role).ok_or_else(|| AppError::Internal {
+            message: format!("unknown stored role `{role}`"),
+        })?,
+        org_id: row.try_get("org_id")?,
+        display_name: row.try_get("display_name")?,
+    })
 }
 
 #[cfg(test)]

@@ -74,6 +74,32 @@ pub async fn connect(url: &str) -> Result<(Db, Backend), AppError> {
     Ok((pool, backend))
 }
 
+/// Rows of one statement at most in a multi-row insert: far below both backends' limits on
+/// bound parameters (SQLite 32,766, PostgreSQL 65,535) for the widest table written this way.
+pub(crate) const ROWS_PER_INSERT: usize = 500;
+
+/// The `VALUES` list of a multi-row insert of `rows` rows of `width` columns:
+/// `($1, $2), ($3, $4)` for two rows of two. One statement for many rows is one round trip and
+/// one parse where a statement per row would be many.
+pub(crate) fn value_rows(rows: usize, width: usize) -> String {
+    let mut sql = String::with_capacity(rows * width * 5);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..width {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(row * width + column + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// Makes sure an SQLite file can be created: its folder exists and `mode=rwc` is set.
 fn sqlite_url(url: &str) -> Result<String, AppError> {
     let rest = url
@@ -122,5 +148,12 @@ mod tests {
         );
         assert!(sqlite_url("mysql://x").is_err());
         assert_eq!(Backend::of_url("postgres://h/db"), Backend::Postgres);
+    }
+
+    #[test]
+    fn value_rows_number_the_parameters_row_by_row() {
+        assert_eq!(value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(value_rows(1, 1), "($1)");
+        assert_eq!(value_rows(0, 4), "");
     }
 }

@@ -19,6 +19,7 @@ use super::command::{next_due, notice, phase_name, Command};
 use super::feed::LiveEntry;
 use crate::error::AppError;
 use crate::models::{AuctionState, BidAnswer, BidView, FeedEntry, SettlementView};
+use crate::services::db::{value_rows, ROWS_PER_INSERT};
 use crate::services::{now_ms, Backend, Services};
 
 /// The most requests committed together.
@@ -149,10 +150,12 @@ async fn run(
             .apply_batch(&auction_id, &mut cache, &requests)
             .await
         {
-            Ok((results, entries)) => {
+            Ok((results, entries, refunds)) => {
                 services.publish(&auction_id, entries).await;
-                if let Err(error) = services.request_auction_refunds(&auction_id).await {
-                    tracing::warn!(%error, "auction refunds will be re-requested at start");
+                if refunds {
+                    if let Err(error) = services.request_auction_refunds(&auction_id).await {
+                        tracing::warn!(%error, "auction refunds will be re-requested at start");
+                    }
                 }
                 for (job, result) in jobs.into_iter().zip(results) {
                     let _ = job.reply.send(result);
@@ -170,7 +173,9 @@ async fn run(
     }
 }
 
-type BatchResult = (Vec<Result<Applied, AppError>>, Vec<LiveEntry>);
+/// The answers of a batch in request order, the entries it committed, and whether it released
+/// deposits (their refunds are requested after the commit).
+type BatchResult = (Vec<Result<Applied, AppError>>, Vec<LiveEntry>, bool);
 
 impl Services {
     async fn apply_batch(
@@ -181,20 +186,24 @@ impl Services {
     ) -> Result<BatchResult, AppError> {
         let mut tx = self.db.begin().await?;
         // The lock: a write first (SQLite takes its write lock, PostgreSQL the row lock), so
-        // batches of every server are applied one after another, in log order.
-        let locked = sqlx::query("UPDATE auctions SET version = version WHERE id = $1")
-            .bind(auction_id)
-            .execute(&mut *tx)
-            .await?;
-        if locked.rows_affected() == 0 {
+        // batches of every server are applied one after another, in log order. It returns the
+        // head too: one round trip.
+        let locked = sqlx::query(
+            "UPDATE auctions SET version = version WHERE id = $1
+             RETURNING version, rules, excluded",
+        )
+        .bind(auction_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = locked else {
             tx.rollback().await?;
             let missing = || Err(AppError::not_found("auction"));
-            return Ok((requests.iter().map(|_| missing()).collect(), Vec::new()));
-        }
-        let row = sqlx::query("SELECT version, rules, excluded FROM auctions WHERE id = $1")
-            .bind(auction_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            return Ok((
+                requests.iter().map(|_| missing()).collect(),
+                Vec::new(),
+                false,
+            ));
+        };
         let version: i64 = row.try_get("version")?;
         if cache.as_ref().is_none_or(|c| c.version > version) {
             let rules: RulesSpec = serde_json::from_str(&row.try_get::<String, _>("rules")?)?;
@@ -217,6 +226,9 @@ impl Services {
         let mut results = Vec::with_capacity(requests.len());
         let mut entries = Vec::new();
         let mut last_state: Option<AuctionState> = None;
+        let mut writes = Writes::default();
+        // Answers stored by earlier batches, read for the whole batch at once.
+        let stored = stored_answers(&mut tx, requests).await?;
         // Keys used earlier in this batch: their answers are not stored yet.
         let mut keys: HashMap<(String, String), (String, usize)> = HashMap::new();
         for (index, request) in requests.iter().enumerate() {
@@ -230,8 +242,8 @@ impl Services {
                     });
                     continue;
                 }
-                if let Some(stored) = stored_answer(&mut tx, idem).await? {
-                    results.push(stored);
+                if let Some(answer) = stored.get(&id) {
+                    results.push(answer.replay(idem)?);
                     continue;
                 }
                 keys.insert(id, (idem.fingerprint.clone(), index));
@@ -277,11 +289,11 @@ impl Services {
             cached.last_at = now;
             cached.bidders += registrations(&events);
             let entry = feed_entry(cached, now, &events);
-            let json = write_entry(&mut tx, auction_id, &request.command, &entry, cached).await?;
+            let json = writes.entry(&request.command, &entry, cached)?;
             if let Command::Rerun { new_id, rules } = &request.command {
                 insert_rerun(&mut tx, auction_id, new_id, rules, &cached.state).await?;
             }
-            settle_deposits(&mut tx, auction_id, &events).await?;
+            writes.refunds |= settle_deposits(&mut tx, auction_id, &events).await?;
             if let Some(payment) = request.command.payment() {
                 sqlx::query("UPDATE auction_payments SET counted = 1 WHERE id = $1")
                     .bind(payment)
@@ -296,7 +308,7 @@ impl Services {
                         leading: cached.state.leader() == Some(bidder),
                         state: entry.state.clone(),
                     };
-                    store_answer(&mut tx, idem, &answer).await?;
+                    writes.answer(idem, &answer)?;
                     Some(answer)
                 }
                 _ => None,
@@ -314,6 +326,7 @@ impl Services {
             });
         }
         if let Some(last_state) = last_state {
+            writes.insert(&mut tx, auction_id).await?;
             sqlx::query(
                 "UPDATE auctions SET version = $1, phase = $2, state = $3, ends_at = $4,
                         next_due_at = $5, updated_at = $6
@@ -341,7 +354,7 @@ impl Services {
         } else {
             tx.rollback().await?;
         }
-        Ok((results, entries))
+        Ok((results, entries, writes.refunds))
     }
 }
 
@@ -499,44 +512,135 @@ fn feed_entry(cached: &Cached, now: i64, events: &[Event]) -> FeedEntry {
     }
 }
 
-async fn write_entry(
-    tx: &mut Transaction<'static, Any>,
-    auction_id: &str,
-    command: &Command,
-    entry: &FeedEntry,
-    cached: &Cached,
-) -> Result<String, AppError> {
-    // Serialized once: stored, and sent as is to every watcher.
-    let json = serde_json::to_string(entry)?;
-    sqlx::query(
-        "INSERT INTO auction_log (auction_id, seq, at, command, feed) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(auction_id)
-    .bind(entry.seq)
-    .bind(entry.at)
-    .bind(serde_json::to_string(command)?)
-    .bind(&json)
-    .execute(&mut **tx)
-    .await?;
-    let history = cached.state.history();
-    for bid in &entry.bids {
-        let account = &history[(bid.seq - 1) as usize].bidder;
-        sqlx::query(
-            "INSERT INTO auction_bids (auction_id, seq, log_seq, account_id, paddle, amount_fen, kind, at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(auction_id)
-        .bind(bid.seq)
-        .bind(entry.seq)
-        .bind(account)
-        .bind(bid.paddle)
-        .bind(bid.amount_fen)
-        .bind(&bid.kind)
-        .bind(bid.at)
-        .execute(&mut **tx)
-        .await?;
+/// The rows a batch adds, written with one multi-row statement per table just before the
+/// commit: a batch costs the same few round trips however many bids it accepts.
+#[derive(Default)]
+struct Writes {
+    /// `auction_log`: seq, at, command, feed.
+    log: Vec<(i64, i64, String, String)>,
+    /// `auction_bids`: seq, log seq, account, paddle, amount, kind, at.
+    bids: Vec<(i64, i64, String, i64, i64, String, i64)>,
+    /// `idempotency_keys`: account, key, fingerprint, answer.
+    answers: Vec<(String, String, String, String)>,
+    /// Whether deposits were released (and so have refunds to request).
+    refunds: bool,
+}
+
+impl Writes {
+    /// Adds the log entry and the bids of a command; returns the entry as sent to watchers.
+    fn entry(
+        &mut self,
+        command: &Command,
+        entry: &FeedEntry,
+        cached: &Cached,
+    ) -> Result<String, AppError> {
+        // Serialized once: stored, and sent as is to every watcher.
+        let json = serde_json::to_string(entry)?;
+        self.log.push((
+            entry.seq,
+            entry.at,
+            serde_json::to_string(command)?,
+            json.clone(),
+        ));
+        let history = cached.state.history();
+        for bid in &entry.bids {
+            let account = history[(bid.seq - 1) as usize].bidder.clone();
+            self.bids.push((
+                bid.seq,
+                entry.seq,
+                account,
+                bid.paddle,
+                bid.amount_fen,
+                bid.kind.clone(),
+                bid.at,
+            ));
+        }
+        Ok(json)
     }
-    Ok(json)
+
+    /// Adds the answer a retry with the same key will get.
+    fn answer(&mut self, idem: &Idempotency, answer: &BidAnswer) -> Result<(), AppError> {
+        self.answers.push((
+            idem.account.clone(),
+            idem.key.clone(),
+            idem.fingerprint.clone(),
+            serde_json::to_string(answer)?,
+        ));
+        Ok(())
+    }
+
+    async fn insert(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        auction_id: &str,
+    ) -> Result<(), AppError> {
+        for rows in self.log.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO auction_log (auction_id, seq, at, command, feed) VALUES {}",
+                value_rows(rows.len(), 5)
+            );
+            let mut query = sqlx::query(&sql);
+            for (seq, at, command, feed) in rows {
+                query = query
+                    .bind(auction_id)
+                    .bind(*seq)
+                    .bind(*at)
+                    .bind(command)
+                    .bind(feed);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        for rows in self.bids.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO auction_bids
+                   (auction_id, seq, log_seq, account_id, paddle, amount_fen, kind, at)
+                 VALUES {}",
+                value_rows(rows.len(), 8)
+            );
+            let mut query = sqlx::query(&sql);
+            for (seq, log_seq, account, paddle, amount, kind, at) in rows {
+                query = query
+                    .bind(auction_id)
+                    .bind(*seq)
+                    .bind(*log_seq)
+                    .bind(account)
+                    .bind(*paddle)
+                    .bind(*amount)
+                    .bind(kind)
+                    .bind(*at);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        let now = now_ms();
+        for rows in self.answers.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO idempotency_keys
+                   (account_id, idem_key, fingerprint, response, status_code, created_at)
+                 VALUES {}
+                 ON CONFLICT (account_id, idem_key) DO NOTHING",
+                value_rows(rows.len(), 6)
+            );
+            let mut query = sqlx::query(&sql);
+            for (account, key, fingerprint, answer) in rows {
+                query = query
+                    .bind(account)
+                    .bind(key)
+                    .bind(fingerprint)
+                    .bind(answer)
+                    .bind(201_i64)
+                    .bind(now);
+            }
+            let stored = query.execute(&mut **tx).await?;
+            if stored.rows_affected() != rows.len() as u64 {
+                // A key used at this very moment by a request that is not a bid: the batch
+                // fails (nothing is acknowledged) rather than storing two answers for one key.
+                return Err(AppError::Internal {
+                    message: "an idempotency key was used by two requests at once; retry".into(),
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Moves deposits with the auction: released ones are marked for refund (requested after the
@@ -545,7 +649,8 @@ async fn settle_deposits(
     tx: &mut Transaction<'static, Any>,
     auction_id: &str,
     events: &[Event],
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
+    let mut released = false;
     for event in events {
         let (bidder, outcome) = match event {
             Event::DepositReleased { bidder, .. } => (bidder, "released"),
@@ -565,8 +670,9 @@ async fn settle_deposits(
         .bind(bidder)
         .execute(&mut **tx)
         .await?;
+        released |= outcome == "released";
     }
-    Ok(())
+    Ok(released)
 }
 
 /// A re-run: a new auction with the new rules, refusing the defaulters.
@@ -621,30 +727,60 @@ pub(crate) fn initial_state(rules: AuctionRules) -> AuctionState {
     })
 }
 
-async fn stored_answer(
-    tx: &mut Transaction<'static, Any>,
-    idem: &Idempotency,
-) -> Result<Option<Result<Applied, AppError>>, AppError> {
-    let row = sqlx::query(
-        "SELECT fingerprint, response FROM idempotency_keys WHERE account_id = $1 AND idem_key = $2",
-    )
-    .bind(&idem.account)
-    .bind(&idem.key)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    if row.try_get::<String, _>("fingerprint")? != idem.fingerprint {
-        return Ok(Some(Err(AppError::IdempotencyKeyReused)));
+/// An answer stored with an idempotency key.
+struct StoredAnswer {
+    fingerprint: String,
+    response: String,
+}
+
+impl StoredAnswer {
+    /// The stored answer, for a retry of the same request; a refusal for another request.
+    fn replay(&self, idem: &Idempotency) -> Result<Result<Applied, AppError>, AppError> {
+        if self.fingerprint != idem.fingerprint {
+            return Ok(Err(AppError::IdempotencyKeyReused));
+        }
+        let answer: BidAnswer = serde_json::from_str(&self.response)?;
+        Ok(Ok(Applied {
+            seq: answer.seq,
+            state: answer.state.clone(),
+            answer: Some(answer),
+            replayed: true,
+        }))
     }
-    let answer: BidAnswer = serde_json::from_str(&row.try_get::<String, _>("response")?)?;
-    Ok(Some(Ok(Applied {
-        seq: answer.seq,
-        state: answer.state.clone(),
-        answer: Some(answer),
-        replayed: true,
-    })))
+}
+
+/// The answers earlier batches stored for the keys of these requests, in one query per
+/// [`ROWS_PER_INSERT`] keys.
+async fn stored_answers(
+    tx: &mut Transaction<'static, Any>,
+    requests: &[&Request],
+) -> Result<HashMap<(String, String), StoredAnswer>, AppError> {
+    let keys: Vec<&Idempotency> = requests
+        .iter()
+        .filter_map(|r| r.idempotency.as_ref())
+        .collect();
+    let mut stored = HashMap::new();
+    for keys in keys.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "SELECT account_id, idem_key, fingerprint, response FROM idempotency_keys
+              WHERE (account_id, idem_key) IN (VALUES {})",
+            value_rows(keys.len(), 2)
+        );
+        let mut query = sqlx::query(&sql);
+        for idem in keys {
+            query = query.bind(&idem.account).bind(&idem.key);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            stored.insert(
+                (row.try_get("account_id")?, row.try_get("idem_key")?),
+                StoredAnswer {
+                    fingerprint: row.try_get("fingerprint")?,
+                    response: row.try_get("response")?,
+                },
+            );
+        }
+    }
+    Ok(stored)
 }
 
 fn replay_of(first: &Result<Applied, AppError>) -> Result<Applied, AppError> {
@@ -657,31 +793,4 @@ fn replay_of(first: &Result<Applied, AppError>) -> Result<Applied, AppError> {
         }),
         Err(error) => Err(error.clone()),
     }
-}
-
-async fn store_answer(
-    tx: &mut Transaction<'static, Any>,
-    idem: &Idempotency,
-    answer: &BidAnswer,
-) -> Result<(), AppError> {
-    let stored = sqlx::query(
-        "INSERT INTO idempotency_keys (account_id, idem_key, fingerprint, status_code, response, created_at)
-         VALUES ($1, $2, $3, 201, $4, $5)
-         ON CONFLICT (account_id, idem_key) DO NOTHING",
-    )
-    .bind(&idem.account)
-    .bind(&idem.key)
-    .bind(&idem.fingerprint)
-    .bind(serde_json::to_string(answer)?)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
-    if stored.rows_affected() == 0 {
-        // The same key, used at this very moment for a request that is not a bid: the batch
-        // fails (nothing is acknowledged) rather than storing two answers for one key.
-        return Err(AppError::Internal {
-            message: "an idempotency key was used by two requests at once; retry".into(),
-        });
-    }
-    Ok(())
 }

@@ -8,6 +8,7 @@ use sqlx::{Any, Row, Transaction};
 
 use super::super::{Backend, Services};
 use crate::error::AppError;
+use crate::services::db::value_rows;
 
 /// The kinds of signal a cell counts. Orders count at their current level: a reservation
 /// (paid reservation, or a lock whose earnest money is pending) or a locked order.
@@ -362,18 +363,11 @@ pub(crate) async fn apply_changes(
             "campaign_id, kind, stage, catalog_version, day, sales_mode, item"
         };
         let width = if with_province { 10 } else { 9 };
-        let values: Vec<String> = (0..rows.len())
-            .map(|i| {
-                let params: Vec<String> =
-                    (1..=width).map(|p| format!("${}", i * width + p)).collect();
-                format!("({})", params.join(", "))
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO {table} ({columns}, n, base) VALUES {}
              ON CONFLICT ({columns}) DO UPDATE
              SET n = {table}.n + excluded.n, base = {table}.base + excluded.base",
-            values.join(", ")
+            value_rows(rows.len(), width)
         );
         let mut query = sqlx::query(&sql);
         for ((campaign, kind, stage, version, day, province, mode, item), (n, base)) in rows {

@@ -13,6 +13,7 @@ use super::signals::{
     configuration_row, order_row, vote_signal, CONFIGURATION_COLUMNS, ORDER_COLUMNS,
 };
 use crate::error::AppError;
+use crate::services::db::{value_rows, ROWS_PER_INSERT};
 use crate::services::Services;
 
 /// A released figure's place: its cell, kind and item.
@@ -234,15 +235,11 @@ async fn insert_figures(
     };
     let width = if with_province { 10 } else { 9 };
     let all: Vec<_> = figures.iter().collect();
-    for chunk in all.chunks(500) {
-        let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
-        for (i, _) in chunk.iter().enumerate() {
-            let params: Vec<String> = (1..=width).map(|p| format!("${}", i * width + p)).collect();
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("({})", params.join(", ")));
-        }
+    for chunk in all.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO {table} ({columns}) VALUES {}",
+            value_rows(chunk.len(), width)
+        );
         let mut query = sqlx::query(&sql);
         for ((key, kind, item), (n, base)) in chunk {
             query = query
