@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use auction::{Auction, AuctionRules, Event, Phase, RulesSpec};
 use sqlx::{Any, Row, Transaction};
@@ -24,6 +25,12 @@ use crate::services::{now_ms, Backend, Services};
 
 /// The most requests committed together.
 const MAX_BATCH: usize = 256;
+
+/// How long a batch smaller than the last one waits for one more request.
+const LINGER: Duration = Duration::from_millis(1);
+
+/// The longest a batch waits for requests in all.
+const MAX_LINGER: Duration = Duration::from_millis(2);
 
 /// The channel PostgreSQL notifications of new log entries go to (`"{auction}:{seq}"`).
 pub(crate) const NOTIFY_CHANNEL: &str = "c2m_auction";
@@ -134,14 +141,10 @@ async fn run(
     mut queue: mpsc::UnboundedReceiver<Job>,
 ) {
     let mut cache: Option<Cached> = None;
+    let mut last_batch = 1;
     while let Some(first) = queue.recv().await {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
+        let jobs = gather(&mut queue, first, last_batch).await;
+        last_batch = jobs.len();
         let Some(services) = services.upgrade() else {
             return;
         };
@@ -169,6 +172,37 @@ async fn run(
                     let _ = job.reply.send(Err(error.clone()));
                 }
             }
+        }
+    }
+}
+
+/// The requests of the next batch: the first, all that are waiting, and, while the batch is
+/// smaller than the last one, those arriving within [`LINGER`] of each other (at most
+/// [`MAX_LINGER`] in all). Under a storm the answers of one batch come back as the next
+/// batch's requests a little apart; without waiting for them, a batch of one would go ahead
+/// of a batch of all the others, and every request would pay two commits. A quiet auction
+/// (last batch of one) never waits.
+async fn gather(
+    queue: &mut mpsc::UnboundedReceiver<Job>,
+    first: Job,
+    last_batch: usize,
+) -> Vec<Job> {
+    let mut jobs = vec![first];
+    let until = tokio::time::Instant::now() + MAX_LINGER;
+    loop {
+        while jobs.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let left = until.saturating_duration_since(tokio::time::Instant::now());
+        if jobs.len() >= last_batch.min(MAX_BATCH) || left.is_zero() {
+            return jobs;
+        }
+        match tokio::time::timeout(LINGER.min(left), queue.recv()).await {
+            Ok(Some(job)) => jobs.push(job),
+            _ => return jobs,
         }
     }
 }
