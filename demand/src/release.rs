@@ -682,6 +682,15 @@ fn family(groups: &[Group], g: usize, behind: &[(usize, usize)]) -> usize {
     }
 }
 
+/// The shown figures a derived set stands on: those of its container and of its classes.
+fn behind_of(y: &Class<'_>, chosen: &[&Class<'_>]) -> Vec<(usize, usize)> {
+    let mut behind = y.2.clone();
+    for c in chosen {
+        behind.extend(&c.2);
+    }
+    behind
+}
+
 /// The pairs, for looking up.
 struct Rules<'a> {
     implies: BTreeSet<(&'a str, &'a str)>,
@@ -756,7 +765,9 @@ impl<'a> Rules<'a> {
         // For each class and each family of disjoint classes of another group (the classes of
         // a partition group, or one option of an any-group and those without it): those of
         // the class outside the family's classes the rules put inside it, and those in neither
-        // the class nor the family's classes the rules keep apart from it.
+        // the class nor the family's classes the rules keep apart from it. Families whose
+        // classes the rules keep apart from each other's combine: with `a -> y`, `b -> y` and
+        // `a -> !b` from three groups, `y - a - b` is derivable too.
         let mut sets = Vec::new();
         for (gy, y) in &classes {
             let mut families: Vec<(usize, usize)> = classes
@@ -765,36 +776,68 @@ impl<'a> Rules<'a> {
                 .map(|(g, c)| (*g, family(groups, *g, &c.2)))
                 .collect();
             families.dedup();
+            let (mut insides, mut aparts) = (Vec::new(), Vec::new());
             for (g, f) in families {
                 let members = classes
                     .iter()
                     .filter(|(gc, c)| *gc == g && family(groups, g, &c.2) == f);
-                let (mut inside, mut apart) = (Vec::new(), Vec::new());
-                let mut behind: Vec<(usize, usize)> = y.2.clone();
+                let (mut inside, mut apart): (Vec<&Class<'a>>, Vec<&Class<'a>>) =
+                    (Vec::new(), Vec::new());
                 for (_, c) in members {
-                    let is_inside = self.inside(&c.1, &y.0);
-                    let is_apart = self.apart(&c.1, &y.0) || self.apart(&y.1, &c.0);
-                    if is_inside {
-                        inside.push(c.0.clone());
+                    if self.inside(&c.1, &y.0) {
+                        inside.push(c);
                     }
-                    if is_apart {
-                        apart.push(c.0.clone());
-                    }
-                    if is_inside || is_apart {
-                        behind.extend(&c.2);
+                    if self.apart(&c.1, &y.0) || self.apart(&y.1, &c.0) {
+                        apart.push(c);
                     }
                 }
                 if !inside.is_empty() {
-                    let set = Derivable::Outside(inside, Box::new(y.0.clone()));
-                    sets.push((set, behind.clone()));
+                    insides.push(inside);
                 }
                 if !apart.is_empty() {
-                    apart.push(y.0.clone());
-                    sets.push((Derivable::Neither(apart), behind));
+                    aparts.push(apart);
                 }
+            }
+            for chosen in self.disjoint_unions(&insides) {
+                let behind = behind_of(y, &chosen);
+                let inner = chosen.iter().map(|c| c.0.clone()).collect();
+                sets.push((Derivable::Outside(inner, Box::new(y.0.clone())), behind));
+            }
+            for chosen in self.disjoint_unions(&aparts) {
+                let behind = behind_of(y, &chosen);
+                let mut sets_apart: Vec<Derivable<'a>> =
+                    chosen.iter().map(|c| c.0.clone()).collect();
+                sets_apart.push(y.0.clone());
+                sets.push((Derivable::Neither(sets_apart), behind));
             }
         }
         sets
+    }
+
+    /// The unions of whole families (each a list of disjoint classes) whose classes are all
+    /// disjoint from each other's: every family alone, and every set of families the rules
+    /// keep pairwise apart (cliques, found depth first; the rules are sparse, so they are few).
+    fn disjoint_unions<'c>(&self, families: &[Vec<&'c Class<'a>>]) -> Vec<Vec<&'c Class<'a>>> {
+        let apart = |f: &[&Class<'a>], h: &[&Class<'a>]| {
+            f.iter().all(|a| {
+                h.iter()
+                    .all(|b| self.apart(&a.1, &b.0) || self.apart(&b.1, &a.0))
+            })
+        };
+        let mut unions = Vec::new();
+        let mut stack: Vec<Vec<usize>> = (0..families.len()).map(|i| vec![i]).collect();
+        while let Some(clique) = stack.pop() {
+            let last = *clique.last().expect("never empty");
+            for next in last + 1..families.len() {
+                if clique.iter().all(|&i| apart(&families[i], &families[next])) {
+                    let mut grown = clique.clone();
+                    grown.push(next);
+                    stack.push(grown);
+                }
+            }
+            unions.push(clique.iter().flat_map(|&i| families[i].clone()).collect());
+        }
+        unions
     }
 
     /// Whether the rules put everyone of a class made of the options `a` in `b`.
