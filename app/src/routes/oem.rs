@@ -485,13 +485,13 @@ fn Thresholds(report: DemandReport) -> impl IntoView {
     }
     let k = report.k;
     Either::Right(view! {
-        <ul class="thresholds">
+        <ul class="dash-thresholds">
             {report.thresholds.into_iter().map(|th| {
                 let reached = th.reached;
                 let width = reached.map(|r| (r as f64 * 100.0 / th.target.max(1) as f64).min(100.0)).unwrap_or(0.0);
                 view! {
                     <li data-testid=format!("dash-threshold-{}", th.option)>
-                        <div class="thresholds__head">
+                        <div class="dash-thresholds__head">
                             <strong>{l.pick(&th.name)}</strong>
                             <span class=format!("pill pill--{}", th.status)>{th.status.clone()}</span>
                         </div>
