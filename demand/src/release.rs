@@ -147,7 +147,8 @@ pub fn release(cell: &Cell, groups: &[Group], k: K) -> Release {
 
 /// The figures of `cell` that reveal no group of fewer than `k` people, for a catalog whose
 /// groups are `groups` and whose rules force `pairs` (for each option, the options of other
-/// groups that selecting it alone forces on or off), against someone who knows both.
+/// groups, and the other options of its own group if that allows any number, that selecting
+/// it alone forces on or off), against someone who knows both.
 ///
 /// * Nothing of a cell of fewer than `k` people.
 /// * Its people, and its cities as a partition ([`suppress`]).
@@ -770,10 +771,14 @@ impl<'a> Rules<'a> {
         // `a -> !b` from three groups, `y - a - b` is derivable too.
         let mut sets = Vec::new();
         for (gy, y) in &classes {
+            // Another group's families, or another option's of the same any-group.
+            let own = (*gy, family(groups, *gy, &y.2));
             let mut families: Vec<(usize, usize)> = classes
                 .iter()
-                .filter(|(g, _)| g != gy)
                 .map(|(g, c)| (*g, family(groups, *g, &c.2)))
+                .filter(|&(g, f)| {
+                    g != own.0 || (f != own.1 && !groups[g].cardinality.is_partition())
+                })
                 .collect();
             families.dedup();
             let (mut insides, mut aparts) = (Vec::new(), Vec::new());

@@ -251,13 +251,17 @@ impl DemandRules {
         let mut pairs = Vec::new();
         let mut engine = compiled.engine();
         for group in &catalog.groups {
+            // Options of one group that allows any number are tied by the rules like options
+            // of two groups (a -> b, c -> !b: a and c are never chosen together).
+            let any = group.cardinality == configurator::Cardinality::Any;
             for option in &group.options {
                 let check = engine.check(&[configurator::Choice::Select(option.id.clone())]);
                 if !check.valid {
                     continue;
                 }
                 for status in &check.options {
-                    if status.id == option.id || group_of(&status.id) == group_of(&option.id) {
+                    let same_group = group_of(&status.id) == group_of(&option.id);
+                    if status.id == option.id || (same_group && !any) {
                         continue;
                     }
                     match status.state {
