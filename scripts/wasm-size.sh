@@ -18,3 +18,23 @@ for f in "$pkg"/split___*.wasm; do
 done
 chunks=("$pkg"/chunk_*.wasm)
 ((${#chunks[@]})) && size "  ${#chunks[@]} shared chunks (each loaded with the routes that need it)" "${chunks[@]}"
+
+# What a first visit to each split route downloads: the main bundle plus the chunks the
+# splitter's manifest lists for it.
+manifest=$pkg/__wasm_split_manifest.json
+if [ -f "$manifest" ] && command -v python3 >/dev/null; then
+  python3 - "$pkg" <<'PY'
+import json, os, subprocess, sys
+pkg = sys.argv[1]
+sizes = {}
+def brotli(name):
+    if name not in sizes:
+        path = os.path.join(pkg, name + ".wasm")
+        sizes[name] = len(subprocess.run(["brotli", "-q", "11", "-c", path], capture_output=True, check=True).stdout) if os.path.exists(path) else 0
+    return sizes[name]
+main = brotli("c2m-studio")
+for route, chunks in sorted(json.load(open(os.path.join(pkg, "__wasm_split_manifest.json"))).items()):
+    name = route.strip("_").split("_view_")[0]
+    print(f"first visit to the {name:<16} route: brotli {main + sum(brotli(c) for c in chunks):8d} bytes in total")
+PY
+fi
