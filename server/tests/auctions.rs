@@ -346,6 +346,7 @@ async fn watchers_see_every_entry_in_order_and_resume_where_they_left() {
         .await;
     let head = view["version"].as_i64().unwrap();
     assert_eq!(head, 12, "two registrations and ten bids");
+    assert_eq!(view["car_name"]["zh"], "小满 EV", "the car line's own name");
     assert!(live.wait_for(head, Duration::from_secs(10)).await);
     assert_eq!(live.seqs(), (1..=head).collect::<Vec<_>>());
     let streamed: Vec<i64> = live.bids().iter().map(|b| b.2).collect();

@@ -1,5 +1,6 @@
 //! Auctions on the wire: what a marketer enters, what watchers and bidders see.
 
+use configurator::Localized;
 use serde::{Deserialize, Serialize};
 
 /// One row of a tier table: from `from_fen` (inclusive) upwards, `value_fen` applies.
@@ -126,6 +127,8 @@ pub struct AuctionView {
     pub title: String,
     /// The car line.
     pub car_line: String,
+    /// The car line's name, in both languages.
+    pub car_name: Localized,
     /// The configuration auctioned.
     pub configuration_code: String,
     /// The position in the log this view reflects (`seq` of the last feed entry).

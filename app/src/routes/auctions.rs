@@ -87,7 +87,7 @@ fn AuctionCard(auction: AuctionView) -> impl IntoView {
         <li class="auction-card" data-testid="auction-card" data-id=auction.id.clone()>
             <a class="auction-card__link" href=href.clone() data-testid=format!("auction-{}", auction.id)>
                 <div class="auction-card__top">
-                    <span class="auction-card__line">{auction.car_line.clone()}</span>
+                    <span class="auction-card__line">{let name = auction.car_name.clone(); move || lang.get().pick(&name)}</span>
                     <span class=move || format!("phase-badge phase-badge--{}", phase_class(&badge_state, starts_at, clock.now.get()))>
                         {
                             let s = state.clone();
@@ -299,7 +299,7 @@ fn AuctionHero() -> impl IntoView {
         <div class="auction-hero">
             <div class="auction-hero__top">
                 <div>
-                    <p class="eyebrow">{info.car_line.clone()} " · " {move || t().edition}</p>
+                    <p class="eyebrow">{let name = info.car_name.clone(); move || lang.get().pick(&name)} " · " {move || t().edition}</p>
                     <h1 class="auction-hero__title">{info.title.clone()}</h1>
                     <p class="auction-hero__config">{move || t().configuration} " "
                         <a href=format!("/c/{code}")><code>{code.clone()}</code></a>

@@ -83,9 +83,9 @@ pub struct OrderDoc(serde_json::Value);
 #[allow(dead_code)]
 pub struct PollDoc(serde_json::Value);
 
-/// An auction: `id`, `title`, `car_line`, `configuration_code`, `version` (the log position it
-/// reflects), the settings (`starting_price_fen`, `increments` and `deposits` as
-/// [{`from_fen`, `value_fen`}], `max_raise_fen`, `starts_at`, `scheduled_end`,
+/// An auction: `id`, `title`, `car_line`, `car_name` {`zh`, `en`}, `configuration_code`,
+/// `version` (the log position it reflects), the settings (`starting_price_fen`, `increments`
+/// and `deposits` as [{`from_fen`, `value_fen`}], `max_raise_fen`, `starts_at`, `scheduled_end`,
 /// `anti_sniping_minutes`, `has_reserve`), `state` {`phase`, `current_fen`, `leader_paddle`,
 /// `bid_count`, `minimum_bid_fen`, `maximum_bid_fen`, `ends_at` (with extensions),
 /// `reserve_met`, `settlement` {`paddle`, `amount_fen`, `deadline`}, `bidders`}, `server_now`,

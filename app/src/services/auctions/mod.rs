@@ -169,8 +169,10 @@ impl Services {
         viewer: Option<&Account>,
     ) -> Result<AuctionView, AppError> {
         let row = sqlx::query(
-            "SELECT id, title, car_line, configuration_code, rules, rerun_of, version, state
-               FROM auctions WHERE id = $1",
+            "SELECT a.id, a.title, a.car_line, l.name_zh, l.name_en, a.configuration_code,
+                    a.rules, a.rerun_of, a.version, a.state
+               FROM auctions a JOIN car_lines l ON l.id = a.car_line
+              WHERE a.id = $1",
         )
         .bind(auction_id)
         .fetch_optional(&self.db)
@@ -186,6 +188,10 @@ impl Services {
             id: row.try_get("id")?,
             title: row.try_get("title")?,
             car_line: row.try_get("car_line")?,
+            car_name: configurator::Localized {
+                zh: row.try_get("name_zh")?,
+                en: row.try_get("name_en")?,
+            },
             configuration_code: row.try_get("configuration_code")?,
             version: row.try_get("version")?,
             starting_price_fen: spec.starting_price.get(),
