@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Size of the release wasm as shipped: raw, gzip -9 and brotli -q 11. The main bundle is what
-# every page loads; pages split out (`--split`) load their chunks when first visited.
+# every page loads (it holds the islands of the landing and configurator pages); a page with a
+# lazy island (`#[island(lazy)]`, split out by `--split`) also loads that island's chunks.
 # Expects `cargo leptos build --release --split` to have run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,15 +13,15 @@ size "$pkg/c2m-studio.wasm (main bundle)" "$pkg/c2m-studio.wasm"
 size "$pkg/c2m-studio.js" "$pkg/c2m-studio.js"
 size "$pkg/c2m-studio.css" "$pkg/c2m-studio.css"
 shopt -s nullglob
-for f in "$pkg"/split___*.wasm; do
-  name=${f##*/split___}
-  size "  route chunk ${name%%_view_*}" "$f"
+for f in "$pkg"/split_*.wasm; do
+  name=${f##*/split_}
+  size "  island chunk ${name%%_loader_*}" "$f"
 done
 chunks=("$pkg"/chunk_*.wasm)
-((${#chunks[@]})) && size "  ${#chunks[@]} shared chunks (each loaded with the routes that need it)" "${chunks[@]}"
+((${#chunks[@]})) && size "  ${#chunks[@]} shared chunks (each loaded with the islands that need it)" "${chunks[@]}"
 
-# What a first visit to each split route downloads: the main bundle plus the chunks the
-# splitter's manifest lists for it.
+# What the first page with each lazy island downloads: the main bundle plus the chunks the
+# splitter's manifest lists for the island.
 manifest=$pkg/__wasm_split_manifest.json
 if [ -f "$manifest" ] && command -v python3 >/dev/null; then
   python3 - "$pkg" <<'PY'
@@ -34,7 +35,7 @@ def brotli(name):
     return sizes[name]
 main = brotli("c2m-studio")
 for route, chunks in sorted(json.load(open(os.path.join(pkg, "__wasm_split_manifest.json"))).items()):
-    name = route.strip("_").split("_view_")[0]
-    print(f"first visit to the {name:<16} route: brotli {main + sum(brotli(c) for c in chunks):8d} bytes in total")
+    name = route.split("_loader_")[0]
+    print(f"main bundle + the {name:<13} island: brotli {main + sum(brotli(c) for c in chunks):8d} bytes in total")
 PY
 fi

@@ -73,9 +73,38 @@ impl Lang {
     }
 }
 
-/// The language signal shared by every page.
+impl Lang {
+    /// The language the page was rendered in (`<html lang>`), read by islands in the browser,
+    /// where the app's context does not reach; the server's default elsewhere.
+    pub fn from_document() -> Lang {
+        #[cfg(feature = "hydrate")]
+        {
+            document()
+                .document_element()
+                .and_then(|html| html.get_attribute("lang"))
+                .map_or_else(Lang::default, |tag| {
+                    if tag.starts_with("en") {
+                        Lang::En
+                    } else {
+                        Lang::Zh
+                    }
+                })
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            Lang::default()
+        }
+    }
+}
+
+/// The page's language: the app's context on the server; in an island in the browser, the
+/// language the page was rendered in.
 pub fn use_lang() -> RwSignal<Lang> {
-    expect_context::<RwSignal<Lang>>()
+    use_context::<RwSignal<Lang>>().unwrap_or_else(|| {
+        let lang = RwSignal::new(Lang::from_document());
+        provide_context(lang);
+        lang
+    })
 }
 
 /// Every string of the interface.

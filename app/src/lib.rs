@@ -5,9 +5,16 @@
 //! - `functions/`: server functions, the UI's door onto the service layer.
 //! - `services/` (server only): the service layer, shared with the JSON API.
 //! - `models/`: the data that crosses the wire.
+//!
+//! Pages are built as leptos *islands*: the server renders every page whole, and only the
+//! interactive parts (`#[island]`: the configurator, forms, buttons, live auctions, clocks)
+//! are compiled to wasm and hydrated in the browser. The main bundle holds what the landing
+//! and configurator pages need; the islands of the other pages are lazy, each its own chunk,
+//! fetched when a page holds one (`cargo leptos build --split`).
 
 #![recursion_limit = "256"]
 
+pub mod browser;
 pub mod components;
 pub mod error;
 pub mod format;
@@ -23,12 +30,18 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 use crate::components::layout::{Footer, Header};
 use crate::i18n::Lang;
-use crate::routes::{landing::LandingPage, lazy, not_found::NotFound};
+use crate::routes::auctions::{AuctionLivePage, AuctionsPage, NewAuctionPage};
+use crate::routes::configure::ConfigurePage;
+use crate::routes::login::LoginPage;
+use crate::routes::oem::{DashboardPage, TokensPage};
+use crate::routes::orders::OrdersPage;
+use crate::routes::studio::{EditCampaignPage, NewCampaignPage, StudioPage};
+use crate::routes::{landing::LandingPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -41,7 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0b6e4f"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -51,8 +64,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The language of this request: the cookie on the server, the rendered `<html lang>` in the
-/// browser (so hydration starts from exactly what the server rendered).
+/// The language of this request, from its cookie (the app renders on the server only; islands
+/// read the rendered `<html lang>`, see [`i18n::use_lang`]).
 fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
@@ -66,23 +79,9 @@ fn initial_lang() -> Lang {
             })
             .unwrap_or_default()
     }
-    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    #[cfg(not(feature = "ssr"))]
     {
-        document()
-            .document_element()
-            .and_then(|html| html.get_attribute("lang"))
-            .map(|tag| {
-                if tag.starts_with("en") {
-                    Lang::En
-                } else {
-                    Lang::Zh
-                }
-            })
-            .unwrap_or_default()
-    }
-    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-    {
-        Lang::default()
+        Lang::from_document()
     }
 }
 
@@ -103,21 +102,21 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("") view=LandingPage/>
-                    <Route path=path!("/configure") view={Lazy::<lazy::Configure>::new()}/>
+                    <Route path=path!("/configure") view=ConfigurePage/>
                     // Async: the status (404 for an unknown line or code) is known before the
                     // first byte, and the page arrives whole.
-                    <Route path=path!("/configure/:line") view={Lazy::<lazy::Configure>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/c/:code") view={Lazy::<lazy::Configure>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view={Lazy::<lazy::Login>::new()}/>
-                    <Route path=path!("/orders") view={Lazy::<lazy::Orders>::new()}/>
-                    <Route path=path!("/studio") view={Lazy::<lazy::Studio>::new()}/>
-                    <Route path=path!("/studio/campaigns/new") view={Lazy::<lazy::NewCampaign>::new()}/>
-                    <Route path=path!("/studio/campaigns/:id") view={Lazy::<lazy::EditCampaign>::new()}/>
-                    <Route path=path!("/studio/auctions/new") view={Lazy::<lazy::NewAuction>::new()}/>
-                    <Route path=path!("/auctions") view={Lazy::<lazy::Auctions>::new()}/>
-                    <Route path=path!("/auctions/:id") view={Lazy::<lazy::AuctionLive>::new()}/>
-                    <Route path=path!("/oem") view={Lazy::<lazy::Demand>::new()}/>
-                    <Route path=path!("/oem/tokens") view={Lazy::<lazy::Tokens>::new()}/>
+                    <Route path=path!("/configure/:line") view=ConfigurePage ssr=SsrMode::Async/>
+                    <Route path=path!("/c/:code") view=ConfigurePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/orders") view=OrdersPage/>
+                    <Route path=path!("/studio") view=StudioPage/>
+                    <Route path=path!("/studio/campaigns/new") view=NewCampaignPage/>
+                    <Route path=path!("/studio/campaigns/:id") view=EditCampaignPage/>
+                    <Route path=path!("/studio/auctions/new") view=NewAuctionPage/>
+                    <Route path=path!("/auctions") view=AuctionsPage/>
+                    <Route path=path!("/auctions/:id") view=AuctionLivePage/>
+                    <Route path=path!("/oem") view=DashboardPage/>
+                    <Route path=path!("/oem/tokens") view=TokensPage/>
                 </Routes>
             </main>
             <Footer/>

@@ -8,6 +8,7 @@ const DEMO = "au_demo_no001";
 
 async function login(page: Page, login: string) {
   await page.goto("/login");
+  await expect(page.locator(".auth")).toHaveAttribute("data-hydrated", "true");
   await page.getByTestId("login-login").fill(login);
   await page.getByTestId("login-password").fill(demoPassword);
   await page.getByTestId("login-submit").click();

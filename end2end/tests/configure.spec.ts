@@ -82,9 +82,14 @@ test("the language switch turns the whole page English and is remembered", async
   await page.goto("/configure/xiaoman");
   await openConfigurator(page);
   await expect(page.locator("h1")).toContainText("定制你的");
+  // The server renders the page again in the other language; the car in progress stays.
+  await option(page, "lease").click();
+  await expect(page).toHaveURL(/\?pick=lease$/);
   await page.getByTestId("lang-switch").click();
   await expect(page.locator("h1")).toContainText("Configure your");
   await expect(option(page, "lease")).toContainText("Battery lease");
+  await expect(option(page, "lease")).toHaveAttribute("data-state", "selected");
+  await expect(option(page, "pack_fixed")).toHaveAttribute("data-state", "excluded");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await page.reload();
   await expect(page.locator("h1")).toContainText("Configure your");

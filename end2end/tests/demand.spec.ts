@@ -5,6 +5,7 @@ import { expect, Page, request, test } from "@playwright/test";
 
 async function loginAsOem(page: Page) {
   await page.goto("/login");
+  await expect(page.locator(".auth")).toHaveAttribute("data-hydrated", "true");
   await page.getByTestId("login-login").fill("oem@demo.test");
   await page.getByTestId("login-password").fill("c2m-demo-2026");
   await page.getByTestId("login-submit").click();

@@ -18,9 +18,16 @@ async function saveACar(page: Page) {
 
 const orders = (page: Page) => page.getByTestId("order");
 
+// The order list is an island: its buttons work once it hydrated.
+async function ordersReady(page: Page) {
+  await expect(page).toHaveURL(/\/orders$/);
+  await expect(page.getByTestId("order-list")).toHaveAttribute("data-hydrated", "true");
+}
+
 test("register, reserve, cancel, reserve again, lock with two steps, vote", async ({ page }) => {
   const email = `e2e-${Date.now()}@example.com`;
   await page.goto("/login");
+  await expect(page.locator(".auth")).toHaveAttribute("data-hydrated", "true");
   await page.getByTestId("register-login").fill(email);
   await page.getByTestId("register-password").fill("e2e-password");
   await page.getByTestId("register-name").fill("测试用户");
@@ -32,7 +39,7 @@ test("register, reserve, cancel, reserve again, lock with two steps, vote", asyn
   // Configure, save, reserve: the payment is confirmed asynchronously.
   await saveACar(page);
   await page.getByTestId("reserve").click();
-  await expect(page).toHaveURL(/\/orders$/);
+  await ordersReady(page);
   await expect(orders(page)).toHaveCount(1);
   await expect(orders(page).first()).toHaveAttribute("data-status", "reserved");
   await expect(orders(page).first().getByTestId("order-held")).toHaveText("¥999");
@@ -46,6 +53,7 @@ test("register, reserve, cancel, reserve again, lock with two steps, vote", asyn
   // Reserve again, then lock: the first click only explains what stops being refundable.
   await saveACar(page);
   await page.getByTestId("reserve").click();
+  await ordersReady(page);
   await expect(orders(page)).toHaveCount(2);
   const fresh = orders(page).first();
   await expect(fresh).toHaveAttribute("data-status", "reserved");
@@ -59,6 +67,7 @@ test("register, reserve, cancel, reserve again, lock with two steps, vote", asyn
 
   // Vote on the landing page, then change the vote.
   await page.goto("/");
+  await expect(page.locator(".polls")).toHaveAttribute("data-hydrated", "true");
   const poll = page.getByTestId("poll");
   await expect(poll).toBeVisible();
   const sandGold = poll.locator('[data-choice="sand_gold"]');
@@ -80,6 +89,7 @@ test("a visitor is asked to log in before reserving", async ({ page }) => {
 
 test("a marketer creates a campaign with a cap and a poll, then edits it; wrong input is explained", async ({ page }) => {
   await page.goto("/login");
+  await expect(page.locator(".auth")).toHaveAttribute("data-hydrated", "true");
   await page.getByTestId("login-login").fill("marketer@demo.test");
   await page.getByTestId("login-password").fill(process.env.C2M_DEMO_PASSWORD ?? "c2m-demo-2026");
   await page.getByTestId("login-submit").click();

@@ -48,6 +48,7 @@ test("the configurator shows threshold progress; a dropped option is changed in 
 
   // Once the deadline passes, the holder finds the order flagged, with a way to change it.
   await page.goto("/login");
+  await expect(page.locator(".auth")).toHaveAttribute("data-hydrated", "true");
   await page.getByTestId("login-login").fill(login);
   await page.getByTestId("login-password").fill(password);
   await page.getByTestId("login-submit").click();

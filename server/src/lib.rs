@@ -1,6 +1,9 @@
 //! The C2M Studio server: the leptos pages and server functions, and beside them the public
 //! JSON API. Both are thin doors onto `app::services`.
 
+// Pages with islands nest deep view types (the server renders them whole).
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod config;
 pub mod security;

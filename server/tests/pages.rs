@@ -87,6 +87,41 @@ async fn a_share_link_renders_the_saved_car() {
     );
 }
 
+/// The `data-state` of option `id` in server-rendered HTML.
+fn state_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!(r#"data-option="{id}""#))
+        .unwrap_or_else(|| panic!("option {id}"));
+    let tag = &html[at..at + html[at..].find('>').unwrap()];
+    let state = tag.find(r#"data-state=""#).expect("a state") + r#"data-state=""#.len();
+    &tag[state..state + tag[state..].find('"').unwrap()]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_address_keeps_the_car_in_progress_and_unknown_picks_are_ignored() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let app = TestApp::new().await;
+    let (status, html) = get(
+        &app,
+        "/configure/xiaoman?pick=lease,matte_grey,no_such_option",
+        Some("c2m_lang=en"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(state_of(&html, "lease"), "selected");
+    assert_eq!(state_of(&html, "matte_grey"), "selected");
+    assert_eq!(state_of(&html, "sport"), "forced");
+    assert_eq!(state_of(&html, "pack_fixed"), "excluded");
+    assert!(!html.contains(r#"data-option="no_such_option""#));
+    // The configurator is an island: its props carry the starting selections, without the
+    // unknown one, so the browser hydrates exactly what the server rendered.
+    let island = html
+        .find(r#"<leptos-island data-component="Configurator_"#)
+        .expect("the configurator island");
+    let props = &html[island..island + html[island..].find('>').unwrap()];
+    assert!(props.contains("matte_grey") && !props.contains("no_such_option"));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn unknown_codes_and_lines_are_404_pages() {
     let _serial = ONE_AT_A_TIME.lock().await;

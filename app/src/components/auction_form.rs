@@ -63,7 +63,9 @@ pub fn NewAuctionPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The form, checked by the browser for what it can and by the server for everything. A
+/// lazy island.
+#[island(lazy)]
 fn AuctionForm() -> impl IntoView {
     let lang = use_lang();
     let t = move || au(lang.get());

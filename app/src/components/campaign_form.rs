@@ -83,8 +83,8 @@ fn parse_thresholds(text: &str, kept: &[ThresholdInput], closes_at: i64) -> Vec<
         .collect()
 }
 
-/// The form; `editing` holds the campaign as stored when editing one.
-#[component]
+/// The form; `editing` holds the campaign as stored when editing one. A lazy island.
+#[island(lazy)]
 pub fn CampaignForm(editing: Option<CampaignDetail>) -> impl IntoView {
     let lang = use_lang();
     let t = move || lang.get().texts();

@@ -33,25 +33,27 @@ impl Default for CarLook {
 /// A side view of the car.
 #[component]
 pub fn CarIllustration(#[prop(into)] look: Signal<CarLook>) -> impl IntoView {
-    let rim_radius = move || match look.get().wheel_inches {
-        17 => 25.0,
-        18 => 28.0,
-        _ => 31.5,
+    // Integer-free of floats on purpose: formatting an f64 would pull the float printer
+    // into the wasm bundle. Radii and the spokes' top edge are written out per wheel size.
+    let rim = move || match look.get().wheel_inches {
+        17 => ("25", "171"),
+        18 => ("28", "168"),
+        _ => ("31.5", "164.5"),
     };
-    let wheel = move |cx: f64| {
+    let wheel = move |cx: i32| {
         view! {
             <g class="car__wheel">
                 <circle cx=cx cy="196" r="45" fill="#1b1d21"/>
-                <circle cx=cx cy="196" r=rim_radius fill=move || if look.get().sport { "#3b3f46" } else { "#c7cbd1" }/>
+                <circle cx=cx cy="196" r=move || rim().0 fill=move || if look.get().sport { "#3b3f46" } else { "#c7cbd1" }/>
                 {(0..5)
                     .map(|i| {
-                        let angle = f64::from(i) * 72.0;
+                        let angle = i * 72;
                         view! {
                             <rect
-                                x=cx - 3.0
-                                y=move || 196.0 - rim_radius()
+                                x=cx - 3
+                                y=move || rim().1
                                 width="6"
-                                height=rim_radius
+                                height=move || rim().0
                                 rx="3"
                                 fill=move || if look.get().sport { "#1f2227" } else { "#8d939b" }
                                 transform=format!("rotate({angle} {cx} 196)")
@@ -102,8 +104,8 @@ pub fn CarIllustration(#[prop(into)] look: Signal<CarLook>) -> impl IntoView {
                 <path d="M540 70 L590 78 L586 86 L548 80 Z" fill="#1f2227"/>
                 <path d="M214 198 L424 198" stroke="#1f2227" stroke-width="8"/>
             </Show>
-            {wheel(154.0)}
-            {wheel(482.0)}
+            {wheel(154)}
+            {wheel(482)}
         </svg>
     }
 }

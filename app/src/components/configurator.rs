@@ -12,7 +12,6 @@ use configurator::{
 };
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::components::car::{CarIllustration, CarLook};
 use crate::components::price::PriceBreakdown;
@@ -37,9 +36,11 @@ struct Verdict {
     quote: Option<Quote>,
 }
 
-/// The interactive configurator for one catalog.
-#[component]
-pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
+/// The interactive configurator for one catalog: an island in the main bundle, so the landing
+/// page has its code (and the engine) at hand before the visitor clicks through (BENCHMARKS §4).
+/// `order` is set when an order's configuration is being changed (`?order=`).
+#[island]
+pub fn Configurator(data: ConfiguratorData, order: Option<String>) -> impl IntoView {
     let lang = use_lang();
     let ConfiguratorData {
         catalog,
@@ -109,6 +110,17 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
             choices.set(next);
         }
     };
+
+    // The address keeps the choices (`?pick=`), so a reload, or the language switch, which
+    // has the page rendered again, finds the same car.
+    Effect::watch(
+        move || choices.get(),
+        {
+            let order = order.clone();
+            move |choices: &Vec<Choice>, _, _| keep_in_address(choices, order.as_deref())
+        },
+        false,
+    );
 
     let save = ServerAction::<SaveConfiguration>::new();
     // A new choice invalidates the last saved code.
@@ -296,7 +308,7 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
             <div class="configurator__head">
                 <h1>{move || lang.get().texts().configure_title} " " {let title = title.clone(); move || lang.get().pick(&title)}</h1>
                 {restored.map(|r| view! { <RestoredNotice restored=r/> })}
-                {use_query_map().read_untracked().get("order").map(|_| view! {
+                {order.is_some().then(|| view! {
                     <p class="notice notice--warn" role="status" data-testid="changing-order">{move || lang.get().texts().changing_order}</p>
                 })}
                 {move || notice.get().map(|n| view! { <p class="notice notice--warn" role="status">{n}</p> })}
@@ -338,7 +350,7 @@ pub fn Configurator(data: ConfiguratorData) -> impl IntoView {
                             </button>
                         </div>
                         {move || save.value().get().map(|result| match result {
-                            Ok(code) => Either::Left(view! { <ShareLink code campaign_id=campaign_id.clone()/> }),
+                            Ok(code) => Either::Left(view! { <ShareLink code campaign_id=campaign_id.clone() order=order.clone()/> }),
                             Err(error) => Either::Right(view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> }),
                         })}
                     </div>
@@ -405,7 +417,7 @@ fn OptionThreshold(threshold: ThresholdView) -> impl IntoView {
 }
 
 #[component]
-fn ShareLink(code: String, campaign_id: Option<String>) -> impl IntoView {
+fn ShareLink(code: String, campaign_id: Option<String>, order: Option<String>) -> impl IntoView {
     let lang = use_lang();
     let path = format!("/c/{code}");
     let href = path.clone();
@@ -416,7 +428,7 @@ fn ShareLink(code: String, campaign_id: Option<String>) -> impl IntoView {
                 {move || lang.get().texts().share_link} ": "
                 <a href=href.clone() data-testid="share-link">{path.clone()}</a>
             </p>
-            {match (use_query_map().read_untracked().get("order"), campaign_id) {
+            {match (order, campaign_id) {
                 (Some(order_id), _) => Some(Either::Left(view! { <ChangeOrderButton order_id code=code.clone()/> })),
                 (None, Some(campaign_id)) => Some(Either::Right(view! { <ReserveButton campaign_id code=code.clone()/> })),
                 (None, None) => None,
@@ -452,6 +464,40 @@ fn RestoredNotice(restored: Restored) -> impl IntoView {
             </div>
         })}
     }
+}
+
+/// Writes the selected options into the address (`?pick=a,b`, beside `?order=`) without a new
+/// history entry. Declined options are not kept: a reload offers them again.
+fn keep_in_address(choices: &[Choice], order: Option<&str>) {
+    #[cfg(feature = "hydrate")]
+    {
+        let picks: Vec<&str> = choices
+            .iter()
+            .filter_map(|choice| match choice {
+                Choice::Select(id) => Some(id.as_str()),
+                Choice::Deselect(_) => None,
+            })
+            .collect();
+        let mut query = Vec::new();
+        if let Some(order) = order {
+            query.push(format!("order={order}"));
+        }
+        if !picks.is_empty() {
+            query.push(format!("pick={}", picks.join(",")));
+        }
+        let window = window();
+        let path = window.location().pathname().unwrap_or_default();
+        let url = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{}", query.join("&"))
+        };
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (choices, order);
 }
 
 fn state_name(state: OptionState) -> &'static str {

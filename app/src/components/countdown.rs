@@ -7,8 +7,8 @@ use crate::format;
 use crate::i18n::use_lang;
 
 /// Counts down to `end_ms`. `server_now` is the server's clock when the page data was read;
-/// the browser only measures the time elapsed since then.
-#[component]
+/// the browser only measures the time elapsed since then. An island: it ticks in the browser.
+#[island]
 pub fn Countdown(end_ms: i64, server_now: i64) -> impl IntoView {
     let lang = use_lang();
     let now = RwSignal::new(server_now);

@@ -3,8 +3,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate};
 
+use crate::browser;
 use crate::functions::account::{current_account, Logout};
 use crate::i18n::{use_lang, Lang, LANG_COOKIE};
 use crate::models::Role;
@@ -33,24 +33,12 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// Who is logged in (read again on every navigation, so a login shows at once), with the
-/// links of their role and a logout button.
+/// Who is logged in (read with every page), with the links of their role and a logout button.
 #[component]
 pub fn AccountNav() -> impl IntoView {
     let lang = use_lang();
     let t = move || lang.get().texts();
-    let location = use_location();
-    let logout = ServerAction::<Logout>::new();
-    let account = Resource::new(
-        move || (location.pathname.get(), logout.version().get()),
-        |_| current_account(),
-    );
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = logout.value().get() {
-            navigate("/", Default::default());
-        }
-    });
+    let account = Resource::new(|| (), |_| current_account());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -64,10 +52,7 @@ pub fn AccountNav() -> impl IntoView {
                                 {studio.then(|| view! { <A href="/studio">{move || t().nav_studio}</A> })}
                                 {demand.then(|| view! { <A href="/oem" attr:data-testid="nav-demand">{move || t().dm.nav_demand}</A> })}
                                 <span class="account-nav__name" data-testid="account-name">{account.display_name.clone()}</span>
-                                <button type="button" class="link-button" data-testid="logout"
-                                    on:click=move |_| { logout.dispatch(Logout {}); }>
-                                    {move || t().nav_logout}
-                                </button>
+                                <LogoutButton/>
                             </nav>
                         })
                     }
@@ -82,8 +67,29 @@ pub fn AccountNav() -> impl IntoView {
     }
 }
 
-/// Switches between Chinese and English and remembers the choice in a cookie.
-#[component]
+/// Logs out, then opens the landing page.
+#[island]
+fn LogoutButton() -> impl IntoView {
+    let lang = use_lang();
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            browser::go("/");
+        }
+    });
+    view! {
+        <button type="button" class="link-button" data-testid="logout"
+            disabled=move || logout.pending().get()
+            on:click=move |_| { logout.dispatch(Logout {}); }>
+            {move || lang.get().texts().nav_logout}
+        </button>
+    }
+}
+
+/// Switches between Chinese and English: remembers the choice in a cookie and has the server
+/// render the page again in it (what the islands hold, such as a configuration in progress,
+/// keeps itself in the address; see the configurator).
+#[island]
 pub fn LangSwitch() -> impl IntoView {
     let lang = use_lang();
     let switch = move |_| {
@@ -93,6 +99,7 @@ pub fn LangSwitch() -> impl IntoView {
         };
         remember(next);
         lang.set(next);
+        browser::reload();
     };
     view! {
         <button class="lang-switch" data-testid="lang-switch" on:click=switch>

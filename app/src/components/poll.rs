@@ -11,45 +11,63 @@ use crate::functions::presale::{load_campaign_detail, Vote};
 use crate::i18n::use_lang;
 use crate::models::{PollView, ThresholdView};
 
-/// The polls of campaign `campaign_id`.
+/// The demand thresholds and polls of campaign `campaign_id`, as the server reads them.
 #[component]
 pub fn CampaignPolls(campaign_id: String) -> impl IntoView {
     let lang = use_lang();
-    let vote = ServerAction::<Vote>::new();
-    let detail = Resource::new(
-        move || vote.version().get(),
-        move |_| load_campaign_detail(campaign_id.clone()),
-    );
+    let detail = Resource::new(|| (), move |_| load_campaign_detail(campaign_id.clone()));
     view! {
-        <Transition fallback=|| ()>
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let (polls, thresholds) = detail
-                    .await
-                    .map(|d| (d.polls, d.thresholds))
-                    .unwrap_or_default();
-                let thresholds = (!thresholds.is_empty()).then(|| view! {
+                let Ok(detail) = detail.await else { return None };
+                let thresholds = (!detail.thresholds.is_empty()).then(|| view! {
                     <section class="thresholds" aria-labelledby="thresholds-title">
                         <h2 id="thresholds-title" class="section-title">{move || lang.get().texts().thresholds_title}</h2>
                         <ul class="thresholds__list">
-                            {thresholds.into_iter().map(|t| view! { <Threshold threshold=t/> }).collect_view()}
+                            {detail.thresholds.into_iter().map(|t| view! { <Threshold threshold=t/> }).collect_view()}
                         </ul>
                     </section>
                 });
-                let polls = (!polls.is_empty()).then(|| view! {
-                    <section class="polls" aria-labelledby="polls-title">
-                        <h2 id="polls-title" class="section-title">{move || lang.get().texts().poll_title}</h2>
-                        {polls.into_iter().map(|poll| view! { <Poll poll vote/> }).collect_view()}
-                        {move || vote.value().get().and_then(|r| r.err()).map(|e| match e {
-                            AppError::Unauthenticated => Either::Left(view! {
-                                <p class="notice" role="alert"><a href="/login?next=/">{move || lang.get().texts().login_to_vote}</a></p>
-                            }),
-                            other => Either::Right(view! { <p class="notice notice--error" role="alert">{other.to_string()}</p> }),
-                        })}
-                    </section>
-                });
-                view! { {thresholds} {polls} }
+                let polls = (!detail.polls.is_empty())
+                    .then(|| view! { <Polls campaign_id=detail.campaign.id polls=detail.polls/> });
+                Some(view! { {thresholds} {polls} })
             })}
-        </Transition>
+        </Suspense>
+    }
+}
+
+/// The polls with their results: a vote is sent, then the results are read again. An island
+/// (in the main bundle: the landing page shows it).
+#[island]
+fn Polls(campaign_id: String, polls: Vec<PollView>) -> impl IntoView {
+    let lang = use_lang();
+    let vote = ServerAction::<Vote>::new();
+    let polls = RwSignal::new(polls);
+    Effect::watch(
+        move || vote.version().get(),
+        move |_, _, _| {
+            let id = campaign_id.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(detail) = load_campaign_detail(id).await {
+                    polls.set(detail.polls);
+                }
+            });
+        },
+        false,
+    );
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <section class="polls" aria-labelledby="polls-title" data-hydrated=move || hydrated.get().to_string()>
+            <h2 id="polls-title" class="section-title">{move || lang.get().texts().poll_title}</h2>
+            {move || polls.get().into_iter().map(|poll| view! { <Poll poll vote/> }).collect_view()}
+            {move || vote.value().get().and_then(|r| r.err()).map(|e| match e {
+                AppError::Unauthenticated => Either::Left(view! {
+                    <p class="notice" role="alert"><a href="/login?next=/">{move || lang.get().texts().login_to_vote}</a></p>
+                }),
+                other => Either::Right(view! { <p class="notice notice--error" role="alert">{other.to_string()}</p> }),
+            })}
+        </section>
     }
 }
 

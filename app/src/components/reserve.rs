@@ -2,8 +2,8 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
+use crate::browser;
 use crate::error::AppError;
 use crate::functions::orders::{new_key, ChangeOrder, Reserve};
 use crate::i18n::use_lang;
@@ -14,10 +14,9 @@ use crate::i18n::use_lang;
 pub fn ChangeOrderButton(order_id: String, code: String) -> impl IntoView {
     let lang = use_lang();
     let change = ServerAction::<ChangeOrder>::new();
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = change.value().get() {
-            navigate("/orders", Default::default());
+            browser::go("/orders");
         }
     });
     let on_click = move |_| {
@@ -45,10 +44,9 @@ pub fn ReserveButton(campaign_id: String, code: String) -> impl IntoView {
     let lang = use_lang();
     let reserve = ServerAction::<Reserve>::new();
     let key = StoredValue::new(new_key());
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = reserve.value().get() {
-            navigate("/orders", Default::default());
+            browser::go("/orders");
         }
     });
     let next = format!("/login?next=/c/{code}");

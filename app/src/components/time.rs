@@ -6,8 +6,8 @@ use crate::format;
 use crate::i18n::use_lang;
 
 /// A UTC time shown in the user's zone. The server renders China Standard Time; once the page
-/// is live in the browser it switches to the browser's zone.
-#[component]
+/// is live in the browser it switches to the browser's zone (a tiny island for that).
+#[island]
 pub fn LocalTime(
     /// UTC milliseconds since the epoch.
     utc_ms: i64,

@@ -4,11 +4,14 @@ use crate::error::AppError;
 use crate::models::ConfiguratorData;
 
 /// The catalog and starting point of the configurator: a car line's published catalog, or a
-/// saved configuration (by share code) re-checked against it.
+/// saved configuration (by share code) re-checked against it. `pick` (comma-separated option
+/// ids, from the page's address) is where the visitor left off; it replaces the starting
+/// selections, and ids the catalog does not have are ignored.
 #[server(endpoint = "load_configurator")]
 pub async fn load_configurator(
     line: Option<String>,
     code: Option<String>,
+    pick: Option<String>,
 ) -> Result<ConfiguratorData, AppError> {
     use crate::models::Restored;
     let services = crate::services::use_services()?;
@@ -36,6 +39,14 @@ pub async fn load_configurator(
         }
     };
     let compiled = services.published_catalog(&line).await?;
+    let selections = match pick {
+        Some(pick) => pick
+            .split(',')
+            .filter(|id| compiled.catalog.option(id).is_some())
+            .map(str::to_owned)
+            .collect(),
+        None => selections,
+    };
     let campaign = services.campaign_for_line(&line).await?;
     let thresholds = match &campaign {
         Some(c) => services.campaign_thresholds(&c.id).await?,

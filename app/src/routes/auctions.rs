@@ -68,7 +68,8 @@ pub fn AuctionsPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// One auction in the list; its phase and countdown run on the server clock. An island.
+#[island(lazy)]
 fn AuctionCard(auction: AuctionView) -> impl IntoView {
     let lang = use_lang();
     let clock = ServerClock::new(auction.server_now);
@@ -122,7 +123,10 @@ pub fn AuctionLivePage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{move || lang.get().texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(data) => EitherOf3::A(view! { <LiveAuction data/> }),
+                    Ok(data) => EitherOf3::A(view! {
+                        <Title text=data.auction.title.clone()/>
+                        <LiveAuction data/>
+                    }),
                     Err(AppError::NotFound { .. }) => EitherOf3::B(view! {
                         <section class="auctions">
                             <Title text=move || au(lang.get()).not_found/>
@@ -190,7 +194,9 @@ impl Live {
     }
 }
 
-#[component]
+/// The live auction: its parts share one [`Live`] state, fed by the event stream. A lazy
+/// island.
+#[island(lazy)]
 fn LiveAuction(data: AuctionPage) -> impl IntoView {
     let lang = use_lang();
     let view_data = data.auction;
@@ -214,7 +220,6 @@ fn LiveAuction(data: AuctionPage) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
-        <Title text=title.clone()/>
         <section class="auction" data-testid="auction" data-id=view_data.id.clone() data-hydrated=move || hydrated.get().to_string()>
             <nav class="auction__crumbs"><a href="/auctions">{move || au(lang.get()).list_title}</a> " / " {title.clone()}</nav>
             <div class="auction__layout">

@@ -4,8 +4,9 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
+use crate::browser;
 use crate::functions::account::{Login, Register};
 use crate::i18n::use_lang;
 
@@ -13,28 +14,35 @@ use crate::i18n::use_lang;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
+    // Only local paths: never an open redirect.
+    let next = use_query_map()
+        .with_untracked(|q| q.get("next"))
+        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/orders".into());
+    view! {
+        <Title text=move || lang.get().texts().login_title/>
+        <AuthForms next/>
+    }
+}
+
+/// The two forms; after a login or a registration, page `next` opens. An island.
+#[island(lazy)]
+fn AuthForms(next: String) -> impl IntoView {
+    let lang = use_lang();
     let login = ServerAction::<Login>::new();
     let register = ServerAction::<Register>::new();
-    let query = use_query_map();
-    // Only local paths: never an open redirect.
-    let next = move || {
-        query
-            .with(|q| q.get("next"))
-            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-            .unwrap_or_else(|| "/orders".into())
-    };
-    let navigate = use_navigate();
     Effect::new(move |_| {
         let done = matches!(login.value().get(), Some(Ok(_)))
             || matches!(register.value().get(), Some(Ok(_)));
         if done {
-            navigate(&next(), Default::default());
+            browser::go(&next);
         }
     });
     let t = move || lang.get().texts();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
-        <Title text=move || t().login_title/>
-        <section class="auth">
+        <section class="auth" data-hydrated=move || hydrated.get().to_string()>
             <div class="auth__card">
                 <h1>{move || t().login_heading}</h1>
                 <ActionForm action=login attr:data-testid="login-form">

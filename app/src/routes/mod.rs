@@ -3,7 +3,6 @@
 pub mod auctions;
 pub mod configure;
 pub mod landing;
-pub mod lazy;
 pub mod login;
 pub mod not_found;
 pub mod oem;

@@ -15,7 +15,7 @@ use crate::functions::demand::{
 };
 use crate::geo::{self, PROVINCES};
 use crate::i18n::{use_lang, DemandTexts, Lang};
-use crate::models::{DemandCampaign, DemandFilter, DemandReport, Rate, Signals};
+use crate::models::{ApiTokenView, DemandCampaign, DemandFilter, DemandReport, Rate, Signals};
 
 fn filter_of(query: &leptos_router::params::ParamsMap) -> (String, DemandFilter) {
     let text = |k: &str| query.get(k).filter(|v| !v.trim().is_empty());
@@ -535,17 +535,48 @@ fn Auctions(report: DemandReport) -> impl IntoView {
 pub fn TokensPage() -> impl IntoView {
     let lang = use_lang();
     let t = move || lang.get().texts().dm;
+    let tokens = Resource::new(|| (), |_| load_api_tokens());
+    view! {
+        <Title text=move || t().tokens_title/>
+        <Suspense fallback=move || view! { <p class="loading">{move || t().loading}</p> }>
+            {move || Suspend::new(async move {
+                match tokens.await {
+                    Ok(tokens) => Either::Left(view! { <TokenManager tokens/> }),
+                    Err(e) => Either::Right(view! {
+                        <section class="dash dash--narrow">
+                            <h1>{move || t().tokens_title}</h1>
+                            <p class="notice notice--error" role="alert">{e.to_string()}</p>
+                        </section>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The tokens and the form for a new one; after a change the list is read again. The secret
+/// is shown by the hydrated island (a form posted without wasm would lose it). An island.
+#[island(lazy)]
+fn TokenManager(tokens: Vec<ApiTokenView>) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts().dm;
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
-    let tokens = Resource::new(
+    let tokens = RwSignal::new(tokens);
+    Effect::watch(
         move || (create.version().get(), revoke.version().get()),
-        |_| load_api_tokens(),
+        move |_, _, _| {
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = load_api_tokens().await {
+                    tokens.set(list);
+                }
+            });
+        },
+        false,
     );
-    // The secret is shown by the hydrated page (a form posted without wasm would lose it).
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
-        <Title text=move || t().tokens_title/>
         <section class="dash dash--narrow" data-testid="tokens-page" data-hydrated=move || hydrated.get().to_string()>
             <p class="eyebrow"><a href="/oem">{move || t().back_dashboard}</a></p>
             <h1>{move || t().tokens_title}</h1>
@@ -566,41 +597,40 @@ pub fn TokensPage() -> impl IntoView {
                 Some(Err(e)) => Some(Either::Right(view! { <p class="notice notice--error" role="alert" data-testid="token-error">{e.to_string()}</p> })),
                 None => None,
             }}
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match tokens.await {
-                        Ok(list) if list.is_empty() => EitherOf3::A(view! { <p class="muted">{move || t().no_tokens}</p> }),
-                        Ok(list) => EitherOf3::B(view! {
-                            <table class="table" data-testid="tokens">
-                                <thead><tr><th>{move || t().token_name}</th><th>"Prefix"</th><th>{move || t().created}</th><th>{move || t().last_used}</th><th></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|tok| {
-                                        let id = tok.id.clone();
-                                        view! {
-                                            <tr data-testid=format!("token-{}", tok.name)>
-                                                <td>{tok.name.clone()}</td>
-                                                <td><code>{tok.prefix.clone()} "…"</code></td>
-                                                <td><LocalTime utc_ms=tok.created_at/></td>
-                                                <td>{match tok.last_used_at { Some(at) => Either::Left(view! { <LocalTime utc_ms=at/> }), None => Either::Right(move || t().never) }}</td>
-                                                <td>{match tok.revoked_at {
-                                                    Some(_) => Either::Left(view! { <span class="pill pill--dropped">{move || t().revoked}</span> }),
-                                                    None => Either::Right(view! {
-                                                        <button type="button" class="btn btn--small" data-testid="token-revoke"
-                                                            on:click=move |_| { revoke.dispatch(RevokeApiToken { id: id.clone() }); }>
-                                                            {move || t().revoke}
-                                                        </button>
-                                                    }),
-                                                }}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }),
-                        Err(e) => EitherOf3::C(view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> }),
-                    }
-                })}
-            </Transition>
+            {move || {
+                let list = tokens.get();
+                if list.is_empty() {
+                    Either::Left(view! { <p class="muted">{move || t().no_tokens}</p> })
+                } else {
+                    Either::Right(view! {
+                        <table class="table" data-testid="tokens">
+                            <thead><tr><th>{move || t().token_name}</th><th>"Prefix"</th><th>{move || t().created}</th><th>{move || t().last_used}</th><th></th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|tok| {
+                                    let id = tok.id.clone();
+                                    view! {
+                                        <tr data-testid=format!("token-{}", tok.name)>
+                                            <td>{tok.name.clone()}</td>
+                                            <td><code>{tok.prefix.clone()} "…"</code></td>
+                                            <td><LocalTime utc_ms=tok.created_at/></td>
+                                            <td>{match tok.last_used_at { Some(at) => Either::Left(view! { <LocalTime utc_ms=at/> }), None => Either::Right(move || t().never) }}</td>
+                                            <td>{match tok.revoked_at {
+                                                Some(_) => Either::Left(view! { <span class="pill pill--dropped">{move || t().revoked}</span> }),
+                                                None => Either::Right(view! {
+                                                    <button type="button" class="btn btn--small" data-testid="token-revoke"
+                                                        on:click=move |_| { revoke.dispatch(RevokeApiToken { id: id.clone() }); }>
+                                                        {move || t().revoke}
+                                                    </button>
+                                                }),
+                                            }}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })
+                }
+            }}
         </section>
     }
 }

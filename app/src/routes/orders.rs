@@ -16,35 +16,12 @@ use crate::models::{OrderStatus, OrderView};
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     let lang = use_lang();
-    let cancel = ServerAction::<CancelOrder>::new();
-    let lock = ServerAction::<LockOrder>::new();
-    let orders = Resource::new(
-        move || (cancel.version().get(), lock.version().get()),
-        |_| my_orders(),
-    );
-    // While money is on its way (a payment or refund awaiting the provider), look again.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let waiting = orders.get().and_then(|r| r.ok()).is_some_and(|list| {
-            list.iter().any(|o| {
-                matches!(o.status, OrderStatus::PendingPayment | OrderStatus::Locking)
-                    || (o.status == OrderStatus::Cancelled && o.held.0 > 0)
-            })
-        });
-        if waiting {
-            set_timeout(
-                move || orders.refetch(),
-                std::time::Duration::from_millis(700),
-            );
-        }
-    });
+    let orders = Resource::new(|| (), |_| my_orders());
     view! {
         <Title text=move || lang.get().texts().orders_title/>
         <section class="orders">
             <h1>{move || lang.get().texts().orders_title}</h1>
-            {move || cancel.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })}
-            {move || lock.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })}
-            <Transition fallback=move || view! { <p class="loading">{move || lang.get().texts().loading}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{move || lang.get().texts().loading}</p> }>
                 {move || Suspend::new(async move {
                     match orders.await {
                         Ok(list) if list.is_empty() => EitherOf4::A(view! {
@@ -53,11 +30,7 @@ pub fn OrdersPage() -> impl IntoView {
                                 <a href="/configure">{move || lang.get().texts().nav_configure}</a>
                             </p>
                         }),
-                        Ok(list) => EitherOf4::B(view! {
-                            <ul class="order-list">
-                                {list.into_iter().map(|order| view! { <OrderCard order cancel lock/> }).collect_view()}
-                            </ul>
-                        }),
+                        Ok(list) => EitherOf4::B(view! { <OrderList orders=list/> }),
                         Err(AppError::Unauthenticated) => EitherOf4::C(view! {
                             <p class="notice">
                                 <a href="/login?next=/orders" data-testid="login-link">{move || lang.get().texts().nav_login}</a>
@@ -66,8 +39,59 @@ pub fn OrdersPage() -> impl IntoView {
                         Err(error) => EitherOf4::D(view! { <p class="notice notice--error">{error.to_string()}</p> }),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
+    }
+}
+
+/// The orders with their actions: after an action, and while money is on its way (a payment
+/// or refund awaiting the provider), the list is read again. An island.
+#[island(lazy)]
+fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
+    let cancel = ServerAction::<CancelOrder>::new();
+    let lock = ServerAction::<LockOrder>::new();
+    let orders = RwSignal::new(orders);
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = my_orders().await {
+                orders.set(list);
+            }
+        });
+    };
+    Effect::watch(
+        move || (cancel.version().get(), lock.version().get()),
+        move |_, _, _| reload(),
+        false,
+    );
+    Effect::new(move |_| {
+        let waiting = orders.with(|list| {
+            list.iter().any(|o| {
+                matches!(o.status, OrderStatus::PendingPayment | OrderStatus::Locking)
+                    || (o.status == OrderStatus::Cancelled && o.held.0 > 0)
+            })
+        });
+        if waiting {
+            set_timeout(reload, std::time::Duration::from_millis(700));
+        }
+    });
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <div class="orders__list" data-testid="order-list" data-hydrated=move || hydrated.get().to_string()>
+            {move || cancel.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })}
+            {move || lock.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })}
+            // Keyed by what a card shows that can change, so a changed order gets a fresh card
+            // (an unchanged one keeps its open lock dialog).
+            <ul class="order-list">
+                <For
+                    each=move || orders.get()
+                    key=|o| (o.id.clone(), o.status.as_str(), o.held.0, o.timeline.len(), o.dropped_option.clone(), o.refundable_until)
+                    let:order
+                >
+                    <OrderCard order cancel lock/>
+                </For>
+            </ul>
+        </div>
     }
 }
 
