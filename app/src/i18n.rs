@@ -71,9 +71,7 @@ impl Lang {
             Lang::En => text.en.clone(),
         }
     }
-}
 
-impl Lang {
     /// The language the page was rendered in (`<html lang>`), read by islands in the browser,
     /// where the app's context does not reach; the server's default elsewhere.
     pub fn from_document() -> Lang {

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::auction_parts::{au, money, yuan_to_fen};
+use crate::components::island;
 use crate::components::time::local_to_utc_ms;
 use crate::components::time::LocalTime;
 use crate::error::AppError;
@@ -94,8 +95,7 @@ fn AuctionForm() -> impl IntoView {
     let pay_h = s("72");
     let offer_h = s("24");
     let next_key = StoredValue::new(100u32);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = island::hydrated();
     Effect::new(move |_| {
         if starts.get_untracked().is_empty() {
             #[cfg(feature = "hydrate")]

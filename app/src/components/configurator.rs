@@ -14,6 +14,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::car::{CarIllustration, CarLook};
+use crate::components::island;
 use crate::components::price::PriceBreakdown;
 use crate::components::reserve::{ChangeOrderButton, ReserveButton};
 use crate::format;
@@ -67,8 +68,7 @@ pub fn Configurator(data: ConfiguratorData, order: Option<String>) -> impl IntoV
     );
     let pending = RwSignal::new(None::<PendingResolution>);
     // Effects run only in the browser: this marks the page as interactive (used by tests).
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = island::hydrated();
     let notice = RwSignal::new(None::<String>);
 
     let verdict = {

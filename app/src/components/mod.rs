@@ -8,6 +8,7 @@ pub mod car;
 pub mod charts;
 pub mod configurator;
 pub mod countdown;
+pub mod island;
 pub mod layout;
 pub mod poll;
 pub mod price;

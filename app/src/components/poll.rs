@@ -4,6 +4,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
+use crate::components::island;
 use crate::components::time::LocalTime;
 use crate::error::AppError;
 use crate::format;
@@ -43,20 +44,15 @@ fn Polls(campaign_id: String, polls: Vec<PollView>) -> impl IntoView {
     let lang = use_lang();
     let vote = ServerAction::<Vote>::new();
     let polls = RwSignal::new(polls);
-    Effect::watch(
-        move || vote.version().get(),
-        move |_, _, _| {
+    let reread = island::reread(
+        move || {
             let id = campaign_id.clone();
-            leptos::task::spawn_local(async move {
-                if let Ok(detail) = load_campaign_detail(id).await {
-                    polls.set(detail.polls);
-                }
-            });
+            async move { load_campaign_detail(id).await.map(|d| d.polls) }
         },
-        false,
+        polls,
     );
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    Effect::watch(move || vote.version().get(), move |_, _, _| reread(), false);
+    let hydrated = island::hydrated();
     view! {
         <section class="polls" aria-labelledby="polls-title" data-hydrated=move || hydrated.get().to_string()>
             <h2 id="polls-title" class="section-title">{move || lang.get().texts().poll_title}</h2>

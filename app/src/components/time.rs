@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::island;
 use crate::format;
 use crate::i18n::use_lang;
 
@@ -13,8 +14,7 @@ pub fn LocalTime(
     utc_ms: i64,
 ) -> impl IntoView {
     let lang = use_lang();
-    let live = RwSignal::new(false);
-    Effect::new(move |_| live.set(true));
+    let live = island::hydrated();
     view! {
         <time>
             {move || {

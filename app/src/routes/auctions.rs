@@ -16,6 +16,7 @@ use crate::components::auction_parts::{
     AuctionCountdown, ServerClock,
 };
 use crate::components::auction_settle::SettlementPanel;
+use crate::components::island;
 use crate::components::time::LocalTime;
 use crate::error::AppError;
 use crate::functions::auctions::{
@@ -217,8 +218,7 @@ fn LiveAuction(data: AuctionPage) -> impl IntoView {
     follow_stream(live, &view_data.id, view_data.version);
 
     let title = view_data.title.clone();
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = island::hydrated();
     view! {
         <section class="auction" data-testid="auction" data-id=view_data.id.clone() data-hydrated=move || hydrated.get().to_string()>
             <nav class="auction__crumbs"><a href="/auctions">{move || au(lang.get()).list_title}</a> " / " {title.clone()}</nav>
@@ -669,8 +669,7 @@ fn BidHistory() -> impl IntoView {
 /// A bid's time of day with seconds, in the viewer's zone once live (UTC+8 when rendered).
 #[component]
 fn BidTime(utc_ms: i64) -> impl IntoView {
-    let live = RwSignal::new(false);
-    Effect::new(move |_| live.set(true));
+    let live = island::hydrated();
     view! {
         <time>{move || {
             if live.get() {

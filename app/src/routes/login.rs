@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::browser;
+use crate::components::island;
 use crate::functions::account::{Login, Register};
 use crate::i18n::use_lang;
 
@@ -39,8 +40,7 @@ fn AuthForms(next: String) -> impl IntoView {
         }
     });
     let t = move || lang.get().texts();
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = island::hydrated();
     view! {
         <section class="auth" data-hydrated=move || hydrated.get().to_string()>
             <div class="auth__card">

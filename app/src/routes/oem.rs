@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::charts::{Bar, BarList, LineChart, Series, SplitBar, TileMap};
+use crate::components::island;
 use crate::components::time::LocalTime;
 use crate::format;
 use crate::functions::demand::{
@@ -563,19 +564,13 @@ fn TokenManager(tokens: Vec<ApiTokenView>) -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
     let tokens = RwSignal::new(tokens);
+    let reread = island::reread(load_api_tokens, tokens);
     Effect::watch(
         move || (create.version().get(), revoke.version().get()),
-        move |_, _, _| {
-            leptos::task::spawn_local(async move {
-                if let Ok(list) = load_api_tokens().await {
-                    tokens.set(list);
-                }
-            });
-        },
+        move |_, _, _| reread(),
         false,
     );
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = island::hydrated();
     view! {
         <section class="dash dash--narrow" data-testid="tokens-page" data-hydrated=move || hydrated.get().to_string()>
             <p class="eyebrow"><a href="/oem">{move || t().back_dashboard}</a></p>

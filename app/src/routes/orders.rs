@@ -5,6 +5,7 @@ use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::island;
 use crate::components::time::LocalTime;
 use crate::error::AppError;
 use crate::format;
@@ -51,16 +52,13 @@ fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
     let cancel = ServerAction::<CancelOrder>::new();
     let lock = ServerAction::<LockOrder>::new();
     let orders = RwSignal::new(orders);
-    let reload = move || {
-        leptos::task::spawn_local(async move {
-            if let Ok(list) = my_orders().await {
-                orders.set(list);
-            }
-        });
-    };
+    let reload = island::reread(my_orders, orders);
     Effect::watch(
         move || (cancel.version().get(), lock.version().get()),
-        move |_, _, _| reload(),
+        {
+            let reload = reload.clone();
+            move |_, _, _| reload()
+        },
         false,
     );
     Effect::new(move |_| {
@@ -71,11 +69,10 @@ fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
             })
         });
         if waiting {
-            set_timeout(reload, std::time::Duration::from_millis(700));
+            set_timeout(reload.clone(), std::time::Duration::from_millis(700));
         }
     });
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = island::hydrated();
     view! {
         <div class="orders__list" data-testid="order-list" data-hydrated=move || hydrated.get().to_string()>
             {move || cancel.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })}
