@@ -3,8 +3,9 @@
 //! - `routes/`: one module per page.
 //! - `components/`: the pieces pages are made of.
 //! - `functions/`: server functions, the UI's door onto the service layer.
-//! - `services/` (server only): the service layer, shared with the JSON API.
-//! - `models/`: the data that crosses the wire.
+//! - `request` (server only): the server functions' request and cookie plumbing.
+//! - the data that crosses the wire is the `models` crate, the service layer the `services`
+//!   crate (server only), shared with the JSON API.
 //!
 //! Pages are built as leptos *islands*: the server renders every page whole, and only the
 //! interactive parts (`#[island]`: the configurator, forms, buttons, live auctions, clocks)
@@ -16,15 +17,18 @@
 
 pub mod browser;
 pub mod components;
-pub mod error;
 pub mod format;
 pub mod functions;
-pub mod geo;
 pub mod i18n;
-pub mod models;
-pub mod routes;
 #[cfg(feature = "ssr")]
-pub mod services;
+pub mod request;
+pub mod routes;
+
+// The wire types, the error and the map live in `models`, the service layer in `services`
+// (server only); re-exported so that pages and components name them as before.
+pub use models::{self, error, geo};
+#[cfg(feature = "ssr")]
+pub use services;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Stylesheet, Title};

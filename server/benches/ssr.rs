@@ -1,14 +1,12 @@
 //! Server-side render time of the pages, through the whole router (routing, server function
 //! data, the engine's check, HTML), on a seeded SQLite database.
 
-use std::sync::Arc;
-
-use app::services::Services;
 use axum::body::Body;
 use criterion::{criterion_group, criterion_main, Criterion};
 use http::Request;
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
+use services::Services;
 use tower::ServiceExt;
 
 fn ssr(c: &mut Criterion) {
@@ -23,7 +21,7 @@ fn ssr(c: &mut Criterion) {
             .expect("database");
         services.seed_demo("c2m-demo-2026").await.expect("seed");
         let options = LeptosOptions::builder().output_name("c2m-studio").build();
-        server::router(Arc::new(services), options)
+        server::router(services, options)
     });
     for page in ["/", "/configure/xiaoman"] {
         c.bench_function(&format!("ssr {page}"), |b| {

@@ -13,12 +13,12 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use app::models::Role;
-use app::services::accounts::NewAccount;
-use app::services::Services;
 use axum::body::Body;
 use axum::Router;
 use http::{Request, StatusCode};
+use models::Role;
+use services::accounts::NewAccount;
+use services::Services;
 use tower::ServiceExt;
 
 #[tokio::main]
@@ -33,17 +33,18 @@ async fn main() {
         |i: usize, default: usize| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
     let (cap, attempts, concurrency) = (arg(1, 1000), arg(2, 2000), arg(3, 64));
 
-    let services = Arc::new(Services::connect(&url).await.expect("connect"));
+    let services = Services::connect(&url).await.expect("connect");
     services.seed_demo("load-password").await.expect("seed");
     services.start_background().await.expect("background");
     let api = Router::new().nest("/api/v1", server::api::router(services.clone()));
 
     let marketer = services
+        .accounts()
         .login("marketer@demo.test", "load-password", "load")
         .await
         .expect("login");
-    let now = app::services::now_ms();
-    let campaign: app::models::CampaignInput = serde_json::from_value(serde_json::json!({
+    let now = services::now_ms();
+    let campaign: models::CampaignInput = serde_json::from_value(serde_json::json!({
         "id": "load", "car_line": "xiaoman",
         "title": {"zh": "压测", "en": "Load"}, "tagline": {"zh": "压测", "en": "Load"},
         "warmup_at": now - 1000, "opens_at": now - 1000, "closes_at": now + 3_600_000,
@@ -51,10 +52,12 @@ async fn main() {
     }))
     .expect("campaign");
     services
+        .campaigns()
         .create_campaign(&marketer.account, &campaign)
         .await
         .expect("create campaign");
     let code = services
+        .configurations()
         .save_configuration(
             "xiaoman",
             &[
@@ -81,9 +84,14 @@ async fn main() {
             role: Role::Consumer,
             org_id: None,
         };
-        let account = services.insert_account(&new, &hash).await.expect("account");
+        let account = services
+            .accounts()
+            .insert_account(&new, &hash)
+            .await
+            .expect("account");
         tokens.push(
             services
+                .accounts()
                 .open_session(&account.id)
                 .await
                 .expect("session")

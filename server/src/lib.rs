@@ -1,5 +1,5 @@
 //! The C2M Studio server: the leptos pages and server functions, and beside them the public
-//! JSON API. Both are thin doors onto `app::services`.
+//! JSON API. Both are thin doors onto `services`.
 
 // Pages with islands nest deep view types (the server renders them whole).
 #![recursion_limit = "256"]
@@ -12,12 +12,12 @@ pub mod telemetry;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::services::payments::SandboxOptions;
-use app::services::{ServiceOptions, Services};
 use app::{shell, App};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use services::payments::SandboxOptions;
+use services::{ServiceOptions, Services};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -38,7 +38,7 @@ pub async fn connect(settings: &Settings) -> Result<Arc<Services>, String> {
     let services = Services::connect_with(&settings.database_url, options)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    Ok(Arc::new(services))
+    Ok(services)
 }
 
 /// The whole application: API, server functions, pages and static files.
@@ -90,7 +90,7 @@ async fn server_fn_status(
     let Ok(bytes) = axum::body::to_bytes(body, api::BODY_LIMIT).await else {
         return axum::response::Response::from_parts(parts, axum::body::Body::empty());
     };
-    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+    if let Ok(error) = serde_json::from_slice::<models::error::AppError>(&bytes) {
         if let Ok(status) = http::StatusCode::from_u16(error.status()) {
             parts.status = status;
         }
@@ -125,10 +125,10 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
             "demo accounts: consumer@demo.test, marketer@demo.test, oem@demo.test, admin@demo.test (password from C2M_DEMO_PASSWORD)"
         );
         if settings.demo_demand > 0 {
-            let plan =
-                app::services::demand::generate::DemandPlan::reservations(settings.demo_demand);
+            let plan = services::demand::generate::DemandPlan::reservations(settings.demo_demand);
             let generated = services
-                .generate_demand(app::services::DEMO_CAMPAIGN_ID, &plan)
+                .demand()
+                .generate_demand(services::DEMO_CAMPAIGN_ID, &plan)
                 .await
                 .map_err(|e| format!("generating demo demand: {e}"))?;
             tracing::info!(rows = ?generated.rows, insert_ms = generated.insert_ms, recount_ms = generated.recount_ms, "generated demo demand");
@@ -136,6 +136,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     }
     if settings.seed_demo {
         services
+            .auctions()
             .seed_demo_auction(&settings.demo_password)
             .await
             .map_err(|e| format!("seeding the demo auction: {e}"))?;

@@ -29,6 +29,7 @@ async fn main() -> ExitCode {
         "seed-demo" => match server::connect(&settings).await {
             Ok(services) => match services.seed_demo(&settings.demo_password).await {
                 Ok(seeded) => services
+                    .auctions()
                     .seed_demo_auction(&settings.demo_password)
                     .await
                     .map(|auction| tracing::info!(seeded, auction, "demo seed"))
@@ -74,11 +75,12 @@ async fn create_admin(settings: &Settings) -> Result<(), String> {
     };
     let services = server::connect(settings).await?;
     let account = services
-        .create_account(app::services::accounts::NewAccount {
+        .accounts()
+        .create_account(services::accounts::NewAccount {
             login: &login,
             password: &password,
             display_name: Some("Admin"),
-            role: app::models::Role::Admin,
+            role: models::Role::Admin,
             org_id: None,
         })
         .await
@@ -110,15 +112,16 @@ async fn seed_demand(settings: &Settings) -> Result<(), String> {
         .seed_demo(&settings.demo_password)
         .await
         .map_err(|e| e.to_string())?;
-    let mut plan = app::services::demand::generate::DemandPlan::reservations(reservations);
+    let mut plan = services::demand::generate::DemandPlan::reservations(reservations);
     if let Some(c) = number_arg("--configurations")? {
         plan.configurations = c.max(reservations);
     }
     if let Some(s) = number_arg("--seed")? {
         plan.seed = s;
     }
-    let campaign = arg("--campaign").unwrap_or_else(|| app::services::DEMO_CAMPAIGN_ID.into());
+    let campaign = arg("--campaign").unwrap_or_else(|| services::DEMO_CAMPAIGN_ID.into());
     let generated = services
+        .demand()
         .generate_demand(&campaign, &plan)
         .await
         .map_err(|e| e.to_string())?;
@@ -138,21 +141,24 @@ async fn seed_demand(settings: &Settings) -> Result<(), String> {
 
 /// Recounts a campaign's demand from its signals, compares, and rebuilds the cells.
 async fn demand_recount(settings: &Settings) -> Result<(), String> {
-    let campaign = arg("--campaign").unwrap_or_else(|| app::services::DEMO_CAMPAIGN_ID.into());
+    let campaign = arg("--campaign").unwrap_or_else(|| services::DEMO_CAMPAIGN_ID.into());
     let services = server::connect(settings).await?;
     let started = std::time::Instant::now();
     let recount = services
+        .demand()
         .recount_demand(&campaign)
         .await
         .map_err(|e| e.to_string())?;
     let recount_ms = started.elapsed().as_millis() as u64;
     let stored = services
+        .demand()
         .stored_demand(&campaign)
         .await
         .map_err(|e| e.to_string())?;
     let equal = recount == stored;
     let started = std::time::Instant::now();
     let cells = services
+        .demand()
         .rebuild_demand(&campaign)
         .await
         .map_err(|e| e.to_string())?;

@@ -306,12 +306,16 @@ async fn withdrawn_options_are_reported_not_lost() {
     let code = saved["code"].as_str().unwrap();
 
     // The OEM publishes version 2 without the sand-gold paint.
-    let mut catalog = app::services::demo_catalog().unwrap();
+    let mut catalog = services::demo_catalog().unwrap();
     catalog.version = 2;
     for group in &mut catalog.groups {
         group.options.retain(|o| o.id != "sand_gold");
     }
-    app.services.publish_catalog(&catalog).await.unwrap();
+    app.services
+        .catalogs()
+        .publish_catalog(&catalog)
+        .await
+        .unwrap();
 
     let (status, loaded) = app
         .call("GET", &format!("/api/v1/configurations/{code}"), None)

@@ -9,19 +9,24 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use app::models::Role;
-use app::services::{now_ms, Services};
 use common::auctions::{auction_input, register, sessions, stored_bids, Http, Watcher};
 use common::process::{free_port, start};
 use common::{TestDb, DEMO_PASSWORD};
+use models::Role;
 use serde_json::{json, Value};
+use services::{now_ms, Services};
 
 /// A seeded database with an auction; answers the services, the marketer's token and the
 /// auction's settings.
-async fn prepare(db: &TestDb, ends_in_ms: i64, window_minutes: i64) -> (Services, String, Value) {
+async fn prepare(
+    db: &TestDb,
+    ends_in_ms: i64,
+    window_minutes: i64,
+) -> (std::sync::Arc<Services>, String, Value) {
     let services = Services::connect(&db.url).await.expect("connect");
     services.seed_demo(DEMO_PASSWORD).await.expect("seed");
     let code = services
+        .configurations()
         .save_configuration(
             "xiaoman",
             &serde_json::from_value::<Vec<String>>(common::complete_lease()).unwrap(),

@@ -11,11 +11,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::models::Role;
-use app::services::now_ms;
 use common::auctions::{auction_input, register, stored_bids, Http, Watcher};
 use common::TestApp;
+use models::Role;
 use serde_json::json;
+use services::now_ms;
 
 const BIDDERS: usize = 200;
 const WATCHERS: usize = 5;

@@ -6,11 +6,11 @@ mod common;
 
 use std::time::Duration;
 
-use app::models::Role;
-use app::services::now_ms;
 use common::auctions::{auction_input, bid, register, stored_bids, Http, Watcher};
 use common::TestApp;
+use models::Role;
 use serde_json::json;
+use services::now_ms;
 
 async fn setup() -> (TestApp, Http, String, String) {
     let app = TestApp::new().await;
@@ -563,9 +563,9 @@ async fn a_payment_is_counted_once_however_many_workers_count_it() {
     .await
     .unwrap();
     let (a, b, c) = tokio::join!(
-        app.services.run_auction_deadlines(),
-        app.services.run_auction_deadlines(),
-        app.services.run_auction_deadlines()
+        app.services.auctions().run_auction_deadlines(),
+        app.services.auctions().run_auction_deadlines(),
+        app.services.auctions().run_auction_deadlines()
     );
     a.unwrap();
     b.unwrap();

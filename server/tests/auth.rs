@@ -3,9 +3,9 @@
 
 mod common;
 
-use app::models::Role;
 use common::{TestApp, DEMO_PASSWORD};
 use http::{Request, StatusCode};
+use models::Role;
 use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -206,7 +206,7 @@ async fn every_endpoint_answers_every_role_as_it_should() {
         .await
         .1;
     let poll = detail["polls"][0]["id"].as_str().unwrap().to_string();
-    let now = app::services::now_ms();
+    let now = services::now_ms();
 
     // Each row: method, path, body maker, expected status for anonymous, consumer, marketer,
     // oem, admin. Bodies are valid so that only authorization decides.

@@ -5,9 +5,9 @@ mod common;
 
 use std::sync::Arc;
 
-use app::models::Role;
 use common::TestApp;
 use http::StatusCode;
+use models::Role;
 use serde_json::{json, Value};
 
 fn key() -> String {
@@ -226,7 +226,7 @@ async fn a_decided_threshold_stays_as_decided() {
     let id = app.campaign("edit-threshold", &[10]).await;
     let url = format!("/api/v1/campaigns/{id}");
     let mut input = input_of(&detail(&app, &id).await);
-    let deadline = app::services::now_ms() + 1_000;
+    let deadline = services::now_ms() + 1_000;
     input["thresholds"] = json!([
         {"option": "sand_gold", "target": 5, "deadline": deadline},
         {"option": "sky_blue", "target": 5, "deadline": deadline + 86_000_000}
@@ -234,7 +234,10 @@ async fn a_decided_threshold_stays_as_decided() {
     let (status, edited) = app.call_as(&marketer, "PUT", &url, Some(input)).await;
     assert_eq!(status, StatusCode::OK, "{edited}");
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
-    assert_eq!(app.services.decide_thresholds().await.unwrap(), 1);
+    assert_eq!(
+        app.services.campaigns().decide_thresholds().await.unwrap(),
+        1
+    );
     let decided = detail(&app, &id).await;
 
     for (what, thresholds, field) in [

@@ -6,11 +6,11 @@ mod common;
 
 use std::time::Duration;
 
-use app::models::Role;
-use app::services::accounts::NewAccount;
-use app::services::Services;
 use common::process::{free_port, start};
 use common::{assert_books_balance, TestDb, DEMO_PASSWORD};
+use models::Role;
+use services::accounts::NewAccount;
+use services::Services;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -45,6 +45,7 @@ async fn a_killed_server_loses_no_acknowledged_reservation() {
     let services = Services::connect(&db.url).await.expect("connect");
     services.seed_demo(DEMO_PASSWORD).await.expect("seed");
     let code = services
+        .configurations()
         .save_configuration(
             "xiaoman",
             &serde_json::from_value::<Vec<String>>(common::complete_lease()).unwrap(),
@@ -62,8 +63,19 @@ async fn a_killed_server_loses_no_acknowledged_reservation() {
             role: Role::Consumer,
             org_id: None,
         };
-        let account = services.insert_account(&new, &hash).await.unwrap();
-        tokens.push(services.open_session(&account.id).await.unwrap().token);
+        let account = services
+            .accounts()
+            .insert_account(&new, &hash)
+            .await
+            .unwrap();
+        tokens.push(
+            services
+                .accounts()
+                .open_session(&account.id)
+                .await
+                .unwrap()
+                .token,
+        );
     }
 
     let port = free_port();

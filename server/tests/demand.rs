@@ -3,13 +3,13 @@
 
 mod common;
 
-use app::models::Role;
-use app::services::DEMO_CAMPAIGN_ID;
 use axum::body::Body;
 use common::TestApp;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use models::Role;
 use serde_json::{json, Value};
+use services::DEMO_CAMPAIGN_ID;
 use tower::ServiceExt;
 
 fn key() -> String {
@@ -81,8 +81,18 @@ async fn set_k(app: &TestApp, k: i64) {
 }
 
 async fn assert_kept_equals_recount(app: &TestApp) {
-    let kept = app.services.stored_demand(DEMO_CAMPAIGN_ID).await.unwrap();
-    let recount = app.services.recount_demand(DEMO_CAMPAIGN_ID).await.unwrap();
+    let kept = app
+        .services
+        .demand()
+        .stored_demand(DEMO_CAMPAIGN_ID)
+        .await
+        .unwrap();
+    let recount = app
+        .services
+        .demand()
+        .recount_demand(DEMO_CAMPAIGN_ID)
+        .await
+        .unwrap();
     assert!(!recount.cells.is_empty(), "the signals made cells");
     assert_eq!(kept.cells, recount.cells, "cells");
     assert_eq!(kept.shown, recount.shown, "released figures");
@@ -145,6 +155,7 @@ async fn kept_cells_equal_a_full_recount_after_every_kind_of_signal() {
             let order = reserve(&app_ref, &token, &code).await;
             app_ref
                 .services
+                .configurations()
                 .save_configuration(
                     "xiaoman",
                     &serde_json::from_value::<Vec<String>>(lease()).unwrap(),
@@ -202,7 +213,7 @@ async fn kept_cells_equal_a_full_recount_after_every_kind_of_signal() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{report}");
-    let report: app::models::DemandReport = serde_json::from_value(report).unwrap();
+    let report: models::DemandReport = serde_json::from_value(report).unwrap();
     let step = |s: &str| report.funnel.iter().find(|f| f.stage == s).unwrap().people;
     assert_eq!(step("reserved"), Some(16));
     assert_eq!(step("locked"), Some(8));
@@ -211,14 +222,31 @@ async fn kept_cells_equal_a_full_recount_after_every_kind_of_signal() {
     assert_eq!(step("configured"), Some(48));
 
     // A rebuild changes nothing; a change of K is applied by one.
-    let before = app.services.stored_demand(DEMO_CAMPAIGN_ID).await.unwrap();
-    app.services.rebuild_demand(DEMO_CAMPAIGN_ID).await.unwrap();
+    let before = app
+        .services
+        .demand()
+        .stored_demand(DEMO_CAMPAIGN_ID)
+        .await
+        .unwrap();
+    app.services
+        .demand()
+        .rebuild_demand(DEMO_CAMPAIGN_ID)
+        .await
+        .unwrap();
     assert_eq!(
-        app.services.stored_demand(DEMO_CAMPAIGN_ID).await.unwrap(),
+        app.services
+            .demand()
+            .stored_demand(DEMO_CAMPAIGN_ID)
+            .await
+            .unwrap(),
         before
     );
     set_k(&app, 10).await;
-    app.services.rebuild_demand(DEMO_CAMPAIGN_ID).await.unwrap();
+    app.services
+        .demand()
+        .rebuild_demand(DEMO_CAMPAIGN_ID)
+        .await
+        .unwrap();
     assert_kept_equals_recount(&app).await;
     app.assert_books_balance().await;
 }
@@ -311,7 +339,7 @@ async fn small_groups_stay_hidden_whatever_the_filters() {
         .iter()
         .all(|c| c["city"] != "lasa"));
     // A date range that covers the day equals the whole; one that misses it is empty.
-    let today = app::format::iso_date(app::services::demand::day_of(app::services::now_ms()));
+    let today = models::time::iso_date(services::demand::day_of(services::now_ms()));
     assert_eq!(
         reserved(&report(&format!("?from={today}&to={today}")).await),
         reserved(&all)
@@ -374,10 +402,15 @@ async fn csv(app: &TestApp, token: &str, uri: &str) -> String {
 async fn each_oem_sees_only_its_own_car_lines_and_tokens_are_scoped() {
     let app = TestApp::new().await;
     // A second OEM with its own car line and campaign.
-    let mut other = app::services::demo_catalog().unwrap();
+    let mut other = services::demo_catalog().unwrap();
     other.car_line = "rival".into();
-    app.services.publish_catalog(&other).await.unwrap();
     app.services
+        .catalogs()
+        .publish_catalog(&other)
+        .await
+        .unwrap();
+    app.services
+        .accounts()
         .ensure_organisation("rival-motors", "Rival Motors")
         .await
         .unwrap();
@@ -386,7 +419,7 @@ async fn each_oem_sees_only_its_own_car_lines_and_tokens_are_scoped() {
         .await
         .unwrap();
     let marketer = app.login(Role::Marketer).await;
-    let now = app::services::now_ms();
+    let now = services::now_ms();
     let (status, body) = app
         .call_as(&marketer, "POST", "/api/v1/campaigns", Some(json!({
             "id": "rival-presale", "car_line": "rival",
@@ -399,8 +432,9 @@ async fn each_oem_sees_only_its_own_car_lines_and_tokens_are_scoped() {
     let hash = password_auth::generate_hash("rival-password");
     let rival = app
         .services
+        .accounts()
         .insert_account(
-            &app::services::accounts::NewAccount {
+            &services::accounts::NewAccount {
                 login: "pm@rival.test",
                 password: "",
                 display_name: None,
@@ -411,7 +445,13 @@ async fn each_oem_sees_only_its_own_car_lines_and_tokens_are_scoped() {
         )
         .await
         .unwrap();
-    let rival_session = app.services.open_session(&rival.id).await.unwrap().token;
+    let rival_session = app
+        .services
+        .accounts()
+        .open_session(&rival.id)
+        .await
+        .unwrap()
+        .token;
     let oem = app.login(Role::Oem).await;
     let demo_feed = format!("/api/v1/demand/{DEMO_CAMPAIGN_ID}");
 

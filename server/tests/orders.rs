@@ -6,9 +6,9 @@ mod common;
 
 use std::sync::Arc;
 
-use app::models::Role;
 use common::{TestApp, SANDBOX_SECRET};
 use http::StatusCode;
+use models::Role;
 use serde_json::{json, Value};
 
 fn key() -> String {
@@ -243,7 +243,7 @@ async fn callbacks_apply_once_and_forged_ones_are_refused() {
 
     let body = json!({"kind": "charge", "id": payment, "status": "succeeded", "provider_ref": "x"})
         .to_string();
-    let signature = app::services::payments::sign(SANDBOX_SECRET, body.as_bytes());
+    let signature = services::payments::sign(SANDBOX_SECRET, body.as_bytes());
     for _ in 0..3 {
         let request = http::Request::post("/api/v1/payments/callback")
             .header("x-c2m-signature", &signature)
@@ -383,7 +383,7 @@ async fn bad_reservation_input_is_a_clear_4xx_and_stores_nothing() {
 async fn campaign_validation_explains_itself() {
     let app = TestApp::new().await;
     let marketer = app.login(Role::Marketer).await;
-    let now = app::services::now_ms();
+    let now = services::now_ms();
     let valid = json!({
         "id": "autumn", "car_line": "xiaoman",
         "title": {"zh": "秋季", "en": "Autumn"}, "tagline": {"zh": "秋", "en": "Fall"},

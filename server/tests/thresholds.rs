@@ -3,9 +3,9 @@
 
 mod common;
 
-use app::models::Role;
 use common::TestApp;
 use http::StatusCode;
+use models::Role;
 use serde_json::json;
 
 fn key() -> String {
@@ -20,7 +20,7 @@ async fn threshold_campaign(
     cooling_off_hours: i64,
     thresholds: serde_json::Value,
 ) -> serde_json::Value {
-    let now = app::services::now_ms();
+    let now = services::now_ms();
     let (status, campaign) = app
         .call_as(
             marketer,
@@ -44,7 +44,7 @@ async fn threshold_campaign(
 async fn thresholds_are_decided_at_their_deadline() {
     let app = TestApp::new().await;
     let marketer = app.login(Role::Marketer).await;
-    let now = app::services::now_ms();
+    let now = services::now_ms();
     let deadline = now + 1_500;
     // No cooling-off: only a dropped option makes a locked order refundable.
     let campaign = threshold_campaign(
@@ -125,11 +125,17 @@ async fn thresholds_are_decided_at_their_deadline() {
 
     // Before the deadline nothing is decided; after it, sand gold (1 of 2) is dropped and the
     // lease (1 of 1) confirmed.
-    assert_eq!(app.services.decide_thresholds().await.unwrap(), 0);
-    tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
-    assert_eq!(app.services.decide_thresholds().await.unwrap(), 2);
     assert_eq!(
-        app.services.decide_thresholds().await.unwrap(),
+        app.services.campaigns().decide_thresholds().await.unwrap(),
+        0
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
+    assert_eq!(
+        app.services.campaigns().decide_thresholds().await.unwrap(),
+        2
+    );
+    assert_eq!(
+        app.services.campaigns().decide_thresholds().await.unwrap(),
         0,
         "decided once"
     );
@@ -260,7 +266,7 @@ async fn without_a_dropped_option_a_locked_order_past_cooling_off_stays_locked()
 async fn a_dropped_option_is_changed_in_one_step() {
     let app = TestApp::new().await;
     let marketer = app.login(Role::Marketer).await;
-    let now = app::services::now_ms();
+    let now = services::now_ms();
     threshold_campaign(
         &app,
         &marketer,
@@ -279,6 +285,7 @@ async fn a_dropped_option_is_changed_in_one_step() {
         .collect();
     let white = app
         .services
+        .configurations()
         .save_configuration("xiaoman", &white)
         .await
         .unwrap();
@@ -308,7 +315,10 @@ async fn a_dropped_option_is_changed_in_one_step() {
     assert_eq!(body["error"], "order_state");
 
     tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
-    assert_eq!(app.services.decide_thresholds().await.unwrap(), 1);
+    assert_eq!(
+        app.services.campaigns().decide_thresholds().await.unwrap(),
+        1
+    );
     let before = app.wait_for_status(&token, &id, "reserved").await;
     assert_eq!(before["dropped_option"], "sand_gold");
 

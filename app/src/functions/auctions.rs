@@ -45,18 +45,21 @@ fn receipt(r: crate::services::auctions::Registration) -> PaymentReceipt {
 /// Every auction, newest first.
 #[server(endpoint = "auctions")]
 pub async fn load_auctions() -> Result<Vec<AuctionView>, AppError> {
-    crate::services::use_services()?.auctions().await
+    crate::request::use_services()?.auctions().list().await
 }
 
 /// One auction with the viewer's standing and its latest bids.
 #[server(endpoint = "auction_page")]
 pub async fn load_auction_page(id: String) -> Result<AuctionPage, AppError> {
     use crate::models::Role;
-    let services = crate::services::use_services()?;
-    let viewer = crate::services::request_account(&services).await?;
-    let auction = services.auction(&id, viewer.as_ref()).await?;
+    let services = crate::request::use_services()?;
+    let viewer = crate::request::request_account(&services).await?;
+    let auction = services.auctions().auction(&id, viewer.as_ref()).await?;
     let after = (auction.state.bid_count - HISTORY_LEN).max(0);
-    let bids = services.auction_bids(&id, after, HISTORY_LEN).await?;
+    let bids = services
+        .auctions()
+        .auction_bids(&id, after, HISTORY_LEN)
+        .await?;
     let can_manage = viewer
         .as_ref()
         .is_some_and(|a| matches!(a.role, Role::Marketer | Role::Admin));
@@ -70,9 +73,9 @@ pub async fn load_auction_page(id: String) -> Result<AuctionPage, AppError> {
 /// The auction as the viewer sees it now (after a deposit, to see it count).
 #[server(endpoint = "auction_view")]
 pub async fn load_auction(id: String) -> Result<AuctionView, AppError> {
-    let services = crate::services::use_services()?;
-    let viewer = crate::services::request_account(&services).await?;
-    services.auction(&id, viewer.as_ref()).await
+    let services = crate::request::use_services()?;
+    let viewer = crate::request::request_account(&services).await?;
+    services.auctions().auction(&id, viewer.as_ref()).await
 }
 
 /// Registers (paddle + deposit) or tops the deposit up by `amount_fen`.
@@ -82,9 +85,10 @@ pub async fn pay_deposit(
     amount_fen: Option<i64>,
     idempotency_key: String,
 ) -> Result<PaymentReceipt, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
     services
+        .auctions()
         .pay_auction_deposit(&account, &id, amount_fen, &idempotency_key)
         .await?
         .result
@@ -99,9 +103,10 @@ pub async fn place_bid(
     idempotency_key: String,
 ) -> Result<BidAnswer, AppError> {
     use crate::services::auctions::BidRequest;
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
     services
+        .auctions()
         .place_bid(
             &account,
             &id,
@@ -120,9 +125,10 @@ pub async fn set_proxy_max(
     idempotency_key: String,
 ) -> Result<BidAnswer, AppError> {
     use crate::services::auctions::BidRequest;
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
     services
+        .auctions()
         .place_bid(&account, &id, BidRequest::Proxy(max_fen), &idempotency_key)
         .await?
         .result
@@ -141,17 +147,21 @@ pub async fn settle(id: String, step: String) -> Result<AuctionView, AppError> {
         "abandon" => SettlementStep::Abandon,
         _ => return Err(AppError::invalid("step", "an unknown settlement step")),
     };
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
-    services.settle_auction(&account, &id, step).await
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
+    services
+        .auctions()
+        .settle_auction(&account, &id, step)
+        .await
 }
 
 /// The buyer pays the price (less the deposit).
 #[server(endpoint = "auction_pay")]
 pub async fn pay_price(id: String, idempotency_key: String) -> Result<PaymentReceipt, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
     services
+        .auctions()
         .pay_auction_price(&account, &id, &idempotency_key)
         .await?
         .result
@@ -161,17 +171,18 @@ pub async fn pay_price(id: String, idempotency_key: String) -> Result<PaymentRec
 /// Creates and schedules an auction (marketers).
 #[server(endpoint = "create_auction")]
 pub async fn create_auction(input: AuctionInput) -> Result<AuctionView, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
-    services.create_auction(&account, &input).await
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
+    services.auctions().create_auction(&account, &input).await
 }
 
 /// Re-runs an auction whose winner defaulted, with a new schedule (marketers).
 #[server(endpoint = "auction_rerun")]
 pub async fn rerun(id: String, starts_at: i64, ends_at: i64) -> Result<AuctionView, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
     services
+        .auctions()
         .rerun_auction(&account, &id, starts_at, ends_at)
         .await
 }

@@ -6,5 +6,8 @@ use crate::models::CampaignView;
 /// The campaign featured on the landing page.
 #[server(endpoint = "featured_campaign")]
 pub async fn featured_campaign() -> Result<Option<CampaignView>, AppError> {
-    crate::services::use_services()?.featured_campaign().await
+    crate::request::use_services()?
+        .campaigns()
+        .featured_campaign()
+        .await
 }

@@ -14,10 +14,10 @@ pub async fn load_configurator(
     pick: Option<String>,
 ) -> Result<ConfiguratorData, AppError> {
     use crate::models::Restored;
-    let services = crate::services::use_services()?;
+    let services = crate::request::use_services()?;
     let (line, selections, restored) = match code {
         Some(code) => {
-            let saved = services.load_configuration(&code).await?;
+            let saved = services.configurations().load_configuration(&code).await?;
             let restored = Restored {
                 code: saved.code,
                 saved_version: saved.catalog_version,
@@ -30,6 +30,7 @@ pub async fn load_configurator(
             let line = match line {
                 Some(line) => line,
                 None => services
+                    .campaigns()
                     .featured_campaign()
                     .await?
                     .map(|c| c.car_line)
@@ -38,7 +39,7 @@ pub async fn load_configurator(
             (line, Vec::new(), None)
         }
     };
-    let compiled = services.published_catalog(&line).await?;
+    let compiled = services.catalogs().published_catalog(&line).await?;
     let selections = match pick {
         Some(pick) => pick
             .split(',')
@@ -47,9 +48,9 @@ pub async fn load_configurator(
             .collect(),
         None => selections,
     };
-    let campaign = services.campaign_for_line(&line).await?;
+    let campaign = services.campaigns().campaign_for_line(&line).await?;
     let thresholds = match &campaign {
-        Some(c) => services.campaign_thresholds(&c.id).await?,
+        Some(c) => services.campaigns().campaign_thresholds(&c.id).await?,
         None => Vec::new(),
     };
     Ok(ConfiguratorData {
@@ -64,10 +65,11 @@ pub async fn load_configurator(
 /// Re-checks a configuration on the server and saves it; answers the share code.
 #[server(endpoint = "save_configuration")]
 pub async fn save_configuration(line: String, selections: Vec<String>) -> Result<String, AppError> {
-    let services = crate::services::use_services()?;
+    let services = crate::request::use_services()?;
     // A signed-in person's configuration counts as theirs (their latest one counts).
-    let account = crate::services::request_account(&services).await?;
+    let account = crate::request::request_account(&services).await?;
     services
+        .configurations()
         .save_configuration_by(account.as_ref(), &line, &selections)
         .await
 }

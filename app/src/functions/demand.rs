@@ -9,9 +9,12 @@ use crate::models::{ApiTokenView, DemandCampaign, DemandReport, NewApiToken};
 #[server(endpoint = "demand_campaigns")]
 pub async fn load_demand_campaigns() -> Result<Vec<DemandCampaign>, AppError> {
     use crate::services::demand::Viewer;
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
-    services.demand_campaigns(Viewer::Member(&account)).await
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
+    services
+        .demand()
+        .demand_campaigns(Viewer::Member(&account))
+        .await
 }
 
 /// The demand report of a campaign (the first readable one when `campaign` is empty). The
@@ -33,17 +36,24 @@ pub async fn load_demand_report(
         province,
     };
     use crate::services::demand::Viewer;
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
     let viewer = Viewer::Member(&account);
     let campaign = match campaign.trim() {
-        "" => match services.demand_campaigns(viewer).await?.into_iter().next() {
+        "" => match services
+            .demand()
+            .demand_campaigns(viewer)
+            .await?
+            .into_iter()
+            .next()
+        {
             Some(first) => first.id,
             None => return Ok(None),
         },
         id => id.to_string(),
     };
     services
+        .demand()
         .demand_report(viewer, &campaign, &filter)
         .await
         .map(Some)
@@ -52,23 +62,23 @@ pub async fn load_demand_report(
 /// The member's OEM's API tokens.
 #[server(endpoint = "api_tokens")]
 pub async fn load_api_tokens() -> Result<Vec<ApiTokenView>, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
-    services.api_tokens(&account).await
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
+    services.demand().api_tokens(&account).await
 }
 
 /// Creates an API token; the answer holds its secret, shown once.
 #[server(endpoint = "create_api_token")]
 pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
-    services.create_api_token(&account, &name).await
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
+    services.demand().create_api_token(&account, &name).await
 }
 
 /// Revokes an API token.
 #[server(endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: String) -> Result<ApiTokenView, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
-    services.revoke_api_token(&account, &id).await
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
+    services.demand().revoke_api_token(&account, &id).await
 }

@@ -13,9 +13,10 @@ pub async fn reserve(
     configuration_code: String,
     idempotency_key: String,
 ) -> Result<OrderView, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
     services
+        .orders()
         .reserve(
             &account,
             &campaign_id,
@@ -29,9 +30,9 @@ pub async fn reserve(
 /// The logged-in account's orders.
 #[server(endpoint = "my_orders")]
 pub async fn my_orders() -> Result<Vec<OrderView>, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
-    services.orders(&account).await
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
+    services.orders().list(&account).await
 }
 
 /// Cancels an order with a full refund.
@@ -40,9 +41,10 @@ pub async fn cancel_order(
     order_id: String,
     idempotency_key: String,
 ) -> Result<OrderView, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
     services
+        .orders()
         .cancel_order(&account, &order_id, &idempotency_key)
         .await?
         .result
@@ -55,9 +57,10 @@ pub async fn lock_order(
     idempotency_key: String,
     confirm: bool,
 ) -> Result<OrderView, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
     services
+        .orders()
         .lock_order(&account, &order_id, &idempotency_key, confirm)
         .await?
         .result
@@ -83,9 +86,10 @@ pub async fn change_order(
     order_id: String,
     configuration_code: String,
 ) -> Result<OrderView, AppError> {
-    let services = crate::services::use_services()?;
-    let account = crate::services::require_account(&services).await?;
+    let services = crate::request::use_services()?;
+    let account = crate::request::require_account(&services).await?;
     services
+        .orders()
         .change_order_configuration(&account, &order_id, &configuration_code)
         .await
 }

@@ -4,15 +4,15 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use app::models::{AuctionInput, AuctionView, BidView};
-use app::services::auctions::LiveEntry;
-use app::services::auctions::{BidRequest, SettlementStep};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use models::{AuctionInput, AuctionView, BidView};
 use serde::Deserialize;
+use services::auctions::LiveEntry;
+use services::auctions::{BidRequest, SettlementStep};
 use tokio::sync::{broadcast, mpsc};
 use utoipa::{IntoParams, ToSchema};
 
@@ -97,7 +97,7 @@ pub async fn create(
     Authed(account): Authed,
     ApiJson(input): ApiJson<AuctionInput>,
 ) -> Result<(StatusCode, Json<AuctionView>), ApiError> {
-    let view = services.create_auction(&account, &input).await?;
+    let view = services.auctions().create_auction(&account, &input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -105,7 +105,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/auctions", tag = "auctions",
     responses((status = 200, description = "Auctions", body = [AuctionDoc])))]
 pub async fn list(State(services): State<ApiState>) -> Result<Json<Vec<AuctionView>>, ApiError> {
-    Ok(Json(services.auctions().await?))
+    Ok(Json(services.auctions().list().await?))
 }
 
 /// An auction: settings, state (current price, leader's paddle, end with extensions), the
@@ -120,7 +120,9 @@ pub async fn detail(
     MaybeAuthed(viewer): MaybeAuthed,
     Path(id): Path<String>,
 ) -> Result<Json<AuctionView>, ApiError> {
-    Ok(Json(services.auction(&id, viewer.as_ref()).await?))
+    Ok(Json(
+        services.auctions().auction(&id, viewer.as_ref()).await?,
+    ))
 }
 
 /// Registers for the auction (a paddle number) and requests the deposit; repeat to top up.
@@ -142,6 +144,7 @@ pub async fn register(
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
     let answer = services
+        .auctions()
         .pay_auction_deposit(&account, &id, request.amount_fen, &request.idempotency_key)
         .await?;
     Ok(replayable(answer, StatusCode::CREATED))
@@ -171,13 +174,14 @@ pub async fn bid(
         (Some(amount), None) => BidRequest::Amount(amount),
         (None, Some(max)) => BidRequest::Proxy(max),
         _ => {
-            return Err(ApiError::from(app::error::AppError::invalid(
+            return Err(ApiError::from(models::error::AppError::invalid(
                 "amount_fen",
                 "send either `amount_fen` (a bid) or `max_fen` (a proxy maximum)",
             )))
         }
     };
     let answer = services
+        .auctions()
         .place_bid(&account, &id, bid, &request.idempotency_key)
         .await?;
     Ok(replayable(answer, StatusCode::CREATED))
@@ -196,6 +200,7 @@ pub async fn bids(
 ) -> Result<Json<Vec<BidView>>, ApiError> {
     Ok(Json(
         services
+            .auctions()
             .auction_bids(&id, query.after.unwrap_or(0), query.limit.unwrap_or(1000))
             .await?,
     ))
@@ -223,9 +228,9 @@ pub async fn events(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok())
         .or(query.after);
-    let snapshot = services.auction(&id, viewer.as_ref()).await?;
+    let snapshot = services.auctions().auction(&id, viewer.as_ref()).await?;
     let after = resume.unwrap_or(snapshot.version);
-    let mut watch = services.watch_auction(&id, after).await?;
+    let mut watch = services.auctions().watch_auction(&id, after).await?;
     let (sender, receiver) = mpsc::channel::<Event>(64);
     tokio::spawn(async move {
         let mut last = after;
@@ -245,7 +250,7 @@ pub async fn events(
                     Ok(entry) => {
                         if entry.seq > last + 1 {
                             // Missed entries (another server's, not yet here): read the log.
-                            match services.feed_since(&id, last).await {
+                            match services.auctions().feed_since(&id, last).await {
                                 Ok(missing) => {
                                     for m in missing.iter().filter(|m| m.seq < entry.seq) {
                                         if !forward(&sender, &mut last, m).await {
@@ -262,7 +267,7 @@ pub async fn events(
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         // Too slow for the live stream: catch up from the log.
-                        let Ok(missing) = services.feed_since(&id, last).await else {
+                        let Ok(missing) = services.auctions().feed_since(&id, last).await else {
                             return;
                         };
                         for m in &missing {
@@ -274,7 +279,7 @@ pub async fn events(
                     Err(broadcast::error::RecvError::Closed) => return,
                 },
                 _ = clock.tick() => {
-                    let now = serde_json::json!({ "server_now": app::services::now_ms() });
+                    let now = serde_json::json!({ "server_now": services::now_ms() });
                     if send(json_event("time", &now)).await.is_err() {
                         return;
                     }
@@ -341,6 +346,7 @@ pub async fn pay(
     ApiJson(request): ApiJson<PayRequest>,
 ) -> Result<Response, ApiError> {
     let answer = services
+        .auctions()
         .pay_auction_price(&account, &id, &request.idempotency_key)
         .await?;
     Ok(replayable(answer, StatusCode::CREATED))
@@ -419,6 +425,7 @@ pub async fn rerun(
     ApiJson(request): ApiJson<RerunRequest>,
 ) -> Result<(StatusCode, Json<AuctionView>), ApiError> {
     let view = services
+        .auctions()
         .rerun_auction(&account, &id, request.starts_at, request.ends_at)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -426,9 +433,14 @@ pub async fn rerun(
 
 async fn step(
     services: ApiState,
-    account: app::models::Account,
+    account: models::Account,
     id: String,
     step: SettlementStep,
 ) -> Result<Json<AuctionView>, ApiError> {
-    Ok(Json(services.settle_auction(&account, &id, step).await?))
+    Ok(Json(
+        services
+            .auctions()
+            .settle_auction(&account, &id, step)
+            .await?,
+    ))
 }

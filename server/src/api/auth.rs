@@ -1,16 +1,15 @@
 //! Registration, login, logout and the session extractor.
 
-use app::models::{Account, Role};
-use app::services::accounts::{
-    cookie_value, session_cookie as cookie_text, NewAccount, Session, SESSION_COOKIE,
-    SESSION_TTL_MS,
-};
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use models::Account;
 use serde::{Deserialize, Serialize};
+use services::accounts::{
+    cookie_value, session_cookie as cookie_text, Session, SESSION_COOKIE, SESSION_TTL_MS,
+};
 use utoipa::ToSchema;
 
 use super::extract::ApiJson;
@@ -86,7 +85,7 @@ impl FromRequestParts<ApiState> for MaybeAuthed {
 
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
         match token(&parts.headers) {
-            Some(token) => Ok(MaybeAuthed(state.session_account(&token).await?)),
+            Some(token) => Ok(MaybeAuthed(state.accounts().session_account(&token).await?)),
             None => Ok(MaybeAuthed(None)),
         }
     }
@@ -99,7 +98,7 @@ impl FromRequestParts<ApiState> for Authed {
         let MaybeAuthed(account) = MaybeAuthed::from_request_parts(parts, state).await?;
         account
             .map(Authed)
-            .ok_or_else(|| app::error::AppError::Unauthenticated.into())
+            .ok_or_else(|| models::error::AppError::Unauthenticated.into())
     }
 }
 
@@ -129,16 +128,14 @@ pub async fn register(
     State(services): State<ApiState>,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
-    let account = services
-        .create_account(NewAccount {
-            login: &request.login,
-            password: &request.password,
-            display_name: request.display_name.as_deref(),
-            role: Role::Consumer,
-            org_id: None,
-        })
+    let session = services
+        .accounts()
+        .register_consumer(
+            &request.login,
+            &request.password,
+            request.display_name.as_deref(),
+        )
         .await?;
-    let session = services.open_session(&account.id).await?;
     Ok(with_session(
         StatusCode::CREATED,
         session,
@@ -155,13 +152,12 @@ pub async fn register(
         (status = 429, description = "Too many attempts", body = ErrorBody)))]
 pub async fn login(
     State(services): State<ApiState>,
-    connect: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    extensions: http::Extensions,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let client = connect
-        .map(|c| c.0 .0.ip().to_string())
-        .unwrap_or_else(|| "local".into());
+    let client = app::request::client_addr(&extensions);
     let session = services
+        .accounts()
         .login(&request.login, &request.password, &client)
         .await?;
     Ok(with_session(
@@ -179,7 +175,7 @@ pub async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(token) = token(&headers) {
-        services.logout(&token).await?;
+        services.accounts().logout(&token).await?;
     }
     let cookie = session_cookie("", 0, services.options().secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())

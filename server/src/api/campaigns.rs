@@ -1,11 +1,11 @@
 //! Campaigns: the public list and detail (fill levels, polls), creation by marketers, and
 //! reservations by consumers.
 
-use app::models::{CampaignDetail, CampaignInput};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
+use models::{CampaignDetail, CampaignInput};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -32,7 +32,7 @@ pub async fn list(
     State(services): State<ApiState>,
     MaybeAuthed(viewer): MaybeAuthed,
 ) -> Result<Json<Vec<CampaignDetail>>, ApiError> {
-    Ok(Json(services.campaigns(viewer.as_ref()).await?))
+    Ok(Json(services.campaigns().list(viewer.as_ref()).await?))
 }
 
 /// One campaign with terms, batch fill levels and live poll results.
@@ -46,7 +46,12 @@ pub async fn detail(
     MaybeAuthed(viewer): MaybeAuthed,
     Path(id): Path<String>,
 ) -> Result<Json<CampaignDetail>, ApiError> {
-    Ok(Json(services.campaign_detail(&id, viewer.as_ref()).await?))
+    Ok(Json(
+        services
+            .campaigns()
+            .campaign_detail(&id, viewer.as_ref())
+            .await?,
+    ))
 }
 
 /// Creates a campaign (marketers and admins), with batches and polls.
@@ -62,7 +67,10 @@ pub async fn create(
     Authed(account): Authed,
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> Result<(StatusCode, Json<CampaignDetail>), ApiError> {
-    let created = services.create_campaign(&account, &input).await?;
+    let created = services
+        .campaigns()
+        .create_campaign(&account, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -84,7 +92,12 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> Result<Json<CampaignDetail>, ApiError> {
-    Ok(Json(services.update_campaign(&account, &id, &input).await?))
+    Ok(Json(
+        services
+            .campaigns()
+            .update_campaign(&account, &id, &input)
+            .await?,
+    ))
 }
 
 /// Reserves a saved configuration (consumers): re-checked and re-priced on the server, a unit
@@ -106,6 +119,7 @@ pub async fn reserve(
     ApiJson(request): ApiJson<ReservationRequest>,
 ) -> Result<Response, ApiError> {
     let answer = services
+        .orders()
         .reserve(
             &account,
             &id,

@@ -27,7 +27,7 @@ pub struct Names {
 #[utoipa::path(get, path = "/api/v1/car-lines", tag = "catalog",
     responses((status = 200, description = "The car lines", body = [CarLine])))]
 pub async fn car_lines(State(services): State<ApiState>) -> Result<Json<Vec<CarLine>>, ApiError> {
-    let lines = services.car_lines().await?;
+    let lines = services.catalogs().car_lines().await?;
     Ok(Json(
         lines
             .into_iter()
@@ -53,6 +53,6 @@ pub async fn catalog(
     State(services): State<ApiState>,
     Path(line): Path<String>,
 ) -> Result<Json<configurator::Catalog>, ApiError> {
-    let compiled = services.published_catalog(&line).await?;
+    let compiled = services.catalogs().published_catalog(&line).await?;
     Ok(Json((*compiled.catalog).clone()))
 }

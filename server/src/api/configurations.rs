@@ -1,7 +1,7 @@
-use app::models::{CheckResult, SavedConfiguration};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use models::{CheckResult, SavedConfiguration};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -40,7 +40,10 @@ pub async fn check(
     State(services): State<ApiState>,
     ApiJson(request): ApiJson<ConfigurationRequest>,
 ) -> Result<Json<CheckResult>, ApiError> {
-    let compiled = services.published_catalog(&request.car_line).await?;
+    let compiled = services
+        .catalogs()
+        .published_catalog(&request.car_line)
+        .await?;
     Ok(Json(compiled.check(&request.selections)?))
 }
 
@@ -57,6 +60,7 @@ pub async fn save(
     ApiJson(request): ApiJson<ConfigurationRequest>,
 ) -> Result<(StatusCode, Json<Saved>), ApiError> {
     let code = services
+        .configurations()
         .save_configuration_by(account.as_ref(), &request.car_line, &request.selections)
         .await?;
     let url = format!("/c/{code}");
@@ -74,5 +78,7 @@ pub async fn load(
     State(services): State<ApiState>,
     Path(code): Path<String>,
 ) -> Result<Json<SavedConfiguration>, ApiError> {
-    Ok(Json(services.load_configuration(&code).await?))
+    Ok(Json(
+        services.configurations().load_configuration(&code).await?,
+    ))
 }

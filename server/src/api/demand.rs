@@ -1,16 +1,14 @@
 //! The demand feed for the OEM's own systems (`/demand/{campaign}` as JSON, `.csv` as CSV,
 //! the same figures as the dashboard with the same suppression) and its API tokens.
 
-use app::models::{
-    ApiTokenView, DemandCampaign, DemandFilter, DemandReport, NewApiToken, CSV_FIGURES,
-};
-use app::services::demand::{Viewer, TOKEN_PREFIX};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use models::{ApiTokenView, DemandCampaign, DemandFilter, DemandReport, NewApiToken, CSV_FIGURES};
 use serde::Deserialize;
+use services::demand::{Viewer, TOKEN_PREFIX};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{cookie, Authed};
@@ -49,7 +47,7 @@ pub struct TokenRequest {
 /// Who asks: an OEM token (`Authorization: Bearer c2m_...`) or a signed-in member.
 enum Asker {
     Org(String),
-    Member(app::models::Account),
+    Member(models::Account),
 }
 
 async fn asker(services: &ApiState, headers: &HeaderMap) -> Result<Asker, ApiError> {
@@ -59,7 +57,7 @@ async fn asker(services: &ApiState, headers: &HeaderMap) -> Result<Asker, ApiErr
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|v| v.trim().to_string());
     if let Some(secret) = bearer.as_deref().filter(|s| s.starts_with(TOKEN_PREFIX)) {
-        return match services.api_token_org(secret).await? {
+        return match services.demand().api_token_org(secret).await? {
             Some(org) => Ok(Asker::Org(org)),
             None => Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -68,13 +66,13 @@ async fn asker(services: &ApiState, headers: &HeaderMap) -> Result<Asker, ApiErr
             )),
         };
     }
-    let session = bearer.or_else(|| cookie(headers, app::services::accounts::SESSION_COOKIE));
+    let session = bearer.or_else(|| cookie(headers, services::accounts::SESSION_COOKIE));
     match session {
-        Some(token) => match services.session_account(&token).await? {
+        Some(token) => match services.accounts().session_account(&token).await? {
             Some(account) => Ok(Asker::Member(account)),
-            None => Err(app::error::AppError::Unauthenticated.into()),
+            None => Err(models::error::AppError::Unauthenticated.into()),
         },
-        None => Err(app::error::AppError::Unauthenticated.into()),
+        None => Err(models::error::AppError::Unauthenticated.into()),
     }
 }
 
@@ -106,7 +104,9 @@ pub async fn campaigns(
     headers: HeaderMap,
 ) -> Result<Json<Vec<DemandCampaign>>, ApiError> {
     let asker = asker(&services, &headers).await?;
-    Ok(Json(services.demand_campaigns(viewer(&asker)).await?))
+    Ok(Json(
+        services.demand().demand_campaigns(viewer(&asker)).await?,
+    ))
 }
 
 /// The demand report of a campaign: `/demand/{campaign}` answers JSON, `/demand/{campaign}.csv`
@@ -134,7 +134,7 @@ pub async fn report(
     };
     if let Some(figure) = &q.figure {
         if !csv || !CSV_FIGURES.contains(&figure.as_str()) {
-            return Err(app::error::AppError::invalid(
+            return Err(models::error::AppError::invalid(
                 "figure",
                 format!(
                     "`figure` selects one figure of a CSV export: {}",
@@ -151,7 +151,10 @@ pub async fn report(
         sales_mode: q.sales_mode,
         province: q.province,
     };
-    let report: DemandReport = services.demand_report(viewer(&asker), &id, &filter).await?;
+    let report: DemandReport = services
+        .demand()
+        .demand_report(viewer(&asker), &id, &filter)
+        .await?;
     if csv {
         let name = format!(
             "demand-{}-{}.csv",
@@ -184,7 +187,7 @@ pub async fn tokens(
     State(services): State<ApiState>,
     Authed(account): Authed,
 ) -> Result<Json<Vec<ApiTokenView>>, ApiError> {
-    Ok(Json(services.api_tokens(&account).await?))
+    Ok(Json(services.demand().api_tokens(&account).await?))
 }
 
 /// Creates an API token for the asker's OEM; the answer is the only time `secret` is shown.
@@ -202,7 +205,12 @@ pub async fn create_token(
 ) -> Result<(StatusCode, Json<NewApiToken>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(services.create_api_token(&account, &request.name).await?),
+        Json(
+            services
+                .demand()
+                .create_api_token(&account, &request.name)
+                .await?,
+        ),
     ))
 }
 
@@ -219,5 +227,7 @@ pub async fn revoke_token(
     Authed(account): Authed,
     Path(id): Path<String>,
 ) -> Result<Json<ApiTokenView>, ApiError> {
-    Ok(Json(services.revoke_api_token(&account, &id).await?))
+    Ok(Json(
+        services.demand().revoke_api_token(&account, &id).await?,
+    ))
 }

@@ -1,9 +1,9 @@
 //! Errors as the API answers them.
 
-use app::error::AppError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use models::error::AppError;
 use serde_json::json;
 
 /// An error answered as `{"error": code, "message": text, ...details}`.

@@ -1,6 +1,6 @@
 //! The public JSON API under `/api/v1`, for partner systems and tests, described by the
 //! OpenAPI document at `/api/v1/openapi.json`. Every handler is a thin door onto
-//! `app::services`; every failure answers `{"error": code, "message": text}` with a 4xx.
+//! `services`; every failure answers `{"error": code, "message": text}` with a 4xx.
 
 mod auctions;
 pub mod auth;
@@ -18,10 +18,10 @@ mod polls;
 
 use std::sync::Arc;
 
-use app::services::Services;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
+use services::Services;
 use tower_http::catch_panic::CatchPanicLayer;
 
 pub use error::ApiError;

@@ -1,12 +1,12 @@
 //! Orders: the account's list, cancel and the two-step lock.
 
-use app::models::OrderView;
-use app::services::idempotency::Replayable;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use models::OrderView;
 use serde::Deserialize;
+use services::idempotency::Replayable;
 use utoipa::ToSchema;
 
 use super::auth::Authed;
@@ -65,7 +65,7 @@ pub async fn list(
     State(services): State<ApiState>,
     Authed(account): Authed,
 ) -> Result<Json<Vec<OrderView>>, ApiError> {
-    Ok(Json(services.orders(&account).await?))
+    Ok(Json(services.orders().list(&account).await?))
 }
 
 /// Changes the configuration of an order that depends on an option a demand threshold
@@ -89,6 +89,7 @@ pub async fn change(
 ) -> Result<Json<OrderView>, ApiError> {
     Ok(Json(
         services
+            .orders()
             .change_order_configuration(&account, &id, &request.configuration_code)
             .await?,
     ))
@@ -111,6 +112,7 @@ pub async fn cancel(
     ApiJson(request): ApiJson<CancelRequest>,
 ) -> Result<Response, ApiError> {
     let answer = services
+        .orders()
         .cancel_order(&account, &id, &request.idempotency_key)
         .await?;
     Ok(replayable(answer, StatusCode::OK))
@@ -133,6 +135,7 @@ pub async fn lock(
     ApiJson(request): ApiJson<LockRequest>,
 ) -> Result<Response, ApiError> {
     let answer = services
+        .orders()
         .lock_order(&account, &id, &request.idempotency_key, request.confirm)
         .await?;
     Ok(replayable(answer, StatusCode::OK))

@@ -26,6 +26,9 @@ pub async fn callback(
         .get(SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    services.payment_callback(&body, signature).await?;
+    services
+        .payments()
+        .payment_callback(&body, signature)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,8 +1,8 @@
 //! Voting.
 
-use app::models::PollView;
 use axum::extract::{Path, State};
 use axum::Json;
+use models::PollView;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -36,5 +36,10 @@ pub async fn vote(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<VoteRequest>,
 ) -> Result<Json<PollView>, ApiError> {
-    Ok(Json(services.vote(&account, &id, &request.choice).await?))
+    Ok(Json(
+        services
+            .campaigns()
+            .vote(&account, &id, &request.choice)
+            .await?,
+    ))
 }

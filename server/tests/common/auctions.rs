@@ -266,7 +266,7 @@ impl Watcher {
 }
 
 /// The stored bid history: (seq, paddle, amount, at), oldest first.
-pub async fn stored_bids(db: &app::services::Db, auction: &str) -> Vec<(i64, i64, i64, i64)> {
+pub async fn stored_bids(db: &services::Db, auction: &str) -> Vec<(i64, i64, i64, i64)> {
     sqlx::query_as(
         "SELECT seq, paddle, amount_fen, at FROM auction_bids WHERE auction_id = $1 ORDER BY seq",
     )
@@ -279,25 +279,30 @@ pub async fn stored_bids(db: &app::services::Db, auction: &str) -> Vec<(i64, i64
 /// Creates `n` accounts with `role` directly in the database and opens a session for each
 /// (for tests that run the server binary); answers their tokens.
 pub async fn sessions(
-    services: &app::services::Services,
+    services: &std::sync::Arc<services::Services>,
     n: usize,
     prefix: &str,
-    role: app::models::Role,
+    role: models::Role,
 ) -> Vec<String> {
     let hash = password_auth::generate_hash("session-test-password");
     let mut tokens = Vec::with_capacity(n);
     for i in 0..n {
         let login = format!("{prefix}{i}@load.test");
-        let new = app::services::accounts::NewAccount {
+        let new = services::accounts::NewAccount {
             login: &login,
             password: "",
             display_name: None,
             role,
             org_id: None,
         };
-        let account = services.insert_account(&new, &hash).await.expect("account");
+        let account = services
+            .accounts()
+            .insert_account(&new, &hash)
+            .await
+            .expect("account");
         tokens.push(
             services
+                .accounts()
                 .open_session(&account.id)
                 .await
                 .expect("session")

@@ -9,15 +9,15 @@ pub mod process;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use app::models::Role;
-use app::services::accounts::NewAccount;
-use app::services::payments::SandboxOptions;
-use app::services::{ServiceOptions, Services};
 use axum::body::Body;
 use axum::Router;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use models::Role;
 use serde_json::Value;
+use services::accounts::NewAccount;
+use services::payments::SandboxOptions;
+use services::{ServiceOptions, Services};
 use sqlx::{Connection, Executor};
 use tower::ServiceExt;
 
@@ -146,11 +146,9 @@ impl TestApp {
             deadline_check: None,
             auction_check: Some(std::time::Duration::from_millis(200)),
         };
-        let services = Arc::new(
-            Services::connect_with(&db.url, options)
-                .await
-                .expect("connect"),
-        );
+        let services = Services::connect_with(&db.url, options)
+            .await
+            .expect("connect");
         assert!(
             services.seed_demo(DEMO_PASSWORD).await.expect("seed"),
             "a fresh database is seeded"
@@ -207,6 +205,7 @@ impl TestApp {
             let login = format!("{prefix}{i}@load.test");
             let account = self
                 .services
+                .accounts()
                 .insert_account(
                     &NewAccount {
                         login: &login,
@@ -221,6 +220,7 @@ impl TestApp {
                 .expect("account");
             let session = self
                 .services
+                .accounts()
                 .open_session(&account.id)
                 .await
                 .expect("session");
@@ -232,6 +232,7 @@ impl TestApp {
     /// Saves the complete lease configuration; answers its code.
     pub async fn saved_code(&self) -> String {
         self.services
+            .configurations()
             .save_configuration(
                 "xiaoman",
                 &serde_json::from_value::<Vec<String>>(complete_lease()).unwrap(),
@@ -243,7 +244,7 @@ impl TestApp {
     /// Creates an open campaign for the demo car with these batch caps (as the marketer).
     pub async fn campaign(&self, id: &str, batches: &[i64]) -> String {
         let token = self.login(Role::Marketer).await;
-        let now = app::services::now_ms();
+        let now = services::now_ms();
         let (status, body) = self
             .call_as(
                 &token,
@@ -379,7 +380,7 @@ pub fn ok(status: StatusCode) -> bool {
 
 /// Checks the money invariant: payments received minus refunds paid out equal the money
 /// the orders hold; and no batch holds more or fewer units than its active orders.
-pub async fn assert_books_balance(db: &app::services::Db) {
+pub async fn assert_books_balance(db: &services::Db) {
     // One statement, so one snapshot: callbacks may still be settling while this runs, and
     // each moves a payment and an order's money in one transaction.
     let (paid, refunded, held): (i64, i64, i64) = sqlx::query_as(

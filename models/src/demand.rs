@@ -1,0 +1,494 @@
+//! The OEM's demand report: the figures of the dashboard and of the demand feed (JSON and CSV
+//! are the same figures). Every count here is a sum of figures released under the OEM's K;
+//! `None` means suppressed (or, for a funnel stage, not applicable to the filter).
+
+use configurator::Localized;
+use serde::{Deserialize, Serialize};
+
+/// What the report covers, beyond its campaign. Dates are China Standard Time calendar days
+/// (`YYYY-MM-DD`), both ends included.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandFilter {
+    /// One catalog version, or all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog_version: Option<u32>,
+    /// First day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Last day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// `purchase` or `lease`, or both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sales_mode: Option<String>,
+    /// One province (its id, see `geo`), or all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+}
+
+/// `n` people out of `base`: a share among the cells where the figure could be shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rate {
+    /// People counted.
+    pub n: u64,
+    /// People they are a share of.
+    pub base: u64,
+}
+
+impl Rate {
+    /// The share in per mille (0 when nothing could be shown).
+    pub fn per_mille(self) -> u64 {
+        (self.n * 1000 + self.base / 2)
+            .checked_div(self.base)
+            .unwrap_or(0)
+    }
+}
+
+/// A count per signal: saved configurations, reservations (locked ones included) and locked
+/// orders — kept apart, never merged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signals<T> {
+    /// Saved configurations (the latest of each signed-in person).
+    pub configured: T,
+    /// Paid reservations, locked orders included.
+    pub reserved: T,
+    /// Locked orders (earnest money paid).
+    pub locked: T,
+}
+
+/// One step of the funnel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunnelStep {
+    /// `configured`, `voted`, `reserved`, `locked` or `paid`.
+    pub stage: String,
+    /// People; `None` where the step does not apply to the filter (votes have no sales mode).
+    pub people: Option<u64>,
+}
+
+/// The funnel of one day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCounts {
+    /// The day (`YYYY-MM-DD`, China Standard Time).
+    pub date: String,
+    /// Saved configurations.
+    pub configured: u64,
+    /// New voters.
+    pub voted: u64,
+    /// Reservations made that day (still active, locked ones included).
+    pub reserved: u64,
+    /// Of those, locked.
+    pub locked: u64,
+}
+
+/// The people of one sales mode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModeSplit {
+    /// `purchase` or `lease`.
+    pub mode: String,
+    /// People per signal.
+    pub people: Signals<u64>,
+}
+
+/// The take rate of one option.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OptionRate {
+    /// The option id.
+    pub id: String,
+    /// Its name.
+    pub name: Localized,
+    /// Its share per signal.
+    pub rate: Signals<Rate>,
+}
+
+/// The take rates of one option group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupRates {
+    /// The group id.
+    pub id: String,
+    /// Its name.
+    pub name: Localized,
+    /// `exactly-one`, `at-most-one` or `any`.
+    pub cardinality: String,
+    /// People with at least one option of the group, per signal, in per mille (exclusive
+    /// groups: the sum of their options' shares; `None` for any-groups, whose options overlap).
+    pub taken_per_mille: Option<Signals<u64>>,
+    /// Its options.
+    pub options: Vec<OptionRate>,
+}
+
+/// The people of one province.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionCount {
+    /// The province id.
+    pub province: String,
+    /// The city id (empty for a province).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub city: String,
+    /// People per signal.
+    pub people: Signals<u64>,
+}
+
+/// A popular complete configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopConfiguration {
+    /// Its options.
+    pub options: Vec<String>,
+    /// Their names.
+    pub names: Vec<Localized>,
+    /// People per signal.
+    pub people: Signals<u64>,
+}
+
+/// One choice of a poll.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PollCount {
+    /// The choice id.
+    pub id: String,
+    /// Its label.
+    pub label: Localized,
+    /// Votes (`None`: suppressed).
+    pub votes: Option<u64>,
+}
+
+/// A poll's results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PollResult {
+    /// The poll id.
+    pub id: String,
+    /// The question.
+    pub question: Localized,
+    /// When voting ends (UTC milliseconds).
+    pub closes_at: i64,
+    /// Votes in all (`None`: suppressed).
+    pub total: Option<u64>,
+    /// The choices.
+    pub choices: Vec<PollCount>,
+}
+
+/// A demand threshold's progress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdProgress {
+    /// The option.
+    pub option: String,
+    /// Its name.
+    pub name: Localized,
+    /// People needed.
+    pub target: u64,
+    /// People so far (`None`: suppressed).
+    pub reached: Option<u64>,
+    /// `open`, `confirmed` or `dropped`.
+    pub status: String,
+    /// When it is decided (UTC milliseconds).
+    pub deadline: i64,
+}
+
+/// An auction of the car line in brief.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuctionSummary {
+    /// The auction id.
+    pub id: String,
+    /// The edition.
+    pub title: String,
+    /// Its phase (`scheduled`, `open`, `awaiting_confirmation`, `paid`, ...).
+    pub phase: String,
+    /// Accepted bids.
+    pub bids: u64,
+    /// Distinct bidders who bid (`None`: suppressed).
+    pub bidders: Option<u64>,
+    /// The current (or final) price in fen.
+    pub price_fen: i64,
+}
+
+/// A campaign an OEM member may read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DemandCampaign {
+    /// The campaign id.
+    pub id: String,
+    /// Its title.
+    pub title: Localized,
+    /// The car line.
+    pub car_line: String,
+}
+
+/// Everything the dashboard shows for one campaign and filter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DemandReport {
+    /// The campaign.
+    pub campaign: DemandCampaign,
+    /// The smallest group shown.
+    pub k: u64,
+    /// The filter applied (normalised).
+    pub filter: DemandFilter,
+    /// The catalog versions with demand.
+    pub versions: Vec<u32>,
+    /// The first and last day with demand (`YYYY-MM-DD`), if any.
+    pub span: Option<(String, String)>,
+    /// configured → voted → reserved → locked → paid.
+    pub funnel: Vec<FunnelStep>,
+    /// The funnel per day.
+    pub trend: Vec<DayCounts>,
+    /// Lease against purchase.
+    pub modes: Vec<ModeSplit>,
+    /// Take rates by group and option (the battery pack mix is the `battery` group).
+    pub groups: Vec<GroupRates>,
+    /// By province, most reservations first (all provinces whatever the province filter).
+    pub provinces: Vec<RegionCount>,
+    /// By city, most reservations first.
+    pub cities: Vec<RegionCount>,
+    /// The most reserved complete configurations.
+    pub top_configurations: Vec<TopConfiguration>,
+    /// Poll results.
+    pub polls: Vec<PollResult>,
+    /// Demand thresholds.
+    pub thresholds: Vec<ThresholdProgress>,
+    /// The car line's auctions.
+    pub auctions: Vec<AuctionSummary>,
+}
+
+/// The figures a CSV export can hold.
+pub const CSV_FIGURES: [&str; 11] = [
+    "funnel",
+    "trend",
+    "modes",
+    "options",
+    "provinces",
+    "cities",
+    "configurations",
+    "polls",
+    "thresholds",
+    "auctions",
+    "groups",
+];
+
+impl DemandReport {
+    /// The report as CSV, one row per number: `figure,key,label,signal,n,base` (`n` empty when
+    /// suppressed; `base` set for shares). `figure` limits it to one figure of [`CSV_FIGURES`].
+    pub fn to_csv(&self, figure: Option<&str>) -> String {
+        let mut out = String::from("figure,key,label,signal,n,base\n");
+        let wants = |f: &str| figure.is_none_or(|w| w == f);
+        let mut row = |figure: &str,
+                       key: &str,
+                       label: &str,
+                       signal: &str,
+                       n: Option<u64>,
+                       base: Option<u64>| {
+            let cell = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
+            out.push_str(&format!(
+                "{figure},{},{},{signal},{},{}\n",
+                csv_field(key),
+                csv_field(label),
+                cell(n),
+                cell(base)
+            ));
+        };
+        let signals = |s: &Signals<u64>| {
+            [
+                ("configured", s.configured),
+                ("reserved", s.reserved),
+                ("locked", s.locked),
+            ]
+        };
+        if wants("funnel") {
+            for step in &self.funnel {
+                row(
+                    "funnel",
+                    &step.stage,
+                    &step.stage,
+                    "people",
+                    step.people,
+                    None,
+                );
+            }
+        }
+        if wants("trend") {
+            for d in &self.trend {
+                for (signal, n) in [
+                    ("configured", d.configured),
+                    ("voted", d.voted),
+                    ("reserved", d.reserved),
+                    ("locked", d.locked),
+                ] {
+                    row("trend", &d.date, &d.date, signal, Some(n), None);
+                }
+            }
+        }
+        if wants("modes") {
+            for m in &self.modes {
+                for (signal, n) in signals(&m.people) {
+                    row("modes", &m.mode, &m.mode, signal, Some(n), None);
+                }
+            }
+        }
+        if wants("groups") {
+            for g in &self.groups {
+                if let Some(t) = &g.taken_per_mille {
+                    for (signal, n) in signals(t) {
+                        row("groups", &g.id, &g.name.en, signal, Some(n), Some(1000));
+                    }
+                }
+            }
+        }
+        if wants("options") {
+            for g in &self.groups {
+                for o in &g.options {
+                    for (signal, r) in [
+                        ("configured", o.rate.configured),
+                        ("reserved", o.rate.reserved),
+                        ("locked", o.rate.locked),
+                    ] {
+                        row(
+                            "options",
+                            &o.id,
+                            &o.name.en,
+                            signal,
+                            Some(r.n),
+                            Some(r.base),
+                        );
+                    }
+                }
+            }
+        }
+        for (name, regions) in [("provinces", &self.provinces), ("cities", &self.cities)] {
+            if wants(name) {
+                for r in regions {
+                    let key = if r.city.is_empty() {
+                        r.province.clone()
+                    } else {
+                        format!("{}/{}", r.province, r.city)
+                    };
+                    for (signal, n) in signals(&r.people) {
+                        row(name, &key, &key, signal, Some(n), None);
+                    }
+                }
+            }
+        }
+        if wants("configurations") {
+            for c in &self.top_configurations {
+                let key = c.options.join("+");
+                let label: Vec<&str> = c.names.iter().map(|n| n.en.as_str()).collect();
+                for (signal, n) in signals(&c.people) {
+                    row(
+                        "configurations",
+                        &key,
+                        &label.join(" / "),
+                        signal,
+                        Some(n),
+                        None,
+                    );
+                }
+            }
+        }
+        if wants("polls") {
+            for p in &self.polls {
+                for c in &p.choices {
+                    row(
+                        "polls",
+                        &format!("{}/{}", p.id, c.id),
+                        &c.label.en,
+                        "votes",
+                        c.votes,
+                        p.total,
+                    );
+                }
+            }
+        }
+        if wants("thresholds") {
+            for t in &self.thresholds {
+                row(
+                    "thresholds",
+                    &t.option,
+                    &t.name.en,
+                    &t.status,
+                    t.reached,
+                    Some(t.target),
+                );
+            }
+        }
+        if wants("auctions") {
+            for a in &self.auctions {
+                row("auctions", &a.id, &a.title, "bids", Some(a.bids), None);
+                row("auctions", &a.id, &a.title, "bidders", a.bidders, None);
+                row(
+                    "auctions",
+                    &a.id,
+                    &a.title,
+                    "price_fen",
+                    Some(a.price_fen.max(0) as u64),
+                    None,
+                );
+            }
+        }
+        out
+    }
+}
+
+/// A CSV field, quoted when it needs to be; a leading `=`, `+`, `-` or `@` is defused so a
+/// spreadsheet does not run it as a formula.
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// An API token as its OEM sees it (never the token itself, except once at creation).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    /// The token's id.
+    pub id: String,
+    /// What it is for.
+    pub name: String,
+    /// Its first characters, to recognise it.
+    pub prefix: String,
+    /// Created (UTC milliseconds).
+    pub created_at: i64,
+    /// Last used (UTC milliseconds).
+    pub last_used_at: Option<i64>,
+    /// Revoked (UTC milliseconds).
+    pub revoked_at: Option<i64>,
+}
+
+/// A token just created: the only time its secret is shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiToken {
+    /// The token as stored.
+    pub token: ApiTokenView,
+    /// The secret, to send as `Authorization: Bearer <secret>`.
+    pub secret: String,
+}
+
+impl std::ops::Add for Rate {
+    type Output = Rate;
+    fn add(self, other: Rate) -> Rate {
+        Rate {
+            n: self.n + other.n,
+            base: self.base + other.base,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
+    }
+
+    #[test]
+    fn rates_round_to_per_mille() {
+        assert_eq!(Rate { n: 1, base: 3 }.per_mille(), 333);
+        assert_eq!(Rate { n: 2, base: 3 }.per_mille(), 667);
+        assert_eq!(Rate { n: 0, base: 0 }.per_mille(), 0);
+    }
+}

@@ -1,0 +1,262 @@
+//! The one error type of the application. It crosses the wire (server functions and the JSON
+//! API both render it), so it is serializable; the conversions from server-only errors exist
+//! only with the `sqlx` feature (the services').
+
+use configurator::Reason;
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong, each with a stable machine-readable code.
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum AppError {
+    /// No car line with this id.
+    #[error("unknown car line `{line}`")]
+    UnknownCarLine {
+        /// The id that was asked for.
+        line: String,
+    },
+    /// Option ids that the catalog does not have.
+    #[error("unknown option(s): {}", options.join(", "))]
+    UnknownOption {
+        /// The ids that were not found.
+        options: Vec<String>,
+    },
+    /// A share code that cannot be one (wrong length or characters).
+    #[error("`{code}` is not a configuration code: codes are 8 letters and digits")]
+    MalformedCode {
+        /// The code as received.
+        code: String,
+    },
+    /// Something that does not exist (a code, a campaign, a page).
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+    },
+    /// The choices break the catalog's rules.
+    #[error("the configuration breaks the catalog's rules")]
+    InvalidConfiguration {
+        /// A minimal set of clashing choices and the rules between them.
+        conflict: Vec<Reason>,
+    },
+    /// The choices are consistent but something required is still open.
+    #[error("the configuration is not complete: still to choose {}", open_groups.join(", "))]
+    IncompleteConfiguration {
+        /// The groups that still need a choice.
+        open_groups: Vec<String>,
+    },
+    /// Input that is malformed in some other way.
+    #[error("{message}")]
+    BadRequest {
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The request needs a logged-in account.
+    #[error("please log in first")]
+    Unauthenticated,
+    /// The account's role does not allow this.
+    #[error("{message}")]
+    Forbidden {
+        /// What is not allowed.
+        message: String,
+    },
+    /// Wrong login or password (the answer does not tell which).
+    #[error("the login or the password is wrong")]
+    InvalidCredentials,
+    /// Too many login attempts; try again later.
+    #[error("too many login attempts; try again in {retry_after_secs} seconds")]
+    RateLimited {
+        /// Seconds until the next attempt is accepted.
+        retry_after_secs: u64,
+    },
+    /// The e-mail address or mobile number already has an account.
+    #[error("an account with this login already exists")]
+    LoginTaken,
+    /// A field that fails validation, with what is wrong in words.
+    #[error("{field}: {message}")]
+    InvalidField {
+        /// The field, as named in the request.
+        field: String,
+        /// What is wrong and what would be right.
+        message: String,
+    },
+    /// The campaign does not take reservations now.
+    #[error("{message}")]
+    CampaignNotOpen {
+        /// Why (not yet open, closed).
+        message: String,
+    },
+    /// Every batch of the campaign is full.
+    #[error("all batches of this campaign are full")]
+    SoldOut,
+    /// The account already has an active order in this campaign.
+    #[error("you already have an active reservation in this campaign")]
+    AlreadyReserved,
+    /// The order is not in a state that allows this.
+    #[error("{message}")]
+    OrderState {
+        /// The order's current status.
+        status: String,
+        /// Why the action is refused.
+        message: String,
+    },
+    /// A step that must be confirmed explicitly (locking an order).
+    #[error("{message}")]
+    ConfirmationRequired {
+        /// What the confirmation means, in plain words.
+        message: String,
+    },
+    /// The idempotency key was used before for a different request.
+    #[error("this idempotency key was already used for a different request")]
+    IdempotencyKeyReused,
+    /// An auction refused the request: the rule it broke, in words and as a code.
+    #[error("{message}")]
+    AuctionRule {
+        /// The rule's code (`below_minimum`, `ended`, `deposit_too_low`, ...).
+        rule: String,
+        /// The rule in words, with the amounts that apply.
+        message: String,
+        /// The amounts behind the refusal (minimum, maximum, top-up needed, ...).
+        details: Option<serde_json::Value>,
+    },
+    /// The poll no longer takes votes.
+    #[error("the poll closed")]
+    PollClosed,
+    /// A failure on our side; details are in the server log, not in the answer.
+    #[error("internal error: {message}")]
+    Internal {
+        /// A short description safe to show.
+        message: String,
+    },
+}
+
+impl AppError {
+    /// The stable code, as in `{"error": code}`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::UnknownCarLine { .. } => "unknown_car_line",
+            AppError::UnknownOption { .. } => "unknown_option",
+            AppError::MalformedCode { .. } => "malformed_code",
+            AppError::NotFound { .. } => "not_found",
+            AppError::InvalidConfiguration { .. } => "invalid_configuration",
+            AppError::IncompleteConfiguration { .. } => "incomplete_configuration",
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden { .. } => "forbidden",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::LoginTaken => "login_taken",
+            AppError::InvalidField { .. } => "invalid_field",
+            AppError::CampaignNotOpen { .. } => "campaign_not_open",
+            AppError::SoldOut => "sold_out",
+            AppError::AlreadyReserved => "already_reserved",
+            AppError::OrderState { .. } => "order_state",
+            AppError::ConfirmationRequired { .. } => "confirmation_required",
+            AppError::IdempotencyKeyReused => "idempotency_key_reused",
+            AppError::PollClosed => "poll_closed",
+            AppError::AuctionRule { .. } => "auction_rule",
+            AppError::Internal { .. } => "internal",
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::UnknownCarLine { .. } | AppError::NotFound { .. } => 404,
+            AppError::UnknownOption { .. }
+            | AppError::InvalidConfiguration { .. }
+            | AppError::IncompleteConfiguration { .. } => 422,
+            AppError::MalformedCode { .. } | AppError::BadRequest { .. } => 400,
+            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
+            AppError::Forbidden { .. } => 403,
+            AppError::RateLimited { .. } => 429,
+            AppError::InvalidField { .. }
+            | AppError::ConfirmationRequired { .. }
+            | AppError::IdempotencyKeyReused => 422,
+            AppError::LoginTaken
+            | AppError::CampaignNotOpen { .. }
+            | AppError::SoldOut
+            | AppError::AlreadyReserved
+            | AppError::OrderState { .. }
+            | AppError::PollClosed
+            | AppError::AuctionRule { .. } => 409,
+            AppError::Internal { .. } => 500,
+        }
+    }
+
+    /// Shorthand for [`AppError::NotFound`].
+    pub fn not_found(what: impl Into<String>) -> Self {
+        AppError::NotFound { what: what.into() }
+    }
+
+    /// Shorthand for [`AppError::InvalidField`].
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::InvalidField {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`AppError::Forbidden`].
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        AppError::Forbidden {
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`AppError::BadRequest`].
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(feature = "server-fn")]
+impl server_fn::error::FromServerFnError for AppError {
+    type Encoder = server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
+        use server_fn::error::ServerFnErrorErr;
+        match value {
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                AppError::BadRequest { message }
+            }
+            other => AppError::Internal {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+#[cfg(feature = "sqlx")]
+mod storage {
+    use super::AppError;
+
+    impl From<sqlx::Error> for AppError {
+        fn from(error: sqlx::Error) -> Self {
+            tracing::error!(%error, "database error");
+            AppError::Internal {
+                message: "database error".into(),
+            }
+        }
+    }
+
+    impl From<sqlx::migrate::MigrateError> for AppError {
+        fn from(error: sqlx::migrate::MigrateError) -> Self {
+            tracing::error!(%error, "migration error");
+            AppError::Internal {
+                message: format!("migration failed: {error}"),
+            }
+        }
+    }
+
+    impl From<serde_json::Error> for AppError {
+        fn from(error: serde_json::Error) -> Self {
+            tracing::error!(%error, "stored JSON could not be read");
+            AppError::Internal {
+                message: "stored data could not be read".into(),
+            }
+        }
+    }
+}

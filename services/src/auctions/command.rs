@@ -1,0 +1,166 @@
+//! The commands an auction's log holds, and how one is applied to the state machine. Replaying
+//! the log applies the same commands at the same times, so every server rebuilds the same state.
+
+use auction::{Auction, AuctionRules, Event, Fen, Millis, Phase};
+use serde::{Deserialize, Serialize};
+
+use models::error::AppError;
+
+/// One accepted request, as the log stores it. Bidders are account ids (the log is private).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub(crate) enum Command {
+    /// A deposit payment succeeded: registers the bidder, or tops their deposit up.
+    Deposit {
+        bidder: String,
+        amount: i64,
+        payment: String,
+    },
+    /// A manual bid.
+    Bid { bidder: String, amount: i64 },
+    /// A hidden proxy maximum (set or raised).
+    Proxy { bidder: String, max: i64 },
+    /// Time passed: close at the end, fire settlement deadlines.
+    Tick,
+    /// The winner confirms.
+    Confirm { bidder: String },
+    /// The buyer's price payment succeeded.
+    Pay { bidder: String, payment: String },
+    /// The marketer offers the edition to the next runner-up.
+    Offer,
+    /// A runner-up accepts the offer.
+    Accept { bidder: String },
+    /// A runner-up declines the offer.
+    Decline { bidder: String },
+    /// The marketer re-runs the auction as `new_id` (with new rules).
+    Rerun {
+        new_id: String,
+        rules: auction::RulesSpec,
+    },
+    /// The marketer gives up after a default.
+    Abandon,
+}
+
+impl Command {
+    /// The payment this command counts, if any.
+    pub(crate) fn payment(&self) -> Option<&str> {
+        match self {
+            Command::Deposit { payment, .. } | Command::Pay { payment, .. } => Some(payment),
+            _ => None,
+        }
+    }
+
+    /// The account this command acts for, if any.
+    pub(crate) fn bidder(&self) -> Option<&str> {
+        match self {
+            Command::Deposit { bidder, .. }
+            | Command::Bid { bidder, .. }
+            | Command::Proxy { bidder, .. }
+            | Command::Confirm { bidder }
+            | Command::Pay { bidder, .. }
+            | Command::Accept { bidder }
+            | Command::Decline { bidder } => Some(bidder),
+            _ => None,
+        }
+    }
+
+    /// Applies the command at server time `now`. A refusal changes nothing.
+    pub(crate) fn apply(&self, state: &mut Auction, now: Millis) -> Result<Vec<Event>, AppError> {
+        match self {
+            Command::Deposit { bidder, amount, .. } => if state.deposit(bidder).is_some() {
+                state.top_up(bidder, Fen(*amount), now)
+            } else {
+                state.register(bidder, Fen(*amount), now)
+            }
+            .map_err(|e| rule_broken(e.code(), e.to_string())),
+            Command::Bid { bidder, amount } => state
+                .bid(bidder, Fen(*amount), now)
+                .map(|o| o.events)
+                .map_err(bid_error),
+            Command::Proxy { bidder, max } => state
+                .set_proxy(bidder, Fen(*max), now)
+                .map(|o| o.events)
+                .map_err(bid_error),
+            Command::Tick => Ok(state.tick(now)),
+            Command::Confirm { bidder } => state.confirm(bidder, now).map_err(settlement),
+            Command::Pay { bidder, .. } => state.pay(bidder, now).map_err(settlement),
+            Command::Offer => state.offer_second_chance(now).map_err(settlement),
+            Command::Accept { bidder } => state.accept_offer(bidder, now).map_err(settlement),
+            Command::Decline { bidder } => state.decline_offer(bidder, now).map_err(settlement),
+            Command::Rerun { rules, .. } => {
+                let rules = AuctionRules::new(rules.clone())
+                    .map_err(|e| AppError::invalid(e.code(), e.to_string()))?;
+                state.rerun(rules).map(|(_, e)| e).map_err(settlement)
+            }
+            Command::Abandon => state.abandon().map_err(settlement),
+        }
+    }
+}
+
+fn rule_broken(code: &str, message: String) -> AppError {
+    AppError::AuctionRule {
+        rule: code.to_string(),
+        message,
+        details: None,
+    }
+}
+
+fn bid_error(error: auction::BidError) -> AppError {
+    let details = serde_json::to_value(&error).ok();
+    AppError::AuctionRule {
+        rule: error.code().to_string(),
+        message: error.to_string(),
+        details,
+    }
+}
+
+fn settlement(error: auction::SettlementError) -> AppError {
+    rule_broken(error.code(), error.to_string())
+}
+
+/// The phase's name on the wire.
+pub(crate) fn phase_name(phase: &Phase) -> &'static str {
+    match phase {
+        Phase::Open => "open",
+        Phase::Unsold { .. } => "unsold",
+        Phase::AwaitingConfirmation { .. } => "awaiting_confirmation",
+        Phase::AwaitingPayment { .. } => "awaiting_payment",
+        Phase::Paid { .. } => "paid",
+        Phase::AwaitingDecision => "awaiting_decision",
+        Phase::SecondChanceOffered { .. } => "second_chance_offered",
+        Phase::RerunScheduled => "rerun_scheduled",
+    }
+}
+
+/// When the state machine must next be ticked: the end while open, else the running deadline.
+pub(crate) fn next_due(state: &Auction) -> Option<Millis> {
+    match state.phase() {
+        Phase::Open => Some(state.ends_at()),
+        Phase::AwaitingConfirmation { deadline, .. }
+        | Phase::AwaitingPayment { deadline, .. }
+        | Phase::SecondChanceOffered { deadline, .. } => Some(*deadline),
+        _ => None,
+    }
+}
+
+/// The event's name in a feed entry's notices; `None` for events only the bidder may see.
+pub(crate) fn notice(event: &Event) -> Option<&'static str> {
+    Some(match event {
+        Event::Registered { .. } => "registered",
+        Event::DepositToppedUp { .. } | Event::ProxySet { .. } => return None,
+        Event::BidAccepted(_) | Event::Outbid { .. } => return None,
+        Event::EndExtended { .. } => "end_extended",
+        Event::Closed { .. } => "closed",
+        Event::Unsold { .. } => "unsold",
+        Event::DepositReleased { .. } => "deposit_released",
+        Event::DepositForfeited { .. } => "deposit_forfeited",
+        Event::ConfirmationRequested { .. } => "confirmation_requested",
+        Event::PaymentRequested { .. } => "payment_requested",
+        Event::Paid { .. } => "paid",
+        Event::Defaulted { .. } => "defaulted",
+        Event::SecondChanceOffered { .. } => "second_chance_offered",
+        Event::OfferDeclined { .. } => "offer_declined",
+        Event::OfferExpired { .. } => "offer_expired",
+        Event::RerunScheduled { .. } => "rerun_scheduled",
+    })
+}

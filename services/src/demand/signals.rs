@@ -1,0 +1,240 @@
+//! The signals behind the demand cells, read from the tables that hold them: a saved
+//! configuration, a person's first vote in a campaign, an order at its current level. The
+//! same readers serve the write path (one signal in its transaction) and the full recount.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::cells::{day_of, CellKey, Signal, Stage};
+use crate::Backend;
+use models::error::AppError;
+
+/// The columns [`order_row`] reads from `orders`.
+pub(super) const ORDER_COLUMNS: &str =
+    "campaign_id, car_line, catalog_version, created_at, province, city, sales_mode, selections, status";
+
+/// What an order contributes to demand, whatever its status.
+#[derive(Clone, Debug)]
+pub(crate) struct OrderDemand {
+    signal: Signal,
+    /// The order's status when it was read.
+    pub(crate) status: String,
+}
+
+impl OrderDemand {
+    /// The order's signal if it were in `status` (`None`: it does not count there).
+    pub(crate) fn at(&self, status: &str) -> Option<Signal> {
+        let stage = Stage::of_order(status)?;
+        let mut signal = self.signal.clone();
+        signal.key.stage = stage;
+        Some(signal)
+    }
+
+    /// The same order with other selections (a changed configuration).
+    pub(crate) fn with_selections(
+        &self,
+        selections: Vec<String>,
+        version: i64,
+        mode: String,
+    ) -> OrderDemand {
+        let mut other = self.clone();
+        other.signal.selections = selections;
+        other.signal.key.catalog_version = version;
+        other.signal.key.sales_mode = mode;
+        other
+    }
+}
+
+/// An order's demand from a row of [`ORDER_COLUMNS`].
+pub(super) fn order_row(row: &AnyRow) -> Result<OrderDemand, AppError> {
+    Ok(OrderDemand {
+        signal: signal_row(row, Stage::Reserved)?,
+        status: row.try_get("status")?,
+    })
+}
+
+/// A signal of `stage` from a row with the columns orders and configurations share.
+fn signal_row(row: &AnyRow, stage: Stage) -> Result<Signal, AppError> {
+    Ok(Signal {
+        car_line: row.try_get("car_line")?,
+        key: CellKey {
+            campaign_id: row.try_get("campaign_id")?,
+            stage,
+            catalog_version: row.try_get("catalog_version")?,
+            day: day_of(row.try_get("created_at")?),
+            province: row.try_get("province")?,
+            sales_mode: row.try_get("sales_mode")?,
+        },
+        city: row.try_get("city")?,
+        selections: serde_json::from_str(&row.try_get::<String, _>("selections")?)?,
+    })
+}
+
+/// The columns [`configuration_row`] reads from `configurations` (with the campaign's car line).
+pub(super) const CONFIGURATION_COLUMNS: &str =
+    "campaign_id, car_line, catalog_version, created_at, province, city, sales_mode, selections";
+
+/// A saved configuration's signal from a row of [`CONFIGURATION_COLUMNS`].
+pub(super) fn configuration_row(row: &AnyRow) -> Result<Signal, AppError> {
+    signal_row(row, Stage::Configured)
+}
+
+/// A voter's signal: their first vote in the campaign decides the day and the place.
+pub(super) fn vote_signal(
+    campaign_id: &str,
+    car_line: &str,
+    catalog_version: i64,
+    voted_at: i64,
+    province: String,
+    city: String,
+) -> Signal {
+    Signal {
+        car_line: car_line.to_string(),
+        key: CellKey {
+            campaign_id: campaign_id.to_string(),
+            stage: Stage::Voted,
+            catalog_version,
+            day: day_of(voted_at),
+            province,
+            sales_mode: String::new(),
+        },
+        city,
+        selections: Vec::new(),
+    }
+}
+
+impl crate::Demand<'_> {
+    /// An order's demand, read inside a transaction that has already written (on PostgreSQL
+    /// the row is locked, so its status cannot move before the transaction ends).
+    pub(crate) async fn order_demand(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        order_id: &str,
+    ) -> Result<OrderDemand, AppError> {
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let row = sqlx::query(&format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1{lock}"
+        ))
+        .bind(order_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        order_row(&row)
+    }
+
+    /// Moves an order's demand from its level in status `from` to its level in status `to`.
+    pub(crate) async fn order_moved(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        order: &OrderDemand,
+        from: &str,
+        to: &str,
+    ) -> Result<(), AppError> {
+        self.move_demand(tx, order.at(from).as_ref(), order.at(to).as_ref())
+            .await
+    }
+
+    /// Serialises one account's demand signals on PostgreSQL (SQLite already holds its write
+    /// lock): two first votes or two saves of one person at once count them once.
+    pub(crate) async fn lock_person(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        account_id: &str,
+    ) -> Result<(), AppError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+                .bind(account_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Counts a vote just stored: a person's first vote in a campaign makes them a voter.
+    pub(crate) async fn vote_counted(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        campaign_id: &str,
+        account_id: &str,
+    ) -> Result<(), AppError> {
+        self.lock_person(tx, account_id).await?;
+        let votes: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM votes v JOIN polls p ON p.id = v.poll_id
+              WHERE p.campaign_id = $1 AND v.account_id = $2",
+        )
+        .bind(campaign_id)
+        .bind(account_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        if votes != 1 {
+            return Ok(());
+        }
+        let row = sqlx::query(
+            "SELECT c.car_line, c.catalog_version, v.voted_at, v.province, v.city
+               FROM votes v JOIN polls p ON p.id = v.poll_id JOIN campaigns c ON c.id = p.campaign_id
+              WHERE p.campaign_id = $1 AND v.account_id = $2",
+        )
+        .bind(campaign_id)
+        .bind(account_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        let signal = vote_signal(
+            campaign_id,
+            &row.try_get::<String, _>("car_line")?,
+            row.try_get("catalog_version")?,
+            row.try_get("voted_at")?,
+            row.try_get("province")?,
+            row.try_get("city")?,
+        );
+        self.move_demand(tx, None, Some(&signal)).await
+    }
+
+    /// Counts a configuration just stored under `code`; a signed-in person's earlier
+    /// configuration for the same campaign stops counting.
+    pub(crate) async fn configuration_counted(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        code: &str,
+        account_id: Option<&str>,
+    ) -> Result<(), AppError> {
+        let select = format!(
+            "SELECT {} FROM configurations WHERE code = $1 AND campaign_id IS NOT NULL",
+            CONFIGURATION_COLUMNS
+        );
+        let Some(row) = sqlx::query(&select)
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await?
+        else {
+            return Ok(());
+        };
+        let signal = configuration_row(&row)?;
+        let mut replaced = Vec::new();
+        if let Some(account_id) = account_id {
+            self.lock_person(tx, account_id).await?;
+            let rows = sqlx::query(&format!(
+                "UPDATE configurations SET counted = 0
+                  WHERE account_id = $1 AND campaign_id = $2 AND counted = 1 AND code <> $3
+                  RETURNING {CONFIGURATION_COLUMNS}"
+            ))
+            .bind(account_id)
+            .bind(&signal.key.campaign_id)
+            .bind(code)
+            .fetch_all(&mut **tx)
+            .await?;
+            for row in &rows {
+                replaced.push(configuration_row(row)?);
+            }
+        }
+        let mut into = Some(&signal);
+        for old in &replaced {
+            self.move_demand(tx, Some(old), into.take()).await?;
+        }
+        if let Some(signal) = into {
+            self.move_demand(tx, None, Some(signal)).await?;
+        }
+        Ok(())
+    }
+}

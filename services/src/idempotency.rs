@@ -1,0 +1,125 @@
+//! Idempotency keys for requests that move money. The key is claimed by the first statement
+//! of the request's transaction (an insert, so on SQLite the transaction takes the write lock
+//! at once and on PostgreSQL a concurrent claim waits for the first to commit); the outcome is
+//! stored in the same transaction, so a retry gets exactly the first answer and a crash leaves
+//! either both or neither.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+use super::now_ms;
+use models::error::AppError;
+
+/// An answer that can be replayed: the outcome of the first request with its key.
+#[derive(Debug)]
+pub struct Replayable<T> {
+    /// The outcome (a refusal such as "sold out" is an outcome too).
+    pub result: Result<T, AppError>,
+    /// Whether this is a replay of an earlier request's answer.
+    pub replayed: bool,
+}
+
+/// The start of a request with an idempotency key: a transaction that holds the key, or the
+/// first request's answer to replay.
+pub(super) enum Start<T> {
+    /// The key is new: do the work in this transaction and [`record`] its outcome there.
+    Fresh(Transaction<'static, Any>),
+    /// The key was used before for the same request: its answer.
+    Replay(Replayable<T>),
+}
+
+/// Opens the request's transaction and claims `key` in it (see [`Start`]).
+pub(super) async fn start<T: DeserializeOwned>(
+    db: &super::Db,
+    account: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Start<T>, AppError> {
+    let mut tx = db.begin().await?;
+    match claim(&mut tx, account, key, fingerprint).await? {
+        None => Ok(Start::Fresh(tx)),
+        Some(first) => {
+            tx.rollback().await?;
+            Ok(Start::Replay(Replayable {
+                result: first,
+                replayed: true,
+            }))
+        }
+    }
+}
+
+/// Checks the form of a client's idempotency key.
+pub fn validate_key(key: &str) -> Result<(), AppError> {
+    let ok = (8..=100).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "idempotency_key",
+            "8 to 100 visible ASCII characters, unique per request (a UUID is ideal)",
+        ))
+    }
+}
+
+/// Claims `key` for `account`. `None`: the key is new and this request does the work;
+/// `Some`: the stored outcome of the first request with this key.
+async fn claim<T: DeserializeOwned>(
+    tx: &mut Transaction<'static, Any>,
+    account: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Option<Result<T, AppError>>, AppError> {
+    validate_key(key)?;
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency_keys (account_id, idem_key, fingerprint, status_code, response, created_at)
+         VALUES ($1, $2, $3, 0, '', $4)
+         ON CONFLICT (account_id, idem_key) DO NOTHING",
+    )
+    .bind(account)
+    .bind(key)
+    .bind(fingerprint)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "SELECT fingerprint, response FROM idempotency_keys WHERE account_id = $1 AND idem_key = $2",
+    )
+    .bind(account)
+    .bind(key)
+    .fetch_one(&mut **tx)
+    .await?;
+    let stored: String = row.try_get("fingerprint")?;
+    if stored != fingerprint {
+        return Err(AppError::IdempotencyKeyReused);
+    }
+    let response: String = row.try_get("response")?;
+    Ok(Some(serde_json::from_str(&response)?))
+}
+
+/// Stores the outcome for `key` (in the transaction that did the work).
+pub(super) async fn record<T: Serialize>(
+    tx: &mut Transaction<'static, Any>,
+    account: &str,
+    key: &str,
+    result: &Result<T, AppError>,
+) -> Result<(), AppError> {
+    let status = match result {
+        Ok(_) => 200,
+        Err(e) => i64::from(e.status()),
+    };
+    sqlx::query(
+        "UPDATE idempotency_keys SET status_code = $1, response = $2
+          WHERE account_id = $3 AND idem_key = $4",
+    )
+    .bind(status)
+    .bind(serde_json::to_string(result)?)
+    .bind(account)
+    .bind(key)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
