@@ -17,13 +17,14 @@ use crate::catalog::Cardinality;
 use crate::index::CatalogIndex;
 use crate::rule::Formula;
 
-/// A literal: a variable, positive or negated.
+/// A literal: a variable, positive or negated (`!lit` is its negation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct Lit(u32);
+pub struct Lit(u32);
 
 impl Lit {
     /// The literal of `var` that is true when the variable is `value`.
-    pub(crate) fn new(var: u32, value: bool) -> Lit {
+    #[inline]
+    pub fn new(var: u32, value: bool) -> Lit {
         Lit(var << 1 | u32::from(!value))
     }
 
@@ -33,12 +34,15 @@ impl Lit {
         Lit::new(i as u32, on)
     }
 
-    pub(crate) fn var(self) -> u32 {
+    /// Its variable (0-based).
+    #[inline]
+    pub fn var(self) -> u32 {
         self.0 >> 1
     }
 
     /// True for the positive literal of its variable.
-    pub(crate) fn is_positive(self) -> bool {
+    #[inline]
+    pub fn is_positive(self) -> bool {
         self.0 & 1 == 0
     }
 }
@@ -46,6 +50,7 @@ impl Lit {
 impl Not for Lit {
     type Output = Lit;
 
+    #[inline]
     fn not(self) -> Lit {
         Lit(self.0 ^ 1)
     }
@@ -53,13 +58,15 @@ impl Not for Lit {
 
 /// Clauses over `vars` variables.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Cnf {
-    pub(crate) vars: u32,
-    pub(crate) clauses: Vec<Vec<Lit>>,
+pub struct Cnf {
+    /// Number of variables: every literal's variable is below it.
+    pub vars: u32,
+    /// The clauses (disjunctions of literals).
+    pub clauses: Vec<Vec<Lit>>,
     /// Variables that only switch constraints on (activation literals). They are always
     /// assumed or free, so the solver need not branch on them: a free one can always be set
     /// to false, which satisfies every clause it occurs in.
-    pub(crate) switches: Vec<u32>,
+    pub switches: Vec<u32>,
 }
 
 /// What a constraint comes from.
@@ -131,8 +138,9 @@ pub(crate) fn encode(index: &CatalogIndex) -> (Cnf, Encoding) {
 }
 
 /// Builds clauses: constraints, optionally guarded by an activation literal, with Tseitin
-/// variables for nested subformulas. Shared by catalogs and feature models (UVL).
-pub(crate) struct Encoder {
+/// variables for nested subformulas. Shared by catalogs and feature models (UVL, in the
+/// `feature-model` crate).
+pub struct Encoder {
     cnf: Cnf,
     /// A variable fixed to true, made on first use.
     truth: Option<Lit>,
@@ -140,7 +148,7 @@ pub(crate) struct Encoder {
 
 impl Encoder {
     /// An encoder whose first `vars` variables are the given ones (options, features).
-    pub(crate) fn new(vars: u32) -> Encoder {
+    pub fn new(vars: u32) -> Encoder {
         Encoder {
             cnf: Cnf {
                 vars,
@@ -151,32 +159,32 @@ impl Encoder {
     }
 
     /// The clauses built so far.
-    pub(crate) fn into_cnf(self) -> Cnf {
+    pub fn into_cnf(self) -> Cnf {
         self.cnf
     }
 
     /// Adds a clause as it is.
-    pub(crate) fn push(&mut self, clause: Vec<Lit>) {
+    pub fn push(&mut self, clause: Vec<Lit>) {
         self.cnf.clauses.push(clause);
     }
 
     /// A fresh variable (not an activation switch: the solver branches on it).
-    pub(crate) fn fresh_var(&mut self) -> Lit {
+    pub fn fresh_var(&mut self) -> Lit {
         self.fresh()
     }
 
     /// A literal equivalent to `f`: every variable it adds is a function of `f`'s variables.
-    pub(crate) fn define(&mut self, f: &Formula) -> Lit {
+    pub fn define(&mut self, f: &Formula) -> Lit {
         self.lit(f)
     }
 
     /// Adds clauses for `f`.
-    pub(crate) fn add(&mut self, f: &Formula) {
+    pub fn add(&mut self, f: &Formula) {
         self.require(None, f);
     }
 
     /// Adds clauses for `act -> f`.
-    pub(crate) fn add_guarded(&mut self, act: Lit, f: &Formula) {
+    pub fn add_guarded(&mut self, act: Lit, f: &Formula) {
         self.require(Some(act), f);
     }
 

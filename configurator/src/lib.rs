@@ -31,6 +31,11 @@
 //!
 //! Property tests compare all of these with brute-force enumeration on random catalogs.
 //!
+//! The solver, the clause encoder and the propagation are public in [`sat`] for the
+//! `feature-model` crate (feature-model analysis: UVL and DIMACS, core and dead features,
+//! explanations, counting), which lives apart so that the app does not compile it; the
+//! `configurator` command-line tool is the `configurator-cli` crate.
+//!
 //! # Example
 //!
 //! ```
@@ -110,12 +115,12 @@ mod engine;
 mod error;
 mod explain;
 mod index;
-pub mod model;
 mod money;
 mod pricing;
 mod propagate;
 mod resolve;
 mod rule;
+pub mod sat;
 mod solver;
 
 pub use catalog::{

@@ -13,25 +13,24 @@ use crate::solver::Sat;
 
 /// The values an option takes across the valid completions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Values {
-    pub(crate) on: bool,
-    pub(crate) off: bool,
+pub struct Values {
+    /// Some completion has the option on.
+    pub on: bool,
+    /// Some completion has the option off.
+    pub off: bool,
 }
 
 impl Values {
     /// Whether only one value is possible.
-    pub(crate) fn fixed(self) -> bool {
+    #[inline]
+    pub fn fixed(self) -> bool {
         self.on != self.off
     }
 }
 
 /// The possible values of options `0..options` under `assumptions`, or `None` when the
 /// assumptions are unsatisfiable. `assumptions` is restored before returning.
-pub(crate) fn propagate(
-    sat: &mut Sat,
-    assumptions: &mut Vec<Lit>,
-    options: usize,
-) -> Option<Vec<Values>> {
+pub fn propagate(sat: &mut Sat, assumptions: &mut Vec<Lit>, options: usize) -> Option<Vec<Values>> {
     if !sat.solve(assumptions) {
         return None;
     }

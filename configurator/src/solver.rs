@@ -11,7 +11,7 @@ struct Silent;
 impl Callbacks for Silent {}
 
 /// An incremental SAT solver loaded with a fixed clause set, queried under assumptions.
-pub(crate) struct Sat {
+pub struct Sat {
     solver: batsat::Solver<Silent>,
     /// The solver's variables, by our variable index.
     vars: Vec<batsat::Var>,
@@ -22,14 +22,14 @@ pub(crate) struct Sat {
 
 impl Sat {
     /// A solver for `cnf`.
-    pub(crate) fn new(cnf: &Cnf) -> Sat {
+    pub fn new(cnf: &Cnf) -> Sat {
         Sat::with_options(cnf, SolverOpts::default())
     }
 
     /// A solver for `cnf` that branches with random polarities, so that successive models
     /// differ widely: each one then settles more variables as "seen both ways" (witness
     /// filtering on large feature models).
-    pub(crate) fn random_polarity(cnf: &Cnf) -> Sat {
+    pub fn random_polarity(cnf: &Cnf) -> Sat {
         let options = SolverOpts {
             rnd_pol: true,
             ..SolverOpts::default()
@@ -65,7 +65,7 @@ impl Sat {
     }
 
     /// Adds a clause for good (e.g. a unit found to hold in every model).
-    pub(crate) fn add_clause(&mut self, clause: &[Lit]) {
+    pub fn add_clause(&mut self, clause: &[Lit]) {
         let mut buffer: Vec<batsat::Lit> = clause.iter().map(|&lit| self.lit(lit)).collect();
         self.solver.add_clause_reuse(&mut buffer);
     }
@@ -76,7 +76,7 @@ impl Sat {
 
     /// Whether the clauses and `assumptions` are satisfiable together. Afterwards
     /// [`Sat::value`] reads the model (when satisfiable) and [`Sat::failed`] the core (when not).
-    pub(crate) fn solve(&mut self, assumptions: &[Lit]) -> bool {
+    pub fn solve(&mut self, assumptions: &[Lit]) -> bool {
         self.calls += 1;
         let mut buffer = std::mem::take(&mut self.buffer);
         buffer.clear();
@@ -87,18 +87,18 @@ impl Sat {
     }
 
     /// The value of `lit` in the model of the last satisfiable call.
-    pub(crate) fn value(&self, lit: Lit) -> bool {
+    pub fn value(&self, lit: Lit) -> bool {
         self.solver.value_lit(self.lit(lit)) == lbool::TRUE
     }
 
     /// Whether the assumption `lit` is in the core of the last unsatisfiable call.
-    pub(crate) fn failed(&self, lit: Lit) -> bool {
+    pub fn failed(&self, lit: Lit) -> bool {
         // The core holds the negations of the failed assumptions.
         self.solver.unsat_core_contains_lit(!self.lit(lit))
     }
 
     /// Number of solver calls so far.
-    pub(crate) fn calls(&self) -> u64 {
+    pub fn calls(&self) -> u64 {
         self.calls
     }
 }

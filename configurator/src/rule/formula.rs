@@ -4,15 +4,23 @@ use std::collections::HashMap;
 
 use super::expr::Expr;
 
-/// Like [`Expr`], over option indices (catalog order).
+/// Like [`Expr`], over option indices (catalog order) or, in a feature model, variable
+/// indices.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Formula {
+pub enum Formula {
+    /// `true` or `false`.
     Const(bool),
+    /// The variable with this index is on.
     Var(usize),
+    /// Negation.
     Not(Box<Formula>),
+    /// Conjunction (`true` when empty).
     And(Vec<Formula>),
+    /// Disjunction (`false` when empty).
     Or(Vec<Formula>),
+    /// Implication.
     Implies(Box<Formula>, Box<Formula>),
+    /// Equivalence.
     Iff(Box<Formula>, Box<Formula>),
 }
 

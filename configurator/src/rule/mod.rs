@@ -7,7 +7,7 @@ mod lexer;
 mod parser;
 
 pub use expr::Expr;
-pub(crate) use formula::Formula;
+pub use formula::Formula;
 pub use parser::{parse_rule, ParseError};
 
 /// The words of the rule syntax, which cannot be option ids.

@@ -67,8 +67,8 @@ pub extern "C" fn clicks(n: u32, vary: u32) -> u32 {
 // Feature models (issue 3): the same random click sequence as `configurator bench`, one click
 // per call, timed by `configurator/wasm-bench/fm-bench.mjs`.
 
-use configurator::model::{parse_dimacs, parse_uvl, Analyzer};
 use configurator::OptionState;
+use feature_model::{parse_dimacs, parse_uvl, Analyzer};
 
 /// A feature model being clicked through, with the user's choices so far.
 struct Session {

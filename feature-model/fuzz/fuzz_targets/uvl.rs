@@ -1,7 +1,7 @@
 #![no_main]
 //! The UVL parser never panics, and what it accepts loads into an analyzer.
 
-use configurator::model::{parse_uvl, Analyzer};
+use feature_model::{parse_uvl, Analyzer};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,6 +1,6 @@
 //! DIMACS CNF with feature names in comments: `c <n> <name>` names variable `n` (1-based).
 
-use super::{FeatureModel, ModelError};
+use crate::{FeatureModel, ModelError};
 
 /// The largest variable count accepted.
 const MAX_VARS: u32 = 1 << 24;

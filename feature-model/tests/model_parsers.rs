@@ -1,10 +1,10 @@
 //! The UVL and DIMACS parsers: error positions, the Boolean semantics of UVL, and property
 //! tests that round-trip generated models.
 
-use configurator::model::{
+use configurator::OptionState;
+use feature_model::{
     parse_dimacs, parse_uvl, write_dimacs, Analyzer, FeatureModel, ModelError, ReasonKind,
 };
-use configurator::OptionState;
 use proptest::prelude::*;
 
 fn error(r: Result<impl std::fmt::Debug, ModelError>) -> (usize, usize, String) {

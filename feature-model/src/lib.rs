@@ -3,6 +3,29 @@
 //! propagation, explanation and analysis queries with one incremental SAT solver.
 //!
 //! Literals are DIMACS-style: variable `v` (0-based) is `v + 1` when on and `-(v + 1)` when off.
+//!
+//! Built on the configurator engine's SAT layer ([`configurator::sat`]: solver, clause encoder,
+//! propagation by witness filtering); feature states are the engine's
+//! [`OptionState`](configurator::OptionState)s. The app does not depend on this crate: it
+//! serves the analysis of models at OEM scale, through the `configurator` command-line tool
+//! (crate `configurator-cli`), the wasm benchmark and the fuzz targets (`fuzz/`).
+//!
+//! ```
+//! use configurator::OptionState;
+//! use feature_model::{parse_uvl, Analyzer};
+//!
+//! let uvl = parse_uvl("features\n    Car\n        optional\n            Sport\n            Eco\nconstraints\n    Sport => Eco\n").unwrap();
+//! let sport = uvl.model.feature("Sport").unwrap();
+//! let eco = uvl.model.feature("Eco").unwrap();
+//! let mut analyzer = Analyzer::new(uvl.model);
+//! assert_eq!(analyzer.core(), [0]); // the root
+//! let propagation = analyzer.propagate(&[sport], &[]);
+//! assert_eq!(propagation.states[eco], OptionState::Forced);
+//! assert_eq!(analyzer.explain(&[sport], &[], eco).choices, [sport as i32 + 1]);
+//! ```
+
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod analyzer;
 mod count;
@@ -19,10 +42,8 @@ pub use analyzer::{
 pub use dimacs::{parse_dimacs, write_dimacs};
 pub use uvl::{parse_uvl, Uvl};
 
-use crate::catalog::Catalog;
-use crate::cnf::{self, Lit};
-use crate::error::CatalogError;
-use crate::index::CatalogIndex;
+use configurator::sat::{self, Cnf, Lit};
+use configurator::{Catalog, CatalogError};
 
 /// A Boolean feature model: `vars` variables, of which the first `names.len()` are features
 /// with names (the rest are auxiliary, e.g. Tseitin variables), constrained by `clauses`.
@@ -70,12 +91,10 @@ impl FeatureModel {
     /// The model of a car catalog: one feature per option (catalog order), its rules and
     /// group cardinalities as clauses (all constraints on).
     pub fn from_catalog(catalog: &Catalog) -> Result<FeatureModel, CatalogError> {
-        let index = CatalogIndex::build(catalog)?;
-        let (mut cnf, encoding) = cnf::encode(&index);
-        cnf.clauses.push(vec![encoding.all]);
-        let n = index.len();
+        let (names, cnf) = sat::catalog_cnf(catalog)?;
+        let n = names.len();
         Ok(FeatureModel {
-            names: index.option_ids.clone(),
+            names,
             vars: cnf.vars,
             clauses: cnf.clauses.iter().map(|c| to_dimacs(c)).collect(),
             parents: vec![None; n],
@@ -86,8 +105,8 @@ impl FeatureModel {
     }
 
     /// The clauses as internal literals; fails on a literal out of range.
-    pub(crate) fn cnf(&self) -> cnf::Cnf {
-        cnf::Cnf {
+    pub(crate) fn cnf(&self) -> Cnf {
+        Cnf {
             vars: self.vars,
             clauses: self
                 .clauses

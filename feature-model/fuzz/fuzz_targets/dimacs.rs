@@ -1,7 +1,7 @@
 #![no_main]
 //! The DIMACS parser never panics, and what it accepts round-trips and loads.
 
-use configurator::model::{parse_dimacs, write_dimacs, Analyzer};
+use feature_model::{parse_dimacs, write_dimacs, Analyzer};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

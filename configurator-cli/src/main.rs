@@ -21,10 +21,10 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use configurator::model::{
+use configurator::{Catalog, OptionState};
+use feature_model::{
     parse_dimacs, parse_uvl, Analyzer, Baseline, FeatureModel, Propagation, ReasonKind,
 };
-use configurator::{Catalog, OptionState};
 use serde_json::{json, Map, Value};
 
 fn main() -> ExitCode {

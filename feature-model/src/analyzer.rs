@@ -22,14 +22,12 @@
 //! the core and dead features: no SAT call. Only [`Analyzer::explain`] searches for the
 //! minimal choices behind an implied state.
 
-use crate::check::OptionState;
-use crate::cnf::Lit;
-use crate::propagate::{self, Values};
-use crate::solver::Sat;
+use configurator::sat::{self, Cnf, Lit, Sat, Values};
+use configurator::OptionState;
 
-use super::count::count;
-use super::up::Up;
-use super::FeatureModel;
+use crate::count::count;
+use crate::up::Up;
+use crate::FeatureModel;
 
 /// Models kept for witness filtering.
 const POOL: usize = 64;
@@ -44,7 +42,7 @@ fn code(l: Lit) -> usize {
 /// A feature model ready for queries. Queries take `&mut self` because they drive the solver.
 pub struct Analyzer {
     model: FeatureModel,
-    cnf: crate::cnf::Cnf,
+    cnf: Cnf,
     sat: Sat,
     up: Up,
     /// The trail mark of the model's own consequences (core and dead included).
@@ -268,7 +266,7 @@ impl Analyzer {
         Propagation {
             satisfiable,
             states,
-            conflict: super::to_dimacs(&conflict),
+            conflict: crate::to_dimacs(&conflict),
             sat_calls: self.last_calls,
             reasons,
         }
@@ -334,7 +332,7 @@ impl Analyzer {
     fn explained(&self, state: OptionState, choices: Vec<Lit>) -> Explanation {
         Explanation {
             state,
-            choices: super::to_dimacs(&choices),
+            choices: crate::to_dimacs(&choices),
         }
     }
 
@@ -391,14 +389,14 @@ impl Analyzer {
             .model
             .constraints
             .iter()
-            .map(|&l| super::from_dimacs(l))
+            .map(|&l| crate::from_dimacs(l))
             .collect();
         if acts.is_empty() {
             return ConstraintAnalysis::default();
         }
         // The clauses without the units that switch the constraints on; per constraint, a
         // literal `neg` that implies the constraint is false (one of its clauses is).
-        let mut cnf = crate::cnf::Cnf {
+        let mut cnf = Cnf {
             vars: self.cnf.vars,
             clauses: Vec::new(),
             switches: Vec::new(),
@@ -817,7 +815,7 @@ impl Baseline {
     /// `None` when the choices are unsatisfiable; otherwise `Some(value)` per fixed feature.
     pub fn values(&mut self, select: &[usize], deselect: &[usize]) -> Option<Vec<Option<bool>>> {
         let mut assumptions = choice_lits(select, deselect);
-        let values = propagate::propagate(&mut self.sat, &mut assumptions, self.features)?;
+        let values = sat::propagate(&mut self.sat, &mut assumptions, self.features)?;
         Some(
             values
                 .iter()
@@ -829,8 +827,8 @@ impl Baseline {
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse_uvl;
     use super::*;
+    use crate::parse_uvl;
 
     /// `Car` and `Engine` are core, `Turbo` is dead (a constraint with the root), `Sport`
     /// forces `Eco`, which excludes `Towbar`; `Radio` is free.

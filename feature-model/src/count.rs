@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use crate::cnf::Cnf;
+use configurator::sat::Cnf;
 
-use super::to_dimacs;
+use crate::to_dimacs;
 
 /// The number of solutions over all `cnf.vars` variables, or `None` when the count exceeds
 /// `u128` or the search more than `budget` nodes.

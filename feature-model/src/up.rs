@@ -1,7 +1,7 @@
 //! Unit propagation with two watched literals: the cheap first pass of every propagation
 //! (most forced and excluded features of real models follow by unit propagation alone).
 
-use crate::cnf::Lit;
+use configurator::sat::Lit;
 
 fn code(l: Lit) -> usize {
     (l.var() as usize) << 1 | usize::from(!l.is_positive())
@@ -159,7 +159,7 @@ impl Up {
 #[cfg(test)]
 mod tests {
     use super::Up;
-    use crate::cnf::Lit;
+    use configurator::sat::Lit;
 
     #[test]
     fn propagates_and_backtracks() {

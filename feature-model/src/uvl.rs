@@ -5,10 +5,9 @@
 
 use std::collections::HashMap;
 
-use crate::cnf::{Encoder, Lit};
-use crate::rule::Formula;
+use configurator::sat::{Encoder, Formula, Lit};
 
-use super::{FeatureModel, ModelError};
+use crate::{FeatureModel, ModelError};
 
 /// A parsed UVL model and the warnings about what was skipped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -624,11 +623,11 @@ impl Parser {
             model: FeatureModel {
                 names: self.names,
                 vars: cnf.vars,
-                clauses: cnf.clauses.iter().map(|c| super::to_dimacs(c)).collect(),
+                clauses: cnf.clauses.iter().map(|c| crate::to_dimacs(c)).collect(),
                 parents: self.parents,
                 optional: self.optional,
                 aux_determined: true,
-                constraints: super::to_dimacs(&constraints),
+                constraints: crate::to_dimacs(&constraints),
             },
             warnings,
         }

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use batsat::{lbool, SolverInterface};
-use configurator::model::{parse_dimacs, parse_uvl, Analyzer, FeatureModel};
 use configurator::OptionState;
+use feature_model::{parse_dimacs, parse_uvl, Analyzer, FeatureModel};
 
 const MODELS: [&str; 6] = [
     "automotive01",
