@@ -30,6 +30,7 @@ test: setup lint unit release e2e
 
 lint:
 	cargo fmt --all -- --check
+	cargo clippy -p money --all-targets -- -D warnings
 	cargo clippy -p configurator --features cli --all-targets -- -D warnings
 	cargo clippy -p auction --all-targets -- -D warnings
 	cargo clippy -p demand --all-targets -- -D warnings
@@ -37,6 +38,7 @@ lint:
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 unit:
+	cargo test -p money
 	cargo test -p configurator --features cli
 	cargo test -p auction
 	cargo test -p demand

@@ -111,7 +111,6 @@ mod error;
 mod explain;
 mod index;
 pub mod model;
-mod money;
 mod pricing;
 mod propagate;
 mod resolve;
@@ -125,6 +124,7 @@ pub use catalog::{
 pub use check::{Check, Choice, Click, OptionState, OptionStatus, Reason};
 pub use engine::Engine;
 pub use error::CatalogError;
+/// Money as integer fen, shared with the auction engine and the web app (crate `money`).
 pub use money::Money;
 pub use pricing::{PriceLine, Quote};
 pub use rule::{parse_rule, Expr, ParseError};
