@@ -30,14 +30,14 @@ test: setup lint unit release e2e
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy -p configurator -p feature-model -p configurator-cli --all-targets -- -D warnings
+	cargo clippy -p money -p configurator -p feature-model -p configurator-cli --all-targets -- -D warnings
 	cargo clippy -p auction --all-targets -- -D warnings
 	cargo clippy -p demand --all-targets -- -D warnings
 	cargo clippy -p app -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 unit:
-	cargo test -p configurator -p feature-model -p configurator-cli
+	cargo test -p money -p configurator -p feature-model -p configurator-cli
 	cargo test -p auction
 	cargo test -p demand
 	cargo test -p app -p server

@@ -2,10 +2,11 @@
 
 use crate::error::RegisterError;
 use crate::event::{AcceptedBid, Event};
-use crate::money::{BidderId, Fen, Millis};
 use crate::proxy::Proxy;
 use crate::rules::AuctionRules;
 use crate::settlement::Phase;
+use crate::types::{BidderId, Millis};
+use money::Money;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,7 +28,7 @@ pub enum DepositStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deposit {
     /// Total paid.
-    pub amount: Fen,
+    pub amount: Money,
     /// Where it stands.
     pub status: DepositStatus,
 }
@@ -93,7 +94,7 @@ impl Auction {
     }
 
     /// The current price (the leading bid), or `None` before the first bid.
-    pub fn current_price(&self) -> Option<Fen> {
+    pub fn current_price(&self) -> Option<Money> {
         self.history.last().map(|b| b.amount)
     }
 
@@ -109,7 +110,7 @@ impl Auction {
 
     /// The lowest valid bid now: the starting price before the first bid, else the current
     /// price plus the increment for that price.
-    pub fn minimum_bid(&self) -> Fen {
+    pub fn minimum_bid(&self) -> Money {
         match self.current_price() {
             None => self.rules.spec().starting_price,
             Some(p) => p.plus(self.rules.increment_at(p)),
@@ -118,7 +119,7 @@ impl Auction {
 
     /// The highest valid bid now: the current price (the starting price before the first bid)
     /// plus the maximum raise.
-    pub fn maximum_bid(&self) -> Fen {
+    pub fn maximum_bid(&self) -> Money {
         let base = self
             .current_price()
             .unwrap_or(self.rules.spec().starting_price);
@@ -140,7 +141,7 @@ impl Auction {
     }
 
     /// A bidder's hidden proxy maximum, if set. Private to that bidder.
-    pub fn proxy_max(&self, bidder: &str) -> Option<Fen> {
+    pub fn proxy_max(&self, bidder: &str) -> Option<Money> {
         self.proxies.get(bidder).map(|p| p.max)
     }
 
@@ -159,7 +160,7 @@ impl Auction {
     pub fn register(
         &mut self,
         bidder: &str,
-        deposit: Fen,
+        deposit: Money,
         now: Millis,
     ) -> Result<Vec<Event>, RegisterError> {
         self.check_registration_open(bidder, now)?;
@@ -186,7 +187,7 @@ impl Auction {
     pub fn top_up(
         &mut self,
         bidder: &str,
-        amount: Fen,
+        amount: Money,
         now: Millis,
     ) -> Result<Vec<Event>, RegisterError> {
         self.check_registration_open(bidder, now)?;
@@ -195,7 +196,7 @@ impl Auction {
             .get_mut(bidder)
             .ok_or(RegisterError::NotRegistered)?;
         let total = entry.amount.plus(amount);
-        if amount <= Fen::ZERO || !total.in_range() {
+        if amount <= Money::ZERO || !total.in_range() {
             return Err(RegisterError::InvalidAmount);
         }
         entry.amount = total;

@@ -3,9 +3,10 @@
 use crate::auction::Auction;
 use crate::error::BidError;
 use crate::event::{AcceptedBid, BidKind, Event, Outcome};
-use crate::money::{Fen, Millis};
 use crate::proxy::Proxy;
 use crate::settlement::Phase;
+use crate::types::Millis;
+use money::Money;
 
 impl Auction {
     /// Places a manual bid of `amount` for `bidder` at server time `now`, then lets proxies
@@ -13,7 +14,7 @@ impl Auction {
     /// and `starts_at <= now < ends_at`; `now` is not before the last accepted request; the
     /// bidder is not excluded and is registered; the bidder is not leading;
     /// `minimum_bid() <= amount <= maximum_bid()`; the deposit covers `amount`.
-    pub fn bid(&mut self, bidder: &str, amount: Fen, now: Millis) -> Result<Outcome, BidError> {
+    pub fn bid(&mut self, bidder: &str, amount: Money, now: Millis) -> Result<Outcome, BidError> {
         self.check_common(bidder, now)?;
         if self.leader() == Some(bidder) {
             return Err(BidError::AlreadyLeading);
@@ -38,9 +39,14 @@ impl Auction {
     /// Sets or raises `bidder`'s hidden proxy maximum at server time `now`, then resolves the
     /// proxies (which places the bidder's first automatic bid unless they lead already). Checks
     /// the same timing and registration rules as [`Auction::bid`], then: a new maximum must be
-    /// above the bidder's current one; `max >= minimum_bid()`; `max <= Fen::MAX`; the deposit
+    /// above the bidder's current one; `max >= minimum_bid()`; `max <= Money::MAX`; the deposit
     /// covers `max`. The leader may set or raise a maximum without bidding.
-    pub fn set_proxy(&mut self, bidder: &str, max: Fen, now: Millis) -> Result<Outcome, BidError> {
+    pub fn set_proxy(
+        &mut self,
+        bidder: &str,
+        max: Money,
+        now: Millis,
+    ) -> Result<Outcome, BidError> {
         self.check_common(bidder, now)?;
         if let Some(p) = self.proxies.get(bidder) {
             if max <= p.max {
@@ -51,7 +57,7 @@ impl Auction {
         if max < minimum {
             return Err(BidError::ProxyBelowMinimum { minimum });
         }
-        if max > Fen::MAX {
+        if max > Money::MAX {
             return Err(BidError::AmountOutOfRange);
         }
         self.check_deposit(bidder, max)?;
@@ -100,8 +106,8 @@ impl Auction {
         Ok(())
     }
 
-    fn check_deposit(&self, bidder: &str, amount: Fen) -> Result<(), BidError> {
-        let paid = self.deposits.get(bidder).map_or(Fen::ZERO, |d| d.amount);
+    fn check_deposit(&self, bidder: &str, amount: Money) -> Result<(), BidError> {
+        let paid = self.deposits.get(bidder).map_or(Money::ZERO, |d| d.amount);
         let required = self.rules.deposit_for(amount);
         if paid < required {
             return Err(BidError::DepositTooLow {
@@ -124,7 +130,7 @@ impl Auction {
     pub(crate) fn accept(
         &mut self,
         bidder: &str,
-        amount: Fen,
+        amount: Money,
         kind: BidKind,
         priority: u64,
         now: Millis,

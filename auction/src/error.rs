@@ -1,7 +1,9 @@
 //! Why a request was refused. Every error has a stable machine code ([`BidError::code`] etc.)
-//! and a human message (`Display`). A refused request never changes the auction.
+//! and a human message (`Display`). A refused request never changes the auction. Amounts in
+//! messages are written with both decimals ([`Money::yuan_exact`], e.g. `¥5.00`).
 
-use crate::money::{Fen, Millis};
+use crate::types::Millis;
+use money::Money;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -40,39 +42,46 @@ pub enum BidError {
     #[error("you are already the highest bidder")]
     AlreadyLeading,
     /// The bid is below the current price plus the minimum increment (or the starting price).
-    #[error("the bid must be at least {minimum}")]
+    #[error("the bid must be at least {}", .minimum.yuan_exact())]
     BelowMinimum {
         /// The lowest valid bid now.
-        minimum: Fen,
+        minimum: Money,
     },
     /// The bid raises the price by more than the maximum raise.
-    #[error("the bid may be at most {maximum}")]
+    #[error("the bid may be at most {}", .maximum.yuan_exact())]
     AboveMaxRaise {
         /// The highest valid bid now.
-        maximum: Fen,
+        maximum: Money,
     },
     /// The paid deposit does not cover the amount.
-    #[error("a deposit of {required} is needed for this amount: top up {top_up}")]
+    #[error(
+        "a deposit of {} is needed for this amount: top up {}",
+        .required.yuan_exact(),
+        .top_up.yuan_exact()
+    )]
     DepositTooLow {
         /// The deposit the amount needs.
-        required: Fen,
+        required: Money,
         /// How much more the bidder must pay.
-        top_up: Fen,
+        top_up: Money,
     },
     /// A proxy maximum below the lowest valid bid could never bid.
-    #[error("the maximum must be at least {minimum}")]
+    #[error("the maximum must be at least {}", .minimum.yuan_exact())]
     ProxyBelowMinimum {
         /// The lowest valid bid now.
-        minimum: Fen,
+        minimum: Money,
     },
     /// A proxy maximum may only be raised, never lowered or repeated (bids are not withdrawn).
-    #[error("the new maximum must be above your current maximum {current}")]
+    #[error("the new maximum must be above your current maximum {}", .current.yuan_exact())]
     ProxyNotRaised {
         /// The bidder's current maximum.
-        current: Fen,
+        current: Money,
     },
-    /// The proxy maximum is above [`Fen::MAX`].
-    #[error("the maximum is above the largest accepted amount {}", Fen::MAX)]
+    /// The proxy maximum is above [`Money::MAX`].
+    #[error(
+        "the maximum is above the largest accepted amount {}",
+        Money::MAX.yuan_exact()
+    )]
     AmountOutOfRange,
 }
 

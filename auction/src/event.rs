@@ -1,7 +1,8 @@
 //! What happened: accepted bids and events a server persists and broadcasts.
 
-use crate::money::{BidderId, Fen, Millis};
 use crate::settlement::UnsoldReason;
+use crate::types::{BidderId, Millis};
+use money::Money;
 use serde::{Deserialize, Serialize};
 
 /// How a bid came about.
@@ -27,7 +28,7 @@ pub struct AcceptedBid {
     /// Who holds the bid.
     pub bidder: BidderId,
     /// The amount.
-    pub amount: Fen,
+    pub amount: Money,
     /// Server time of the request that produced it (automatic bids carry the time of the
     /// request that triggered them).
     pub at: Millis,
@@ -45,21 +46,21 @@ pub enum Event {
         /// The bidder.
         bidder: BidderId,
         /// The deposit paid.
-        deposit: Fen,
+        deposit: Money,
     },
     /// A bidder topped up their deposit.
     DepositToppedUp {
         /// The bidder.
         bidder: BidderId,
         /// The new total deposit.
-        deposit: Fen,
+        deposit: Money,
     },
     /// A bidder set or raised their proxy maximum. Private: do not broadcast.
     ProxySet {
         /// The bidder.
         bidder: BidderId,
         /// The hidden maximum.
-        max: Fen,
+        max: Money,
     },
     /// A bid was accepted (manual or automatic).
     BidAccepted(AcceptedBid),
@@ -68,7 +69,7 @@ pub enum Event {
         /// The previous leader.
         bidder: BidderId,
         /// The new current price.
-        price: Fen,
+        price: Money,
     },
     /// Anti-sniping moved the end.
     EndExtended {
@@ -82,7 +83,7 @@ pub enum Event {
         /// The highest bidder, if anyone bid.
         leader: Option<BidderId>,
         /// The final price, if anyone bid.
-        price: Option<Fen>,
+        price: Option<Money>,
     },
     /// The auction ended without a sale.
     Unsold {
@@ -94,21 +95,21 @@ pub enum Event {
         /// The bidder.
         bidder: BidderId,
         /// The amount to return.
-        amount: Fen,
+        amount: Money,
     },
     /// A deposit is kept by the seller.
     DepositForfeited {
         /// The defaulter.
         bidder: BidderId,
         /// The amount kept.
-        amount: Fen,
+        amount: Money,
     },
     /// The winner must confirm by `deadline`.
     ConfirmationRequested {
         /// The winner.
         bidder: BidderId,
         /// The price.
-        amount: Fen,
+        amount: Money,
         /// The deadline (UTC ms, exclusive).
         deadline: Millis,
     },
@@ -117,7 +118,7 @@ pub enum Event {
         /// The buyer.
         bidder: BidderId,
         /// The price.
-        amount: Fen,
+        amount: Money,
         /// The deadline (UTC ms, exclusive).
         deadline: Millis,
     },
@@ -126,21 +127,21 @@ pub enum Event {
         /// The buyer.
         bidder: BidderId,
         /// The price.
-        amount: Fen,
+        amount: Money,
     },
     /// The buyer missed a deadline.
     Defaulted {
         /// The defaulter.
         bidder: BidderId,
         /// The price they failed to confirm or pay.
-        amount: Fen,
+        amount: Money,
     },
     /// A runner-up was offered the edition at their own highest bid.
     SecondChanceOffered {
         /// The runner-up.
         bidder: BidderId,
         /// Their highest bid.
-        amount: Fen,
+        amount: Money,
         /// The deadline to accept (UTC ms, exclusive).
         deadline: Millis,
     },

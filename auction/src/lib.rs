@@ -4,15 +4,16 @@
 //! no clock, no threads. Every call takes the server time `now` (UTC milliseconds, [`Millis`])
 //! and returns what happened as [`Event`]s for the server to persist and broadcast. The whole
 //! [`Auction`] serializes to JSON (serde) so the server can snapshot it. Money is integer fen
-//! ([`Fen`]). It compiles to `wasm32-unknown-unknown` too.
+//! ([`Money`], the workspace's one money type, from the crate `money`). It compiles to
+//! `wasm32-unknown-unknown` too.
 //!
 //! ```
-//! use auction::{Auction, AuctionRules, Fen, RulesSpec, Tier};
+//! use auction::{Auction, AuctionRules, Money, RulesSpec, Tier};
 //!
 //! let rules = AuctionRules::new(RulesSpec {
-//!     starting_price: Fen(10_000),
+//!     starting_price: Money(10_000),
 //!     increments: vec![Tier::new(0, 500), Tier::new(50_000, 1_000)],
-//!     max_raise: Fen(20_000),
+//!     max_raise: Money(20_000),
 //!     deposits: vec![Tier::new(0, 1_000), Tier::new(40_000, 5_000)],
 //!     starts_at: 0,
 //!     ends_at: 3_600_000,
@@ -23,12 +24,12 @@
 //!     offer_within_ms: 86_400_000,
 //! })?;
 //! let mut a = Auction::new(rules);
-//! a.register("ann", Fen(1_000), 0).unwrap();
-//! a.register("bob", Fen(1_000), 0).unwrap();
-//! a.bid("ann", Fen(10_000), 1_000).unwrap(); // the first bid may equal the starting price
-//! a.set_proxy("bob", Fen(12_000), 2_000).unwrap(); // bob's proxy bids 10_500 at once
+//! a.register("ann", Money(1_000), 0).unwrap();
+//! a.register("bob", Money(1_000), 0).unwrap();
+//! a.bid("ann", Money(10_000), 1_000).unwrap(); // the first bid may equal the starting price
+//! a.set_proxy("bob", Money(12_000), 2_000).unwrap(); // bob's proxy bids 10_500 at once
 //! assert_eq!(a.leader(), Some("bob"));
-//! assert_eq!(a.current_price(), Some(Fen(10_500)));
+//! assert_eq!(a.current_price(), Some(Money(10_500)));
 //! # Ok::<(), auction::RuleError>(())
 //! ```
 //!
@@ -107,14 +108,15 @@ mod auction;
 mod bid;
 mod error;
 mod event;
-mod money;
 mod proxy;
 mod rules;
 mod settlement;
+mod types;
 
 pub use auction::{Auction, Deposit, DepositStatus};
 pub use error::{BidError, RegisterError, SettlementError};
 pub use event::{AcceptedBid, BidKind, Event, Outcome};
-pub use money::{BidderId, Fen, Millis};
+pub use money::Money;
 pub use rules::{AuctionRules, RuleError, RulesSpec, Tier, TierTable};
 pub use settlement::{Phase, UnsoldReason};
+pub use types::{BidderId, Millis};

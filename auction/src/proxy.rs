@@ -2,14 +2,15 @@
 
 use crate::auction::Auction;
 use crate::event::{BidKind, Event};
-use crate::money::{BidderId, Fen, Millis};
+use crate::types::{BidderId, Millis};
+use money::Money;
 use serde::{Deserialize, Serialize};
 
 /// A bidder's hidden maximum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Proxy {
     /// The most the system may bid for the bidder.
-    pub max: Fen,
+    pub max: Money,
     /// Arrival order of the request that set this maximum (lower = earlier); shared with
     /// manual bids so the two can be compared.
     pub priority: u64,

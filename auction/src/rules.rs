@@ -1,6 +1,7 @@
 //! The marketer's auction settings, validated once so the engine can trust them.
 
-use crate::money::{Fen, Millis};
+use crate::types::Millis;
+use money::Money;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -9,17 +10,17 @@ use thiserror::Error;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tier {
     /// Lower bound (inclusive) of the amounts this row covers.
-    pub from: Fen,
+    pub from: Money,
     /// The value that applies to those amounts.
-    pub value: Fen,
+    pub value: Money,
 }
 
 impl Tier {
     /// Shorthand constructor from raw fen.
     pub const fn new(from: i64, value: i64) -> Tier {
         Tier {
-            from: Fen(from),
-            value: Fen(value),
+            from: Money(from),
+            value: Money(value),
         }
     }
 }
@@ -39,13 +40,13 @@ pub enum TierTable {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RulesSpec {
     /// The lowest amount the first bid may have.
-    pub starting_price: Fen,
+    pub starting_price: Money,
     /// Minimum increment by current price: the row whose `from` is the highest one not above the
     /// current price gives the increment. The first row must start at 0.
     pub increments: Vec<Tier>,
     /// The largest raise one bid may make above the current price (above the starting price for
     /// the first bid). Must be at least every increment.
-    pub max_raise: Fen,
+    pub max_raise: Money,
     /// Deposit by bid amount: a bid of amount `a` needs a paid deposit of at least the `value`
     /// of the row whose `from` is the highest one not above `a`. The first row must start at 0;
     /// values must not decrease.
@@ -58,7 +59,7 @@ pub struct RulesSpec {
     /// `max(end, t + window)`. Zero disables it.
     pub anti_sniping_ms: i64,
     /// Optional reserve price: below it the auction ends unsold.
-    pub reserve: Option<Fen>,
+    pub reserve: Option<Money>,
     /// How long after the end the winner has to confirm.
     pub confirm_within_ms: i64,
     /// How long after confirming (or accepting a second-chance offer) the buyer has to pay.
@@ -77,8 +78,8 @@ pub enum RuleError {
     /// The maximum raise must be positive.
     #[error("the maximum raise must be positive")]
     MaxRaiseNotPositive,
-    /// An amount is negative or above [`Fen::MAX`].
-    #[error("an amount is outside 0..={}", Fen::MAX)]
+    /// An amount is negative or above [`Money::MAX`].
+    #[error("an amount is outside 0..={}", Money::MAX.yuan_exact())]
     AmountOutOfRange,
     /// A tier table is empty.
     #[error("the {table:?} table is empty")]
@@ -149,7 +150,7 @@ pub struct AuctionRules(RulesSpec);
 
 fn check_table(tiers: &[Tier], table: TierTable) -> Result<(), RuleError> {
     let first = tiers.first().ok_or(RuleError::EmptyTable { table })?;
-    if first.from != Fen::ZERO {
+    if first.from != Money::ZERO {
         return Err(RuleError::FirstTierNotZero { table });
     }
     if tiers
@@ -165,7 +166,7 @@ fn check_table(tiers: &[Tier], table: TierTable) -> Result<(), RuleError> {
 }
 
 /// The value of the row covering `amount` (the last row whose `from <= amount`).
-fn lookup(tiers: &[Tier], amount: Fen) -> Fen {
+fn lookup(tiers: &[Tier], amount: Money) -> Money {
     let idx = tiers.partition_point(|t| t.from <= amount);
     tiers[idx.saturating_sub(1)].value
 }
@@ -175,7 +176,7 @@ impl AuctionRules {
     /// starting at 0, strictly ascending; increments positive and at most the maximum raise;
     /// deposits non-decreasing; `ends_at > starts_at`; deadlines positive, anti-sniping window
     /// non-negative; reserve (if any) at least the starting price; all amounts within
-    /// `0..=Fen::MAX`.
+    /// `0..=Money::MAX`.
     pub fn new(spec: RulesSpec) -> Result<AuctionRules, RuleError> {
         let amounts = [spec.starting_price, spec.max_raise]
             .into_iter()
@@ -185,14 +186,14 @@ impl AuctionRules {
                 return Err(RuleError::AmountOutOfRange);
             }
         }
-        if spec.starting_price <= Fen::ZERO {
+        if spec.starting_price <= Money::ZERO {
             return Err(RuleError::StartingPriceNotPositive);
         }
-        if spec.max_raise <= Fen::ZERO {
+        if spec.max_raise <= Money::ZERO {
             return Err(RuleError::MaxRaiseNotPositive);
         }
         check_table(&spec.increments, TierTable::Increments)?;
-        if spec.increments.iter().any(|t| t.value <= Fen::ZERO) {
+        if spec.increments.iter().any(|t| t.value <= Money::ZERO) {
             return Err(RuleError::IncrementNotPositive);
         }
         if spec.increments.iter().any(|t| t.value > spec.max_raise) {
@@ -230,12 +231,12 @@ impl AuctionRules {
     }
 
     /// The minimum increment when the current price is `price`.
-    pub fn increment_at(&self, price: Fen) -> Fen {
+    pub fn increment_at(&self, price: Money) -> Money {
         lookup(&self.0.increments, price)
     }
 
     /// The deposit a bidder must have paid to bid `amount`.
-    pub fn deposit_for(&self, amount: Fen) -> Fen {
+    pub fn deposit_for(&self, amount: Money) -> Money {
         lookup(&self.0.deposits, amount)
     }
 }

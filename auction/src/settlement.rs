@@ -3,8 +3,9 @@
 use crate::auction::{Auction, DepositStatus};
 use crate::error::SettlementError;
 use crate::event::Event;
-use crate::money::{BidderId, Fen, Millis};
 use crate::rules::AuctionRules;
+use crate::types::{BidderId, Millis};
+use money::Money;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -36,7 +37,7 @@ pub enum Phase {
         /// The winner.
         bidder: BidderId,
         /// The price.
-        amount: Fen,
+        amount: Money,
         /// Deadline (UTC ms).
         deadline: Millis,
     },
@@ -45,7 +46,7 @@ pub enum Phase {
         /// The buyer (the winner, or a runner-up who accepted an offer).
         bidder: BidderId,
         /// The price.
-        amount: Fen,
+        amount: Money,
         /// Deadline (UTC ms).
         deadline: Millis,
     },
@@ -54,7 +55,7 @@ pub enum Phase {
         /// The buyer.
         bidder: BidderId,
         /// The price.
-        amount: Fen,
+        amount: Money,
     },
     /// A buyer defaulted or an offer was not taken: the marketer chooses between
     /// [`Auction::offer_second_chance`], [`Auction::rerun`] and [`Auction::abandon`].
@@ -64,7 +65,7 @@ pub enum Phase {
         /// The runner-up.
         bidder: BidderId,
         /// Their highest bid.
-        amount: Fen,
+        amount: Money,
         /// Deadline (UTC ms).
         deadline: Millis,
     },
@@ -156,7 +157,7 @@ impl Auction {
         }
     }
 
-    fn default(&mut self, bidder: BidderId, amount: Fen, events: &mut Vec<Event>) {
+    fn default(&mut self, bidder: BidderId, amount: Money, events: &mut Vec<Event>) {
         events.push(Event::Defaulted {
             bidder: bidder.clone(),
             amount,
@@ -218,16 +219,16 @@ impl Auction {
     /// Runners-up in offer order: distinct bidders, each at their own highest bid, highest
     /// first (equal amounts: who reached it first), leaving out defaulters, bidders already
     /// offered, and bids below the reserve.
-    pub fn runners_up(&self) -> Vec<(BidderId, Fen)> {
-        let mut best: BTreeMap<&str, (Fen, u64)> = BTreeMap::new();
+    pub fn runners_up(&self) -> Vec<(BidderId, Money)> {
+        let mut best: BTreeMap<&str, (Money, u64)> = BTreeMap::new();
         for b in &self.history {
             let e = best.entry(&b.bidder).or_insert((b.amount, b.seq));
             if b.amount > e.0 {
                 *e = (b.amount, b.seq);
             }
         }
-        let reserve = self.rules.spec().reserve.unwrap_or(Fen::ZERO);
-        let mut list: Vec<(&str, Fen, u64)> = best
+        let reserve = self.rules.spec().reserve.unwrap_or(Money::ZERO);
+        let mut list: Vec<(&str, Money, u64)> = best
             .into_iter()
             .filter(|(b, (amount, _))| {
                 !self.defaulters.contains(*b) && !self.offered.contains(*b) && *amount >= reserve
@@ -327,7 +328,7 @@ impl Auction {
         Ok(vec![Event::Unsold { reason }])
     }
 
-    fn await_payment(&mut self, bidder: BidderId, amount: Fen, now: Millis) -> Event {
+    fn await_payment(&mut self, bidder: BidderId, amount: Money, now: Millis) -> Event {
         let deadline = now.saturating_add(self.rules.spec().pay_within_ms);
         self.phase = Phase::AwaitingPayment {
             bidder: bidder.clone(),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CatalogError;
 use crate::index::CatalogIndex;
-use crate::money::Money;
+use money::Money;
 
 /// A text in both languages of the product.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

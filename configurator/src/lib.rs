@@ -115,7 +115,6 @@ mod engine;
 mod error;
 mod explain;
 mod index;
-mod money;
 mod pricing;
 mod propagate;
 mod resolve;
@@ -130,6 +129,7 @@ pub use catalog::{
 pub use check::{Check, Choice, Click, OptionState, OptionStatus, Reason};
 pub use engine::Engine;
 pub use error::CatalogError;
+/// Money as integer fen, shared with the auction engine and the web app (crate `money`).
 pub use money::Money;
 pub use pricing::{PriceLine, Quote};
 pub use rule::{parse_rule, Expr, ParseError};

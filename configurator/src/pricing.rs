@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, LeaseTerms, Localized, SalesMode};
-use crate::money::Money;
+use money::Money;
 
 /// One line of a price breakdown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@
 mod reference;
 
 use auction::{
-    AcceptedBid, Auction, AuctionRules, BidKind, DepositStatus, Event, Fen, RulesSpec, Tier,
+    AcceptedBid, Auction, AuctionRules, BidKind, DepositStatus, Event, Money, RulesSpec, Tier,
 };
 use proptest::prelude::*;
 use reference::{RefBid, Reference};
@@ -75,14 +75,14 @@ fn spec_strategy() -> impl Strategy<Value = RulesSpec> {
                 let max_inc = increments.iter().map(|t| t.value.get()).max().unwrap();
                 let starting_price = start * 10;
                 RulesSpec {
-                    starting_price: Fen(starting_price),
+                    starting_price: Money(starting_price),
                     increments,
-                    max_raise: Fen(max_inc + extra_raise),
+                    max_raise: Money(max_inc + extra_raise),
                     deposits: tiers(dep0, deps, true),
                     starts_at: 1_000,
                     ends_at: 1_000 + len,
                     anti_sniping_ms: window,
-                    reserve: reserve.map(|r| Fen(starting_price + r)),
+                    reserve: reserve.map(|r| Money(starting_price + r)),
                     confirm_within_ms: 1_000,
                     pay_within_ms: 1_000,
                     offer_within_ms: 1_000,
@@ -178,7 +178,7 @@ fn run(spec: RulesSpec, deposits: Vec<i64>, ops: Vec<(i64, Op)>) -> Result<(), T
     let mut a = Auction::new(rules);
     let mut r = Reference::new(spec);
     for (who, dep) in BIDDERS.iter().zip(&deposits).take(4) {
-        a.register(who, Fen(*dep), 0).unwrap();
+        a.register(who, Money(*dep), 0).unwrap();
         r.register(who, *dep);
     }
     let mut now = 800;
@@ -192,34 +192,34 @@ fn run(spec: RulesSpec, deposits: Vec<i64>, ops: Vec<(i64, Op)>) -> Result<(), T
         let (got, want) = match op {
             Op::TopUp { who, amount } => {
                 let who = BIDDERS[who];
-                if a.top_up(who, Fen(amount), now).is_ok() {
+                if a.top_up(who, Money(amount), now).is_ok() {
                     r.top_up(who, amount);
                 }
                 continue;
             }
             Op::Bid { who, delta } => {
-                let amount = base.plus(Fen(delta));
+                let amount = base.plus(Money(delta));
                 (
                     a.bid(BIDDERS[who], amount, now),
                     r.bid(BIDDERS[who], amount.get(), now),
                 )
             }
             Op::BidPooled { who, k } => {
-                let amount = starting.plus(Fen(k * 30));
+                let amount = starting.plus(Money(k * 30));
                 (
                     a.bid(BIDDERS[who], amount, now),
                     r.bid(BIDDERS[who], amount.get(), now),
                 )
             }
             Op::Proxy { who, delta } => {
-                let max = base.plus(Fen(delta));
+                let max = base.plus(Money(delta));
                 (
                     a.set_proxy(BIDDERS[who], max, now),
                     r.set_proxy(BIDDERS[who], max.get(), now),
                 )
             }
             Op::ProxyPooled { who, k } => {
-                let max = starting.plus(Fen(k * 30));
+                let max = starting.plus(Money(k * 30));
                 (
                     a.set_proxy(BIDDERS[who], max, now),
                     r.set_proxy(BIDDERS[who], max.get(), now),

@@ -145,7 +145,7 @@ impl Reference {
         if max < self.min_bid() {
             return Err("proxy_below_minimum");
         }
-        if max > auction::Fen::MAX.get() {
+        if max > auction::Money::MAX.get() {
             return Err("amount_out_of_range");
         }
         if !self.covered(who, max) {

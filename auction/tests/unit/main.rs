@@ -5,15 +5,15 @@ mod proxy;
 mod rules;
 mod settlement;
 
-use auction::{Auction, AuctionRules, Fen, RulesSpec, Tier};
+use auction::{Auction, AuctionRules, Money, RulesSpec, Tier};
 
 /// Start 1_000, end 100_000, anti-sniping 10_000; price 1_000; increment 100 below 2_000 and
 /// 200 from 2_000; max raise 1_000; deposit 100 below 2_000, 500 from 2_000.
 pub fn spec() -> RulesSpec {
     RulesSpec {
-        starting_price: Fen(1_000),
+        starting_price: Money(1_000),
         increments: vec![Tier::new(0, 100), Tier::new(2_000, 200)],
-        max_raise: Fen(1_000),
+        max_raise: Money(1_000),
         deposits: vec![Tier::new(0, 100), Tier::new(2_000, 500)],
         starts_at: 1_000,
         ends_at: 100_000,
@@ -28,7 +28,7 @@ pub fn spec() -> RulesSpec {
 pub fn auction_with(spec: RulesSpec) -> Auction {
     let mut a = Auction::new(AuctionRules::new(spec).expect("valid rules"));
     for who in ["ann", "bob", "cat"] {
-        a.register(who, Fen(100), 0).expect("register");
+        a.register(who, Money(100), 0).expect("register");
     }
     a
 }

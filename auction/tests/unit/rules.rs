@@ -1,5 +1,5 @@
 use crate::spec;
-use auction::{AuctionRules, Fen, RuleError, Tier, TierTable};
+use auction::{AuctionRules, Money, RuleError, Tier, TierTable};
 
 fn refused(f: impl FnOnce(&mut auction::RulesSpec)) -> RuleError {
     let mut s = spec();
@@ -10,17 +10,17 @@ fn refused(f: impl FnOnce(&mut auction::RulesSpec)) -> RuleError {
 #[test]
 fn valid_spec_is_accepted_and_looks_up_tiers() {
     let r = AuctionRules::new(spec()).unwrap();
-    assert_eq!(r.increment_at(Fen(0)), Fen(100));
-    assert_eq!(r.increment_at(Fen(1_999)), Fen(100));
-    assert_eq!(r.increment_at(Fen(2_000)), Fen(200));
-    assert_eq!(r.deposit_for(Fen(1_999)), Fen(100));
-    assert_eq!(r.deposit_for(Fen(5_000)), Fen(500));
+    assert_eq!(r.increment_at(Money(0)), Money(100));
+    assert_eq!(r.increment_at(Money(1_999)), Money(100));
+    assert_eq!(r.increment_at(Money(2_000)), Money(200));
+    assert_eq!(r.deposit_for(Money(1_999)), Money(100));
+    assert_eq!(r.deposit_for(Money(5_000)), Money(500));
 }
 
 #[test]
 fn starting_price_must_be_positive() {
     assert_eq!(
-        refused(|s| s.starting_price = Fen(0)).code(),
+        refused(|s| s.starting_price = Money(0)).code(),
         "starting_price_not_positive"
     );
 }
@@ -28,7 +28,7 @@ fn starting_price_must_be_positive() {
 #[test]
 fn tiers_must_start_at_zero_and_ascend() {
     assert_eq!(
-        refused(|s| s.increments[0].from = Fen(5)),
+        refused(|s| s.increments[0].from = Money(5)),
         RuleError::FirstTierNotZero {
             table: TierTable::Increments
         }
@@ -45,11 +45,11 @@ fn tiers_must_start_at_zero_and_ascend() {
 #[test]
 fn increments_must_be_positive_and_within_max_raise() {
     assert_eq!(
-        refused(|s| s.increments[1].value = Fen(0)),
+        refused(|s| s.increments[1].value = Money(0)),
         RuleError::IncrementNotPositive
     );
     assert_eq!(
-        refused(|s| s.max_raise = Fen(150)),
+        refused(|s| s.max_raise = Money(150)),
         RuleError::IncrementAboveMaxRaise
     );
 }
@@ -57,7 +57,7 @@ fn increments_must_be_positive_and_within_max_raise() {
 #[test]
 fn deposits_must_not_decrease() {
     assert_eq!(
-        refused(|s| s.deposits[1].value = Fen(50)),
+        refused(|s| s.deposits[1].value = Money(50)),
         RuleError::DepositsDecreasing
     );
 }
@@ -82,7 +82,7 @@ fn deadlines_must_be_positive_and_window_non_negative() {
 #[test]
 fn reserve_must_not_be_below_starting_price() {
     assert_eq!(
-        refused(|s| s.reserve = Some(Fen(999))),
+        refused(|s| s.reserve = Some(Money(999))),
         RuleError::ReserveBelowStartingPrice
     );
 }
@@ -90,7 +90,7 @@ fn reserve_must_not_be_below_starting_price() {
 #[test]
 fn amounts_must_be_in_range() {
     assert_eq!(
-        refused(|s| s.max_raise = Fen(i64::MAX)),
+        refused(|s| s.max_raise = Money(i64::MAX)),
         RuleError::AmountOutOfRange
     );
 }

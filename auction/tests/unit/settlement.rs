@@ -1,13 +1,13 @@
 use crate::{auction, auction_with, spec};
-use auction::{AuctionRules, DepositStatus, Event, Fen, Phase, SettlementError, UnsoldReason};
+use auction::{AuctionRules, DepositStatus, Event, Money, Phase, SettlementError, UnsoldReason};
 
 /// ann 1_000, bob 1_100, cat 1_200, ann 1_300; closed at 100_000.
 fn closed() -> auction::Auction {
     let mut a = auction();
-    a.bid("ann", Fen(1_000), 2_000).unwrap();
-    a.bid("bob", Fen(1_100), 2_001).unwrap();
-    a.bid("cat", Fen(1_200), 2_002).unwrap();
-    a.bid("ann", Fen(1_300), 2_003).unwrap();
+    a.bid("ann", Money(1_000), 2_000).unwrap();
+    a.bid("bob", Money(1_100), 2_001).unwrap();
+    a.bid("cat", Money(1_200), 2_002).unwrap();
+    a.bid("ann", Money(1_300), 2_003).unwrap();
     a.tick(100_000);
     a
 }
@@ -40,9 +40,9 @@ fn no_bids_ends_unsold_and_releases_deposits() {
 #[test]
 fn reserve_not_met_ends_unsold() {
     let mut s = spec();
-    s.reserve = Some(Fen(1_500));
+    s.reserve = Some(Money(1_500));
     let mut a = auction_with(s);
-    a.bid("ann", Fen(1_400), 2_000).unwrap();
+    a.bid("ann", Money(1_400), 2_000).unwrap();
     assert!(!a.reserve_met());
     a.tick(100_000);
     assert_eq!(
@@ -61,7 +61,7 @@ fn close_releases_losers_deposits_and_asks_the_winner_to_confirm() {
         a.phase(),
         &Phase::AwaitingConfirmation {
             bidder: "ann".into(),
-            amount: Fen(1_300),
+            amount: Money(1_300),
             deadline: 105_000
         }
     );
@@ -74,7 +74,7 @@ fn close_releases_losers_deposits_and_asks_the_winner_to_confirm() {
 fn no_bids_after_close() {
     let mut a = closed();
     assert_eq!(
-        a.bid("bob", Fen(1_400), 100_001).unwrap_err().code(),
+        a.bid("bob", Money(1_400), 100_001).unwrap_err().code(),
         "ended"
     );
 }
@@ -91,7 +91,7 @@ fn confirm_then_pay_completes_the_sale() {
         a.phase(),
         &Phase::AwaitingPayment {
             bidder: "ann".into(),
-            amount: Fen(1_300),
+            amount: Money(1_300),
             deadline: 108_000
         }
     );
@@ -100,7 +100,7 @@ fn confirm_then_pay_completes_the_sale() {
         a.phase(),
         &Phase::Paid {
             bidder: "ann".into(),
-            amount: Fen(1_300)
+            amount: Money(1_300)
         }
     );
     assert_eq!(a.deposit("ann").unwrap().status, DepositStatus::Applied);
@@ -117,7 +117,7 @@ fn missed_confirmation_is_a_default_and_forfeits_the_deposit() {
     let ev = a.tick(105_000);
     assert!(ev.contains(&Event::DepositForfeited {
         bidder: "ann".into(),
-        amount: Fen(100)
+        amount: Money(100)
     }));
     assert_eq!(a.phase(), &Phase::AwaitingDecision);
     assert!(a.defaulters().contains("ann"));
@@ -135,7 +135,7 @@ fn missed_payment_is_a_default() {
 #[test]
 fn one_late_tick_catches_up_close_and_default() {
     let mut a = auction();
-    a.bid("ann", Fen(1_000), 2_000).unwrap();
+    a.bid("ann", Money(1_000), 2_000).unwrap();
     a.tick(1_000_000);
     assert_eq!(a.phase(), &Phase::AwaitingDecision);
 }
@@ -147,8 +147,8 @@ fn second_chance_offers_go_down_the_runners_up_at_their_own_highest_bid() {
     assert_eq!(
         a.runners_up(),
         vec![
-            ("cat".to_string(), Fen(1_200)),
-            ("bob".to_string(), Fen(1_100))
+            ("cat".to_string(), Money(1_200)),
+            ("bob".to_string(), Money(1_100))
         ]
     );
     a.offer_second_chance(106_000).unwrap();
@@ -156,7 +156,7 @@ fn second_chance_offers_go_down_the_runners_up_at_their_own_highest_bid() {
         a.phase(),
         &Phase::SecondChanceOffered {
             bidder: "cat".into(),
-            amount: Fen(1_200),
+            amount: Money(1_200),
             deadline: 109_000
         }
     );
@@ -187,7 +187,7 @@ fn an_accepted_offer_leads_to_payment() {
         a.phase(),
         &Phase::Paid {
             bidder: "cat".into(),
-            amount: Fen(1_200)
+            amount: Money(1_200)
         }
     );
 }
@@ -217,10 +217,10 @@ fn rerun_excludes_the_defaulters() {
     );
     assert_eq!(a.phase(), &Phase::RerunScheduled);
     assert_eq!(
-        b.register("ann", Fen(100), 0).unwrap_err().code(),
+        b.register("ann", Money(100), 0).unwrap_err().code(),
         "excluded"
     );
-    b.register("bob", Fen(100), 0).unwrap();
+    b.register("bob", Money(100), 0).unwrap();
 }
 
 #[test]
