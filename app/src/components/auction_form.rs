@@ -13,7 +13,7 @@ use crate::components::time::LocalTime;
 use crate::error::AppError;
 use crate::format;
 use crate::functions::auctions::CreateAuction;
-use crate::i18n::{use_lang, AuctionTexts};
+use crate::i18n::{error_text, field_problem, use_lang, AuctionTexts};
 use crate::models::{AuctionInput, TierInput};
 
 type Row = (u32, RwSignal<String>, RwSignal<String>);
@@ -115,7 +115,10 @@ fn AuctionForm() -> impl IntoView {
     let local_error = RwSignal::new(None::<(String, String)>);
     let field_error = move || {
         local_error.get().or_else(|| match create.value().get() {
-            Some(Err(AppError::InvalidField { field, message })) => Some((field, message)),
+            Some(Err(AppError::InvalidField { field, message })) => {
+                let problem = field_problem(lang.get(), &field, &message);
+                Some((field, problem))
+            }
             _ => None,
         })
     };
@@ -265,7 +268,7 @@ fn AuctionForm() -> impl IntoView {
             Err(AppError::Forbidden { .. }) => Either::Right(view! {
                 <p class="notice notice--error" role="alert" data-testid="form-error">{move || t().only_marketers}</p>
             }.into_any()),
-            Err(e) => Either::Right(view! { <p class="notice notice--error" role="alert" data-testid="form-error">{e.to_string()}</p> }.into_any()),
+            Err(e) => Either::Right(view! { <p class="notice notice--error" role="alert" data-testid="form-error">{move || error_text(lang.get(), &e)}</p> }.into_any()),
         })}
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::format;
-use crate::i18n::{use_lang, AuctionTexts, Lang};
+use crate::i18n::{error_text, use_lang, AuctionTexts, Lang};
 use crate::models::AuctionState;
 use configurator::Money;
 
@@ -69,7 +69,7 @@ pub fn au(lang: Lang) -> &'static AuctionTexts {
 
 /// "No. 17" / "17号牌": bidders are shown by paddle number only.
 pub fn paddle(lang: Lang, n: i64) -> String {
-    au(lang).paddle.replace("{}", &n.to_string())
+    (au(lang).paddle)(n)
 }
 
 /// Money as shown: `¥78,200,000`.
@@ -146,38 +146,17 @@ pub fn detail(error: &AppError, key: &str) -> Option<i64> {
     }
 }
 
-/// Why a request was refused, in the user's language and with the amounts that apply.
+/// Why an auction request was refused, in the user's language and with the amounts that
+/// apply: [`error_text`], worded for the bid panel where it says more.
 pub fn refusal(lang: Lang, error: &AppError) -> String {
     let t = au(lang);
-    let amount = |key: &str| detail(error, key).map(money).unwrap_or_default();
     match error {
         AppError::Unauthenticated => t.err_login.to_string(),
         AppError::Forbidden { .. } => t.err_forbidden.to_string(),
-        AppError::AuctionRule { rule, message, .. } => match rule.as_str() {
-            "below_minimum" => t.err_below_minimum.replace("{}", &amount("minimum")),
-            "above_max_raise" => t.err_above_max_raise.replace("{}", &amount("maximum")),
-            "deposit_too_low" => t
-                .err_deposit_too_low
-                .replace("{required}", &amount("required"))
-                .replace("{top_up}", &amount("top_up")),
-            "proxy_below_minimum" => t.err_proxy_below_minimum.replace("{}", &amount("minimum")),
-            "proxy_not_raised" => t.err_proxy_not_raised.replace("{}", &amount("current")),
-            "already_leading" => t.err_already_leading.to_string(),
-            "ended" => t.err_ended.to_string(),
-            "not_started" => t.err_not_started.to_string(),
-            "not_registered" => t.err_not_registered.to_string(),
-            "excluded" => t.err_excluded.to_string(),
-            "wrong_phase" => t.err_wrong_phase.to_string(),
-            "not_the_bidder" => t.err_not_the_bidder.to_string(),
-            "deadline_passed" => t.err_deadline_passed.to_string(),
-            "no_runner_up" => t.err_no_runner_up.to_string(),
-            "amount_out_of_range" => t.err_amount_invalid.to_string(),
-            _ => message.clone(),
-        },
         AppError::InvalidField { field, .. } if field == "amount_fen" || field == "max_fen" => {
             t.err_amount_invalid.to_string()
         }
-        other => other.to_string(),
+        other => error_text(lang, other),
     }
 }
 

@@ -76,38 +76,17 @@ pub fn SettlementPanel() -> impl IntoView {
             deadline.map(|d| view! { <p class="settle__deadline">{t().deadline} " " <LocalTime utc_ms=d/></p> })
         };
         let (title, text): (&'static str, String) = match state.phase.as_str() {
-            "awaiting_confirmation" if concerned => {
-                (t().you_won, t().confirm_note.replace("{}", &price))
-            }
+            "awaiting_confirmation" if concerned => (t().you_won, (t().confirm_note)(&price)),
             "awaiting_confirmation" => (
                 t().ph_awaiting_confirmation,
-                t().waiting_winner
-                    .replace("{who}", &who)
-                    .replace("{price}", &price),
+                (t().waiting_winner)(&who, &price),
             ),
-            "awaiting_payment" if concerned => (t().pay_title, t().pay_note.replace("{}", &price)),
-            "awaiting_payment" => (
-                t().ph_awaiting_payment,
-                t().waiting_payment
-                    .replace("{who}", &who)
-                    .replace("{price}", &price),
-            ),
-            "paid" => (
-                t().ph_paid,
-                t().sold_to
-                    .replace("{who}", &who)
-                    .replace("{price}", &price),
-            ),
+            "awaiting_payment" if concerned => (t().pay_title, (t().pay_note)(&price)),
+            "awaiting_payment" => (t().ph_awaiting_payment, (t().waiting_payment)(&who, &price)),
+            "paid" => (t().ph_paid, (t().sold_to)(&who, &price)),
             "awaiting_decision" => (t().ph_awaiting_decision, t().decision_note.to_string()),
-            "second_chance_offered" if concerned => {
-                (t().offer_title, t().offer_note.replace("{}", &price))
-            }
-            "second_chance_offered" => (
-                t().ph_second_chance,
-                t().offered_to
-                    .replace("{who}", &who)
-                    .replace("{price}", &price),
-            ),
+            "second_chance_offered" if concerned => (t().offer_title, (t().offer_note)(&price)),
+            "second_chance_offered" => (t().ph_second_chance, (t().offered_to)(&who, &price)),
             "unsold" => (t().ph_unsold, t().unsold_note.to_string()),
             "rerun_scheduled" => (t().ph_rerun, t().rerun_note.to_string()),
             _ => return None,
@@ -175,7 +154,7 @@ pub fn SettlementPanel() -> impl IntoView {
             })}
             {move || pay.value().get().map(|r| match r {
                 Ok(receipt) => Either::Left(view! {
-                    <p class="notice notice--ok" role="status" data-testid="pay-requested">{move || t().pay_requested.replace("{}", &money(receipt.amount_fen))}</p>
+                    <p class="notice notice--ok" role="status" data-testid="pay-requested">{move || (t().pay_requested)(&money(receipt.amount_fen))}</p>
                 }),
                 Err(e) => Either::Right(view! { <p class="notice notice--error" role="alert">{move || refusal(lang.get(), &e)}</p> }),
             })}

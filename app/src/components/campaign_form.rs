@@ -9,7 +9,7 @@ use crate::components::time::{local_input, local_to_utc_ms};
 use crate::error::AppError;
 use crate::format;
 use crate::functions::presale::{CreateCampaign, UpdateCampaign};
-use crate::i18n::{use_lang, Texts};
+use crate::i18n::{error_text, use_lang, Texts};
 use crate::models::{
     CampaignDetail, CampaignInput, PollChoiceInput, PollInput, PollView, ThresholdInput,
 };
@@ -342,7 +342,7 @@ pub fn CampaignForm(editing: Option<CampaignDetail>) -> impl IntoView {
                 </div>
             }),
             Err(AppError::Forbidden { .. }) => EitherOf3::B(view! { <p class="notice notice--error" role="alert">{move || t().only_marketers}</p> }),
-            Err(error) => EitherOf3::C(view! { <p class="notice notice--error" role="alert" data-testid="campaign-error">{error.to_string()}</p> }),
+            Err(error) => EitherOf3::C(view! { <p class="notice notice--error" role="alert" data-testid="campaign-error">{move || error_text(lang.get(), &error)}</p> }),
         })}
     }
 }

@@ -19,7 +19,7 @@ use crate::components::price::PriceBreakdown;
 use crate::components::reserve::{ChangeOrderButton, ReserveButton};
 use crate::format;
 use crate::functions::configuration::SaveConfiguration;
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::{error_text, use_lang, Lang};
 use crate::models::{ConfiguratorData, Restored, ThresholdView};
 
 /// A click on an excluded option waiting for the user to accept dropping earlier choices.
@@ -259,7 +259,7 @@ pub fn Configurator(data: ConfiguratorData, order: Option<String>) -> impl IntoV
                             view! {
                                 <div class="summary__row">
                                     <dt>{lang.pick(&group.name)}</dt>
-                                    <dd>{chosen.join("、")}</dd>
+                                    <dd>{chosen.join(lang.texts().list_sep)}</dd>
                                 </div>
                             }
                         })
@@ -327,7 +327,7 @@ pub fn Configurator(data: ConfiguratorData, order: Option<String>) -> impl IntoV
                                 if can_save() {
                                     Either::Left(view! { <p class="status__ok">{t.ready}</p> })
                                 } else {
-                                    Either::Right(view! { <p class="status__todo">{t.still_to_choose} ": " {open.join("、")}</p> })
+                                    Either::Right(view! { <p class="status__todo">{t.still_to_choose} ": " {open.join(t.list_sep)}</p> })
                                 }
                             }}
                         </div>
@@ -351,7 +351,7 @@ pub fn Configurator(data: ConfiguratorData, order: Option<String>) -> impl IntoV
                         </div>
                         {move || save.value().get().map(|result| match result {
                             Ok(code) => Either::Left(view! { <ShareLink code campaign_id=campaign_id.clone() order=order.clone()/> }),
-                            Err(error) => Either::Right(view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> }),
+                            Err(error) => Either::Right(view! { <p class="notice notice--error" role="alert">{move || error_text(lang.get(), &error)}</p> }),
                         })}
                     </div>
                 </aside>
@@ -366,7 +366,7 @@ pub fn Configurator(data: ConfiguratorData, order: Option<String>) -> impl IntoV
                     <div class="modal" role="dialog" aria-modal="true" aria-labelledby="conflict-title" data-testid="conflict">
                         <div class="modal__card">
                             <h2 id="conflict-title">{move || lang.get().texts().conflict_title}</h2>
-                            <p>{move || lang.get().texts().conflict_body.replace("{}", &option_name.as_ref().map(|n| lang.get().pick(n)).unwrap_or_default())}</p>
+                            <p>{move || (lang.get().texts().conflict_body)(&option_name.as_ref().map(|n| lang.get().pick(n)).unwrap_or_default())}</p>
                             <ul class="modal__drops">
                                 {drop_names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
                             </ul>
@@ -452,9 +452,7 @@ fn RestoredNotice(restored: Restored) -> impl IntoView {
             <strong>{move || lang.get().texts().restored_title}</strong>
             " · " {move || lang.get().texts().restored_body} " " <code>{code.clone()}</code>
             {(saved_version != current_version).then(|| view! {
-                <p>{move || lang.get().texts().catalog_changed
-                    .replace("{saved}", &saved_version.to_string())
-                    .replace("{current}", &current_version.to_string())}</p>
+                <p>{move || (lang.get().texts().catalog_changed)(saved_version, current_version)}</p>
             })}
         </div>
         {(!withdrawn.is_empty()).then(|| view! {
@@ -550,7 +548,7 @@ pub fn describe_reasons(catalog: &Catalog, reasons: &[Reason], lang: Lang) -> St
     for reason in reasons {
         match reason {
             Reason::Chosen { option, selected } => {
-                let name = format!("「{}」", option_name(catalog, option, lang));
+                let name = (t.quoted)(&option_name(catalog, option, lang));
                 if *selected {
                     chose.push(name)
                 } else {
@@ -576,17 +574,13 @@ pub fn describe_reasons(catalog: &Catalog, reasons: &[Reason], lang: Lang) -> St
     }
     let mut parts = Vec::new();
     if !chose.is_empty() {
-        parts.push(format!("{} {}", t.you_chose, chose.join("、")));
+        parts.push(format!("{} {}", t.you_chose, chose.join(t.list_sep)));
     }
     if !declined.is_empty() {
-        parts.push(format!("{} {}", t.you_declined, declined.join("、")));
+        parts.push(format!("{} {}", t.you_declined, declined.join(t.list_sep)));
     }
     if !rules.is_empty() {
-        let separator = match lang {
-            Lang::Zh => "；",
-            Lang::En => "; ",
-        };
-        parts.push(format!("{}: {}", t.rule, rules.join(separator)));
+        parts.push(format!("{}: {}", t.rule, rules.join(t.clause_sep)));
     }
     format!("{}: {}", t.because, parts.join(" · "))
 }

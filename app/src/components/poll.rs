@@ -9,7 +9,7 @@ use crate::components::time::LocalTime;
 use crate::error::AppError;
 use crate::format;
 use crate::functions::presale::{load_campaign_detail, Vote};
-use crate::i18n::use_lang;
+use crate::i18n::{error_text, use_lang};
 use crate::models::{PollView, ThresholdView};
 
 /// The demand thresholds and polls of campaign `campaign_id`, as the server reads them.
@@ -61,7 +61,7 @@ fn Polls(campaign_id: String, polls: Vec<PollView>) -> impl IntoView {
                 AppError::Unauthenticated => Either::Left(view! {
                     <p class="notice" role="alert"><a href="/login?next=/">{move || lang.get().texts().login_to_vote}</a></p>
                 }),
-                other => Either::Right(view! { <p class="notice notice--error" role="alert">{other.to_string()}</p> }),
+                other => Either::Right(view! { <p class="notice notice--error" role="alert">{move || error_text(lang.get(), &other)}</p> }),
             })}
         </section>
     }

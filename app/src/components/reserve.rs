@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::browser;
 use crate::error::AppError;
 use crate::functions::orders::{new_key, ChangeOrder, Reserve};
-use crate::i18n::use_lang;
+use crate::i18n::{error_text, use_lang};
 
 /// Gives order `order_id` (whose option was dropped) the saved configuration `code`, then opens
 /// "My orders".
@@ -32,7 +32,7 @@ pub fn ChangeOrderButton(order_id: String, code: String) -> impl IntoView {
                 {move || lang.get().texts().apply_to_order}
             </button>
             {move || change.value().get().and_then(|r| r.err()).map(|error| view! {
-                <p class="notice notice--error" role="alert" data-testid="change-error">{error.to_string()}</p>
+                <p class="notice notice--error" role="alert" data-testid="change-error">{move || error_text(lang.get(), &error)}</p>
             })}
         </div>
     }
@@ -67,7 +67,7 @@ pub fn ReserveButton(campaign_id: String, code: String) -> impl IntoView {
                 AppError::Unauthenticated => Either::Left(view! {
                     <p class="notice" role="alert"><a href=next.clone() data-testid="login-to-reserve">{move || lang.get().texts().login_to_reserve}</a></p>
                 }),
-                other => Either::Right(view! { <p class="notice notice--error" role="alert">{other.to_string()}</p> }),
+                other => Either::Right(view! { <p class="notice notice--error" role="alert">{move || error_text(lang.get(), &other)}</p> }),
             })}
         </div>
     }

@@ -23,7 +23,7 @@ use crate::functions::auctions::{
     load_auction, load_auction_page, load_auctions, AuctionPage, PayDeposit, PlaceBid, SetProxyMax,
 };
 use crate::functions::orders::new_key;
-use crate::i18n::use_lang;
+use crate::i18n::{error_text, use_lang};
 use crate::models::{AuctionState, AuctionView, BidView, BidderStanding, TierInput};
 
 pub use crate::components::auction_form::NewAuctionPage;
@@ -61,7 +61,7 @@ pub fn AuctionsPage() -> impl IntoView {
                                 {list.into_iter().map(|a| view! { <AuctionCard auction=a/> }).collect_view()}
                             </ul>
                         }),
-                        Err(e) => EitherOf3::C(view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> }),
+                        Err(e) => EitherOf3::C(view! { <p class="notice notice--error" role="alert">{move || error_text(lang.get(), &e)}</p> }),
                     }
                 })}
             </Transition>
@@ -101,9 +101,9 @@ fn AuctionCard(auction: AuctionView) -> impl IntoView {
                 <p class="auction-card__label">{move || if current.is_some() { au(lang.get()).current_bid } else { au(lang.get()).starting_price }}</p>
                 <p class="auction-card__price" data-testid="card-price">{price}</p>
                 <p class="auction-card__meta">
-                    {move || au(lang.get()).bids_n.replace("{}", &bids.to_string())}
-                    " · " {move || au(lang.get()).bidders_n.replace("{}", &bidders.to_string())}
-                    {move || leader.map(|p| format!(" · {}", au(lang.get()).leader_is.replace("{}", &paddle(lang.get(), p))))}
+                    {move || (au(lang.get()).bids_n)(bids)}
+                    " · " {move || (au(lang.get()).bidders_n)(bidders)}
+                    {move || leader.map(|p| format!(" · {}", (au(lang.get()).leader_is)(&paddle(lang.get(), p))))}
                 </p>
                 <AuctionCountdown clock starts_at=Signal::stored(starts_at) ends_at=Signal::stored(ends_at) open=Signal::stored(open)/>
             </a>
@@ -135,7 +135,7 @@ pub fn AuctionLivePage() -> impl IntoView {
                             <a class="btn" href="/auctions">{move || au(lang.get()).back_to_list}</a>
                         </section>
                     }),
-                    Err(e) => EitherOf3::C(view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> }),
+                    Err(e) => EitherOf3::C(view! { <p class="notice notice--error" role="alert">{move || error_text(lang.get(), &e)}</p> }),
                 }
             })}
         </Transition>
@@ -327,7 +327,7 @@ fn AuctionHero() -> impl IntoView {
                     </p>
                     <p class="auction-hero__leader" data-testid="leader">
                         {move || match state.with(|s| s.leader_paddle) {
-                            Some(p) => t().leader_is.replace("{}", &paddle(lang.get(), p)),
+                            Some(p) => (t().leader_is)(&paddle(lang.get(), p)),
                             None => t().no_bids_yet.to_string(),
                         }}
                     </p>
@@ -344,7 +344,7 @@ fn AuctionHero() -> impl IntoView {
                         let end = state.with(|s| s.ends_at);
                         (end > scheduled_end).then(|| view! {
                             <span class="auction-hero__extended" data-testid="extended">
-                                {t().extended.replace("{}", &((end - scheduled_end + 59_999) / 60_000).to_string())}
+                                {(t().extended)((end - scheduled_end + 59_999) / 60_000)}
                             </span>
                         })
                     }}
@@ -512,7 +512,7 @@ fn BidPanel() -> impl IntoView {
                     <div class="bid-panel__register">
                         <p class="bid-panel__note">{move || {
                             let min = state.with(|s| s.minimum_bid_fen);
-                            t().register_note.replace("{}", &money(deposits.with_value(|d| tier_value(d, min)).max(1)))
+                            (t().register_note)(&money(deposits.with_value(|d| tier_value(d, min)).max(1)))
                         }}</p>
                         <button type="button" class="btn btn--primary btn--large btn--block" data-testid="register"
                             disabled=move || deposit.pending().get() || !bidding_open()
@@ -522,7 +522,7 @@ fn BidPanel() -> impl IntoView {
                             }>
                             {move || {
                                 let min = state.with(|s| s.minimum_bid_fen);
-                                t().register_button.replace("{}", &money(deposits.with_value(|d| tier_value(d, min)).max(1)))
+                                (t().register_button)(&money(deposits.with_value(|d| tier_value(d, min)).max(1)))
                             }}
                         </button>
                     </div>
@@ -531,12 +531,12 @@ fn BidPanel() -> impl IntoView {
                     <div class="bid-panel__paddle" data-testid="your-paddle">
                         <span class="paddle-chip">{paddle(lang.get(), you.paddle)}</span>
                         <span class="bid-panel__deposit" data-testid="deposit">
-                            {t().deposit_paid.replace("{}", &money(you.deposit_fen))}
+                            {(t().deposit_paid)(&money(you.deposit_fen))}
                             {(you.deposit_pending_fen > 0).then(|| view! {
-                                <span class="pending" data-testid="deposit-pending">" · " {t().deposit_pending.replace("{}", &money(you.deposit_pending_fen))}</span>
+                                <span class="pending" data-testid="deposit-pending">" · " {(t().deposit_pending)(&money(you.deposit_pending_fen))}</span>
                             })}
                         </span>
-                        {you.covers_up_to_fen.map(|c| view! { <span class="bid-panel__covers">{t().covers_up_to.replace("{}", &money(c))}</span> })}
+                        {you.covers_up_to_fen.map(|c| view! { <span class="bid-panel__covers">{(t().covers_up_to)(&money(c))}</span> })}
                     </div>
                 }),
             }}
@@ -552,7 +552,7 @@ fn BidPanel() -> impl IntoView {
                     <p class="bid-form__words">{move || typed_fen().map(money).unwrap_or_default()}</p>
                     <button type="submit" class="btn btn--primary btn--large btn--block" data-testid="bid-submit"
                         disabled=move || bid.pending().get() || !started() || live.you.get().is_some_and(|y| y.deposit_fen == 0)>
-                        {move || if bid.pending().get() { t().bidding.to_string() } else { t().place_bid.replace("{}", &typed_fen().map(money).unwrap_or_default()) }}
+                        {move || if bid.pending().get() { t().bidding.to_string() } else { (t().place_bid)(&typed_fen().map(money).unwrap_or_default()) }}
                     </button>
                     {move || live.you.get().filter(|y| y.deposit_fen == 0 && y.deposit_pending_fen > 0).map(|_| view! {
                         <p class="bid-panel__note" role="status" data-testid="deposit-waiting">{move || t().deposit_waiting}</p>
@@ -561,7 +561,7 @@ fn BidPanel() -> impl IntoView {
             })}
             {move || confirming.get().map(|fen| view! {
                 <div class="bid-confirm" role="alertdialog" aria-labelledby="bid-confirm-title" data-testid="bid-confirm">
-                    <h2 id="bid-confirm-title">{move || t().confirm_title.replace("{}", &money(fen))}</h2>
+                    <h2 id="bid-confirm-title">{move || (t().confirm_title)(&money(fen))}</h2>
                     <p>{move || t().confirm_body}</p>
                     <div class="actions">
                         <button type="button" class="btn btn--ghost" on:click=move |_| confirming.set(None)>{move || t().back}</button>
@@ -578,10 +578,10 @@ fn BidPanel() -> impl IntoView {
             })}
             {move || (live.you.get().is_some() && bidding_open()).then(top_up).flatten().map(|fen| view! {
                 <div class="bid-panel__topup" data-testid="top-up-box">
-                    <p>{move || t().top_up_note.replace("{}", &money(fen))}</p>
+                    <p>{move || (t().top_up_note)(&money(fen))}</p>
                     <button type="button" class="btn" data-testid="top-up" disabled=move || deposit.pending().get()
                         on:click=move |_| pay_deposit(Some(fen))>
-                        {move || t().top_up_button.replace("{}", &money(fen))}
+                        {move || (t().top_up_button)(&money(fen))}
                     </button>
                 </div>
             })}
@@ -628,7 +628,7 @@ fn BidHistory() -> impl IntoView {
     let you = move || live.you.get().map(|y| y.paddle);
     view! {
         <div class="bid-history">
-            <h2>{move || t().history} <span class="muted">{move || t().bids_n.replace("{}", &live.state.with(|s| s.bid_count).to_string())}</span></h2>
+            <h2>{move || t().history} <span class="muted">{move || (t().bids_n)(live.state.with(|s| s.bid_count))}</span></h2>
             {move || live.bids.with(|b| b.is_empty()).then(|| view! { <p class="empty-state">{move || t().no_bids_yet}</p> })}
             <table class="bid-table" data-testid="bid-history">
                 <thead><tr>
@@ -713,7 +713,7 @@ fn RulesCard() -> impl IntoView {
             <ul class="tier-list">{tiers(info.increments.clone())}</ul>
             <h3>{move || t().deposits}</h3>
             <ul class="tier-list">{tiers(info.deposits.clone())}</ul>
-            <p class="rules-card__note">{move || if anti > 0 { t().anti_sniping.replace("{}", &anti.to_string()) } else { t().anti_sniping_off.to_string() }}</p>
+            <p class="rules-card__note">{move || if anti > 0 { (t().anti_sniping)(anti) } else { t().anti_sniping_off.to_string() }}</p>
             <p class="rules-card__note">{move || t().rules_note}</p>
         </div>
     }

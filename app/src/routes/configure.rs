@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::configurator::Configurator;
 use crate::error::AppError;
 use crate::functions::configuration::load_configurator;
-use crate::i18n::use_lang;
+use crate::i18n::{error_text, use_lang};
 use crate::routes::not_found::NotFound;
 
 /// `/configure`, `/configure/:line` and the share link `/c/:code`.
@@ -35,7 +35,7 @@ pub fn ConfigurePage() -> impl IntoView {
                     Err(error) => EitherOf3::C(view! {
                         <section class="empty-state">
                             <h1>{move || lang.get().texts().error_title}</h1>
-                            <p>{error.to_string()}</p>
+                            <p>{move || error_text(lang.get(), &error)}</p>
                         </section>
                     }),
                 }

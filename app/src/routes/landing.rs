@@ -8,7 +8,7 @@ use crate::components::poll::CampaignPolls;
 use crate::components::time::LocalTime;
 use crate::format;
 use crate::functions::campaign::featured_campaign;
-use crate::i18n::use_lang;
+use crate::i18n::{error_text, use_lang};
 use crate::models::CampaignView;
 
 /// The landing page: the featured pre-sale campaign.
@@ -22,7 +22,7 @@ pub fn LandingPage() -> impl IntoView {
                 match campaign.await {
                     Ok(Some(campaign)) => EitherOf3::A(view! { <Campaign campaign/> }),
                     Ok(None) => EitherOf3::B(view! { <p class="empty-state">"—"</p> }),
-                    Err(error) => EitherOf3::C(view! { <p class="notice notice--error">{error.to_string()}</p> }),
+                    Err(error) => EitherOf3::C(view! { <p class="notice notice--error">{move || error_text(lang.get(), &error)}</p> }),
                 }
             })}
         </Suspense>

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use crate::browser;
 use crate::components::island;
 use crate::functions::account::{Login, Register};
-use crate::i18n::use_lang;
+use crate::i18n::{error_text, use_lang};
 
 /// The login and registration page.
 #[component]
@@ -56,7 +56,7 @@ fn AuthForms(next: String) -> impl IntoView {
                         {move || t().login_submit}
                     </button>
                 </ActionForm>
-                {move || login.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert" data-testid="login-error">{e.to_string()}</p> })}
+                {move || login.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert" data-testid="login-error">{move || error_text(lang.get(), &e)}</p> })}
             </div>
             <div class="auth__card">
                 <h2>{move || t().register_heading}</h2>
@@ -74,7 +74,7 @@ fn AuthForms(next: String) -> impl IntoView {
                         {move || t().register_submit}
                     </button>
                 </ActionForm>
-                {move || register.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert" data-testid="register-error">{e.to_string()}</p> })}
+                {move || register.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert" data-testid="register-error">{move || error_text(lang.get(), &e)}</p> })}
             </div>
         </section>
     }

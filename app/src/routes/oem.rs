@@ -15,7 +15,7 @@ use crate::functions::demand::{
     load_api_tokens, load_demand_campaigns, load_demand_report, CreateApiToken, RevokeApiToken,
 };
 use crate::geo::{self, PROVINCES};
-use crate::i18n::{use_lang, DemandTexts, Lang};
+use crate::i18n::{error_text, use_lang, DemandTexts, Lang};
 use crate::models::{ApiTokenView, DemandCampaign, DemandFilter, DemandReport, Rate, Signals};
 
 fn filter_of(query: &leptos_router::params::ParamsMap) -> (String, DemandFilter) {
@@ -126,7 +126,7 @@ pub fn DashboardPage() -> impl IntoView {
                     match (list, report.await) {
                         (Ok(list), Ok(Some(report))) => EitherOf3::A(view! { <Dashboard report campaigns=list/> }),
                         (Ok(_), Ok(None)) => EitherOf3::B(view! { <p class="notice">{move || t().no_data}</p> }),
-                        (Err(e), _) | (_, Err(e)) => EitherOf3::C(view! { <p class="notice notice--error" role="alert" data-testid="dash-error">{e.to_string()}</p> }),
+                        (Err(e), _) | (_, Err(e)) => EitherOf3::C(view! { <p class="notice notice--error" role="alert" data-testid="dash-error">{move || error_text(lang.get(), &e)}</p> }),
                     }
                 })}
             </Transition>
@@ -152,7 +152,7 @@ fn Dashboard(report: DemandReport, campaigns: Vec<DemandCampaign>) -> impl IntoV
         view! { <a class="export" href=href download data-testid=format!("export-{figure}")>{t.export}</a> }
     };
     let k = report.k;
-    let intro = t.intro.replace("{k}", &k.to_string());
+    let intro = (t.intro)(k);
     let no_demand = report.funnel.iter().all(|s| s.people.unwrap_or(0) == 0);
     view! {
         <p class="dash__intro">{intro} " " <span class="badge" data-testid="k-badge">{t.k_badge} " = " {k}</span></p>
@@ -464,7 +464,7 @@ fn Polls(report: DemandReport) -> impl IntoView {
                         value: c.votes.unwrap_or(0),
                         text: match c.votes {
                             Some(v) => format!("{} {}", format::number(v), t.votes),
-                            None => t.suppressed.replace('K', &report.k.to_string()),
+                            None => (t.suppressed)(report.k),
                         },
                     })
                     .collect();
@@ -497,7 +497,7 @@ fn Thresholds(report: DemandReport) -> impl IntoView {
                             <span class=format!("pill pill--{}", th.status)>{th.status.clone()}</span>
                         </div>
                         <div class="meter"><span style=format!("width:{width:.1}%")></span></div>
-                        <span class="muted">{t.reached} " " {match reached { Some(r) => format::number(r), None => t.suppressed.replace('K', &k.to_string()) }}
+                        <span class="muted">{t.reached} " " {match reached { Some(r) => format::number(r), None => (t.suppressed)(k) }}
                             " / " {t.target} " " {format::number(th.target)} " · " <LocalTime utc_ms=th.deadline/></span>
                     </li>
                 }
@@ -522,7 +522,7 @@ fn Auctions(report: DemandReport) -> impl IntoView {
                         <th scope="row"><a href=format!("/auctions/{}", a.id)>{a.title}</a></th>
                         <td>{a.phase}</td>
                         <td class="num">{format::number(a.bids)}</td>
-                        <td class="num">{match a.bidders { Some(b) => format::number(b), None => t.suppressed.replace('K', &k.to_string()) }}</td>
+                        <td class="num">{match a.bidders { Some(b) => format::number(b), None => (t.suppressed)(k) }}</td>
                         <td class="num">{format::money(configurator::Money(a.price_fen))}</td>
                     </tr>
                 }).collect_view()}
@@ -546,7 +546,7 @@ pub fn TokensPage() -> impl IntoView {
                     Err(e) => Either::Right(view! {
                         <section class="dash dash--narrow">
                             <h1>{move || t().tokens_title}</h1>
-                            <p class="notice notice--error" role="alert">{e.to_string()}</p>
+                            <p class="notice notice--error" role="alert">{move || error_text(lang.get(), &e)}</p>
                         </section>
                     }),
                 }
@@ -589,7 +589,7 @@ fn TokenManager(tokens: Vec<ApiTokenView>) -> impl IntoView {
                         <code class="secret" data-testid="token-secret">{new.secret.clone()}</code>
                     </div>
                 })),
-                Some(Err(e)) => Some(Either::Right(view! { <p class="notice notice--error" role="alert" data-testid="token-error">{e.to_string()}</p> })),
+                Some(Err(e)) => Some(Either::Right(view! { <p class="notice notice--error" role="alert" data-testid="token-error">{move || error_text(lang.get(), &e)}</p> })),
                 None => None,
             }}
             {move || {

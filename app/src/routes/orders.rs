@@ -10,7 +10,7 @@ use crate::components::time::LocalTime;
 use crate::error::AppError;
 use crate::format;
 use crate::functions::orders::{my_orders, new_key, CancelOrder, LockOrder};
-use crate::i18n::{use_lang, Texts};
+use crate::i18n::{error_text, use_lang, Texts};
 use crate::models::{OrderStatus, OrderView};
 
 /// `/orders`.
@@ -37,7 +37,7 @@ pub fn OrdersPage() -> impl IntoView {
                                 <a href="/login?next=/orders" data-testid="login-link">{move || lang.get().texts().nav_login}</a>
                             </p>
                         }),
-                        Err(error) => EitherOf4::D(view! { <p class="notice notice--error">{error.to_string()}</p> }),
+                        Err(error) => EitherOf4::D(view! { <p class="notice notice--error">{move || error_text(lang.get(), &error)}</p> }),
                     }
                 })}
             </Suspense>
@@ -49,6 +49,7 @@ pub fn OrdersPage() -> impl IntoView {
 /// or refund awaiting the provider), the list is read again. An island.
 #[island(lazy)]
 fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
+    let lang = use_lang();
     let cancel = ServerAction::<CancelOrder>::new();
     let lock = ServerAction::<LockOrder>::new();
     let orders = RwSignal::new(orders);
@@ -75,8 +76,8 @@ fn OrderList(orders: Vec<OrderView>) -> impl IntoView {
     let hydrated = island::hydrated();
     view! {
         <div class="orders__list" data-testid="order-list" data-hydrated=move || hydrated.get().to_string()>
-            {move || cancel.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })}
-            {move || lock.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> })}
+            {move || cancel.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{move || error_text(lang.get(), &e)}</p> })}
+            {move || lock.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert">{move || error_text(lang.get(), &e)}</p> })}
             // Keyed by what a card shows that can change, so a changed order gets a fresh card
             // (an unchanged one keeps its open lock dialog).
             <ul class="order-list">
@@ -166,7 +167,7 @@ fn OrderCard(
             </dl>
             {dropped.map(|option| view! {
                 <div class="notice notice--warn" role="status" data-testid="dropped-notice">
-                    <p>{move || lang.get().texts().dropped_notice.replace("{}", &option)}</p>
+                    <p>{move || (lang.get().texts().dropped_notice)(&option)}</p>
                     <a class="btn" data-testid="change-config"
                         href=format!("/c/{}?order={}", order.configuration_code, order.id)>
                         {move || lang.get().texts().change_config}
@@ -201,7 +202,7 @@ fn OrderCard(
                 view! {
                     <div class="lock-confirm" role="alertdialog" aria-labelledby="lock-title" data-testid="lock-confirm">
                         <h2 id="lock-title">{move || lang.get().texts().lock_confirm_title}</h2>
-                        <p data-testid="lock-terms">{move || lang.get().texts().lock_confirm_body.replace("{earnest}", &earnest).replace("{hours}", &hours.to_string())}</p>
+                        <p data-testid="lock-terms">{move || (lang.get().texts().lock_confirm_body)(&earnest, hours)}</p>
                         <div class="actions">
                             <button type="button" class="btn btn--ghost" on:click=move |_| confirming.set(false)>{move || lang.get().texts().lock_back}</button>
                             <button type="button" class="btn btn--primary" data-testid="lock-confirm-button"

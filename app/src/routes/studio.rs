@@ -12,7 +12,7 @@ use crate::components::time::LocalTime;
 use crate::error::AppError;
 use crate::format;
 use crate::functions::presale::{load_campaign_detail, load_campaigns};
-use crate::i18n::use_lang;
+use crate::i18n::{error_text, use_lang};
 use crate::models::CampaignDetail;
 
 /// `/studio`: every campaign, its batches' fill levels, and a way in to edit it.
@@ -41,7 +41,7 @@ pub fn StudioPage() -> impl IntoView {
                                 {list.into_iter().map(|c| view! { <CampaignRow campaign=c/> }).collect_view()}
                             </ul>
                         }),
-                        Err(e) => Either::Right(view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> }),
+                        Err(e) => Either::Right(view! { <p class="notice notice--error" role="alert">{move || error_text(lang.get(), &e)}</p> }),
                     }
                 })}
             </Transition>
@@ -109,7 +109,7 @@ pub fn EditCampaignPage() -> impl IntoView {
                     match detail.await {
                         Ok(d) => EitherOf3::A(view! { <CampaignForm editing=Some(d)/> }),
                         Err(AppError::NotFound { .. }) => EitherOf3::B(view! { <p class="notice notice--error" role="alert">{move || t().not_found_title}</p> }),
-                        Err(e) => EitherOf3::C(view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> }),
+                        Err(e) => EitherOf3::C(view! { <p class="notice notice--error" role="alert">{move || error_text(lang.get(), &e)}</p> }),
                     }
                 })}
             </Transition>

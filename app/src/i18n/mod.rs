@@ -2,11 +2,18 @@
 //!
 //! Every string of the interface is a field of [`Texts`], and each language is one `const`
 //! value of it, so a missing translation is a compile error rather than a blank on the page.
-//! Catalog and campaign content carry their own [`configurator::Localized`] text.
+//! A text with values in it is a function of those values (`fn(&str) -> String`, called as
+//! `(t.conflict_body)(name)`), so each language puts them where its grammar wants them.
+//! Errors are worded by [`error_text`] (in `errors`). Catalog and campaign content carry their
+//! own [`configurator::Localized`] text.
 
 use configurator::Localized;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+mod errors;
+
+pub use errors::{error_text, field_problem, ErrorTexts};
 
 /// The name of the cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "c2m_lang";
@@ -145,7 +152,8 @@ pub struct Texts {
     pub choose_any: &'static str,
     pub included: &'static str,
     pub conflict_title: &'static str,
-    pub conflict_body: &'static str,
+    /// Takes the name of the option being chosen.
+    pub conflict_body: fn(&str) -> String,
     pub conflict_apply: &'static str,
     pub conflict_cancel: &'static str,
     pub impossible: &'static str,
@@ -177,7 +185,8 @@ pub struct Texts {
     pub restored_body: &'static str,
     pub withdrawn_title: &'static str,
     pub withdrawn_body: &'static str,
-    pub catalog_changed: &'static str,
+    /// Takes the saved catalog version, then the current one.
+    pub catalog_changed: fn(u32, u32) -> String,
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub back_home: &'static str,
@@ -200,7 +209,7 @@ pub struct Texts {
     pub register_submit: &'static str,
     pub reserve: &'static str,
     pub reserving: &'static str,
-    pub reserve_note: &'static str,
+    pub reserve_note: fn(&str) -> String,
     pub login_to_reserve: &'static str,
     pub orders_title: &'static str,
     pub orders_empty: &'static str,
@@ -227,7 +236,8 @@ pub struct Texts {
     pub cancel_order: &'static str,
     pub lock_order: &'static str,
     pub lock_confirm_title: &'static str,
-    pub lock_confirm_body: &'static str,
+    /// Takes the earnest money (formatted), then the cooling-off period in hours.
+    pub lock_confirm_body: fn(&str, i64) -> String,
     pub lock_confirm: &'static str,
     pub lock_back: &'static str,
     pub refundable_until: &'static str,
@@ -278,16 +288,24 @@ pub struct Texts {
     pub threshold_confirmed: &'static str,
     pub threshold_dropped: &'static str,
     pub threshold_deadline: &'static str,
-    pub dropped_notice: &'static str,
+    pub dropped_notice: fn(&str) -> String,
     pub ev_option_dropped: &'static str,
     pub ev_configuration_changed: &'static str,
     pub change_config: &'static str,
     pub apply_to_order: &'static str,
     pub changing_order: &'static str,
+    /// Between the items of a list in running text ("a、b" / "a, b").
+    pub list_sep: &'static str,
+    /// Between the clauses of a sentence ("a；b" / "a; b").
+    pub clause_sep: &'static str,
+    /// A name quoted in running text.
+    pub quoted: fn(&str) -> String,
     /// The auction pages.
     pub au: &'static AuctionTexts,
     /// The OEM's demand dashboard and tokens.
     pub dm: &'static DemandTexts,
+    /// Errors, in words.
+    pub er: &'static ErrorTexts,
 }
 
 /// Simplified Chinese.
@@ -341,7 +359,7 @@ pub const ZH: Texts = Texts {
     choose_any: "可多选",
     included: "已含",
     conflict_title: "需要调整之前的选择",
-    conflict_body: "要选择「{}」，需要取消以下选择：",
+    conflict_body: |option| format!("要选择「{option}」，需要取消以下选择："),
     conflict_apply: "取消这些并选择",
     conflict_cancel: "保持原样",
     impossible: "该选项在当前车型目录中不可用。",
@@ -373,7 +391,7 @@ pub const ZH: Texts = Texts {
     restored_body: "配置码",
     withdrawn_title: "部分选项已下架",
     withdrawn_body: "以下选项在当前目录中已不再提供，已从配置中移除，请重新选择：",
-    catalog_changed: "该配置保存于目录版本 {saved}，已按当前版本 {current} 重新校验。",
+    catalog_changed: |saved, current| format!("该配置保存于目录版本 {saved}，已按当前版本 {current} 重新校验。"),
     not_found_title: "页面不存在",
     not_found_body: "找不到你要的页面或配置码。",
     back_home: "返回首页",
@@ -396,7 +414,7 @@ pub const ZH: Texts = Texts {
     register_submit: "注册并登录",
     reserve: "立即预订",
     reserving: "预订中…",
-    reserve_note: "预订金 {} 可全额退还；锁单前不会收取定金。",
+    reserve_note: |amount| format!("预订金 {amount} 可全额退还；锁单前不会收取定金。"),
     login_to_reserve: "登录后即可预订",
     orders_title: "我的订单",
     orders_empty: "还没有订单。先定制并保存一台车，再预订。",
@@ -423,8 +441,7 @@ pub const ZH: Texts = Texts {
     cancel_order: "取消订单（全额退款）",
     lock_order: "锁单",
     lock_confirm_title: "确认锁单",
-    lock_confirm_body:
-        "锁单将支付定金 {earnest}。锁单后 {hours} 小时内可取消并全额退款；此后定金不再退还。",
+    lock_confirm_body: |earnest, hours| format!("锁单将支付定金 {earnest}。锁单后 {hours} 小时内可取消并全额退款；此后定金不再退还。"),
     lock_confirm: "我已了解，确认锁单",
     lock_back: "再想想",
     refundable_until: "可全额退款至",
@@ -476,15 +493,18 @@ pub const ZH: Texts = Texts {
     threshold_confirmed: "已确认投产",
     threshold_dropped: "未达门槛，不投产",
     threshold_deadline: "截止",
-    dropped_notice:
-        "你选择的「{}」未达到投产门槛，不会生产。你可以更换配置（保留批次名额与已付款项），或随时取消并全额退款。",
+    dropped_notice: |option| format!("你选择的「{option}」未达到投产门槛，不会生产。你可以更换配置（保留批次名额与已付款项），或随时取消并全额退款。"),
     ev_option_dropped: "所选选项未达投产门槛",
     ev_configuration_changed: "已更换配置",
     change_config: "更换配置",
     apply_to_order: "用这台车更新我的订单",
     changing_order: "你正在为订单更换配置：换掉未达投产门槛的选项，保存后点击“用这台车更新我的订单”。批次名额和已付款项保持不变。",
+    list_sep: "、",
+    clause_sep: "；",
+    quoted: |name| format!("「{name}」"),
     au: &AU_ZH,
     dm: &DM_ZH,
+    er: &errors::ER_ZH,
 };
 
 /// English.
@@ -544,7 +564,7 @@ pub const EN: Texts = Texts {
     choose_any: "Choose any",
     included: "Included",
     conflict_title: "This needs an earlier choice changed",
-    conflict_body: "To choose “{}”, these choices have to go:",
+    conflict_body: |option| format!("To choose “{option}”, these choices have to go:"),
     conflict_apply: "Drop them and choose",
     conflict_cancel: "Keep my choices",
     impossible: "This option is not available in the current catalog.",
@@ -576,7 +596,7 @@ pub const EN: Texts = Texts {
     restored_body: "Code",
     withdrawn_title: "Some options were withdrawn",
     withdrawn_body: "These options are no longer offered in the current catalog and were removed; please choose again:",
-    catalog_changed: "Saved with catalog version {saved}; re-checked against the current version {current}.",
+    catalog_changed: |saved, current| format!("Saved with catalog version {saved}; re-checked against the current version {current}."),
     not_found_title: "Page not found",
     not_found_body: "We could not find that page or configuration code.",
     back_home: "Back to the pre-sale",
@@ -599,7 +619,7 @@ pub const EN: Texts = Texts {
     register_submit: "Register and log in",
     reserve: "Reserve now",
     reserving: "Reserving…",
-    reserve_note: "The {} reservation is fully refundable; nothing more is charged until you lock.",
+    reserve_note: |amount| format!("The {amount} reservation is fully refundable; nothing more is charged until you lock."),
     login_to_reserve: "Log in to reserve",
     orders_title: "My orders",
     orders_empty: "No orders yet. Configure and save a car, then reserve it.",
@@ -626,7 +646,7 @@ pub const EN: Texts = Texts {
     cancel_order: "Cancel (full refund)",
     lock_order: "Lock order",
     lock_confirm_title: "Confirm the lock",
-    lock_confirm_body: "Locking pays {earnest} of earnest money. You can cancel with a full refund for {hours} hours after locking; after that the earnest money is not refundable.",
+    lock_confirm_body: |earnest, hours| format!("Locking pays {earnest} of earnest money. You can cancel with a full refund for {hours} hours after locking; after that the earnest money is not refundable."),
     lock_confirm: "I understand — lock my order",
     lock_back: "Not now",
     refundable_until: "Fully refundable until",
@@ -677,20 +697,24 @@ pub const EN: Texts = Texts {
     threshold_confirmed: "Confirmed",
     threshold_dropped: "Dropped",
     threshold_deadline: "Decided",
-    dropped_notice: "“{}” missed its production threshold and will not be built. You can change the configuration (keeping your batch place and payments), or cancel at any time with a full refund.",
+    dropped_notice: |option| format!("“{option}” missed its production threshold and will not be built. You can change the configuration (keeping your batch place and payments), or cancel at any time with a full refund."),
     ev_option_dropped: "A chosen option missed its threshold",
     ev_configuration_changed: "Configuration changed",
     change_config: "Change the configuration",
     apply_to_order: "Use this car for my order",
     changing_order: "You are changing an order's configuration: replace the option that missed its threshold, save, then choose “Use this car for my order”. Your batch place and payments are kept.",
+    list_sep: ", ",
+    clause_sep: "; ",
+    quoted: |name| format!("“{name}”"),
     au: &AU_EN,
     dm: &DM_EN,
+    er: &errors::ER_EN,
 };
 
 /// The auction pages' strings (issue 5), one struct per language like [`Texts`].
 pub struct AuctionTexts {
     pub nav_auctions: &'static str,
-    pub paddle: &'static str,
+    pub paddle: fn(i64) -> String,
     pub list_eyebrow: &'static str,
     pub list_title: &'static str,
     pub list_intro: &'static str,
@@ -704,15 +728,15 @@ pub struct AuctionTexts {
     pub live_hint: &'static str,
     pub current_bid: &'static str,
     pub starting_price: &'static str,
-    pub leader_is: &'static str,
+    pub leader_is: fn(&str) -> String,
     pub ends_in: &'static str,
     pub no_bids_yet: &'static str,
     pub bids: &'static str,
     pub bidders: &'static str,
-    pub bids_n: &'static str,
-    pub bidders_n: &'static str,
+    pub bids_n: fn(i64) -> String,
+    pub bidders_n: fn(i64) -> String,
     pub ends_at: &'static str,
-    pub extended: &'static str,
+    pub extended: fn(i64) -> String,
     pub reserve: &'static str,
     pub no_reserve: &'static str,
     pub reserve_met: &'static str,
@@ -734,22 +758,22 @@ pub struct AuctionTexts {
     pub you_outbid: &'static str,
     pub min_bid: &'static str,
     pub max_bid: &'static str,
-    pub register_note: &'static str,
-    pub register_button: &'static str,
+    pub register_note: fn(&str) -> String,
+    pub register_button: fn(&str) -> String,
     pub register_fine: &'static str,
-    pub deposit_paid: &'static str,
-    pub deposit_pending: &'static str,
+    pub deposit_paid: fn(&str) -> String,
+    pub deposit_pending: fn(&str) -> String,
     pub deposit_waiting: &'static str,
-    pub covers_up_to: &'static str,
+    pub covers_up_to: fn(&str) -> String,
     pub your_bid: &'static str,
-    pub place_bid: &'static str,
+    pub place_bid: fn(&str) -> String,
     pub bidding: &'static str,
-    pub confirm_title: &'static str,
+    pub confirm_title: fn(&str) -> String,
     pub confirm_body: &'static str,
     pub confirm_bid: &'static str,
     pub back: &'static str,
-    pub top_up_note: &'static str,
-    pub top_up_button: &'static str,
+    pub top_up_note: fn(&str) -> String,
+    pub top_up_button: fn(&str) -> String,
     pub proxy_title: &'static str,
     pub proxy_note: &'static str,
     pub proxy_button: &'static str,
@@ -770,24 +794,25 @@ pub struct AuctionTexts {
     pub scheduled_end: &'static str,
     pub increments: &'static str,
     pub deposits: &'static str,
-    pub anti_sniping: &'static str,
+    pub anti_sniping: fn(i64) -> String,
     pub anti_sniping_off: &'static str,
     pub rules_note: &'static str,
     pub deadline: &'static str,
     pub you_won: &'static str,
-    pub confirm_note: &'static str,
+    pub confirm_note: fn(&str) -> String,
     pub confirm_purchase: &'static str,
-    pub waiting_winner: &'static str,
+    /// `waiting_winner`, `waiting_payment`, `sold_to`, `offered_to` take the paddle, then the price.
+    pub waiting_winner: fn(&str, &str) -> String,
     pub pay_title: &'static str,
-    pub pay_note: &'static str,
+    pub pay_note: fn(&str) -> String,
     pub pay_button: &'static str,
-    pub pay_requested: &'static str,
-    pub waiting_payment: &'static str,
-    pub sold_to: &'static str,
+    pub pay_requested: fn(&str) -> String,
+    pub waiting_payment: fn(&str, &str) -> String,
+    pub sold_to: fn(&str, &str) -> String,
     pub decision_note: &'static str,
     pub offer_title: &'static str,
-    pub offer_note: &'static str,
-    pub offered_to: &'static str,
+    pub offer_note: fn(&str) -> String,
+    pub offered_to: fn(&str, &str) -> String,
     pub accept: &'static str,
     pub decline: &'static str,
     pub second_chance: &'static str,
@@ -799,11 +824,12 @@ pub struct AuctionTexts {
     pub unsold_note: &'static str,
     pub err_login: &'static str,
     pub err_forbidden: &'static str,
-    pub err_below_minimum: &'static str,
-    pub err_above_max_raise: &'static str,
-    pub err_deposit_too_low: &'static str,
-    pub err_proxy_below_minimum: &'static str,
-    pub err_proxy_not_raised: &'static str,
+    pub err_below_minimum: fn(&str) -> String,
+    pub err_above_max_raise: fn(&str) -> String,
+    /// Takes the deposit required, then the top-up needed.
+    pub err_deposit_too_low: fn(&str, &str) -> String,
+    pub err_proxy_below_minimum: fn(&str) -> String,
+    pub err_proxy_not_raised: fn(&str) -> String,
     pub err_already_leading: &'static str,
     pub err_ended: &'static str,
     pub err_not_started: &'static str,
@@ -847,7 +873,7 @@ pub struct AuctionTexts {
 /// Auction strings: Simplified Chinese.
 pub const AU_ZH: AuctionTexts = AuctionTexts {
     nav_auctions: "竞拍",
-    paddle: "{}号牌",
+    paddle: |n| format!("{n}号牌"),
     list_eyebrow: "限量编号版",
     list_title: "竞拍",
     list_intro: "每个编号只有一台。缴纳保证金登记后即可出价；出价按服务器时间排序，全部记录公开可查，竞拍者只以号牌显示。",
@@ -861,15 +887,15 @@ pub const AU_ZH: AuctionTexts = AuctionTexts {
     live_hint: "出价与结束时间的变化会实时显示",
     current_bid: "当前价",
     starting_price: "起拍价",
-    leader_is: "领先：{}",
+    leader_is: |paddle| format!("领先：{paddle}"),
     ends_in: "距结束",
     no_bids_yet: "尚无出价",
     bids: "出价次数",
     bidders: "已登记竞拍者",
-    bids_n: "{} 次出价",
-    bidders_n: "{} 位竞拍者",
+    bids_n: |n| format!("{n} 次出价"),
+    bidders_n: |n| format!("{n} 位竞拍者"),
     ends_at: "结束时间",
-    extended: "防狙击延时 +{} 分钟",
+    extended: |minutes| format!("防狙击延时 +{minutes} 分钟"),
     reserve: "保留价",
     no_reserve: "无保留价",
     reserve_met: "已达到保留价",
@@ -891,22 +917,22 @@ pub const AU_ZH: AuctionTexts = AuctionTexts {
     you_outbid: "你的出价已被超越",
     min_bid: "最低出价",
     max_bid: "最高出价",
-    register_note: "登记后获得号牌，需缴纳保证金 {}（可退：未成交在竞拍结束后立即退还）。",
-    register_button: "登记并缴纳保证金 {}",
+    register_note: |deposit| format!("登记后获得号牌，需缴纳保证金 {deposit}（可退：未成交在竞拍结束后立即退还）。"),
+    register_button: |deposit| format!("登记并缴纳保证金 {deposit}"),
     register_fine: "出价具有约束力，不可撤回。竞得后未按期确认或付款，保证金将被没收。",
-    deposit_paid: "保证金 {}",
-    deposit_pending: "{} 到账确认中",
+    deposit_paid: |amount| format!("保证金 {amount}"),
+    deposit_pending: |amount| format!("{amount} 到账确认中"),
     deposit_waiting: "保证金到账确认中，确认后即可出价。",
-    covers_up_to: "可出价至 {}",
+    covers_up_to: |amount| format!("可出价至 {amount}"),
     your_bid: "你的出价",
-    place_bid: "出价 {}",
+    place_bid: |amount| format!("出价 {amount}"),
     bidding: "正在提交…",
-    confirm_title: "确认出价 {}？",
+    confirm_title: |amount| format!("确认出价 {amount}？"),
     confirm_body: "出价一经接受不可撤回。若你竞得，须在期限内确认并付款，否则保证金将被没收。",
     confirm_bid: "确认出价",
     back: "返回",
-    top_up_note: "此出价需要更高的保证金：还需补缴 {}。",
-    top_up_button: "补缴保证金 {}",
+    top_up_note: |amount| format!("此出价需要更高的保证金：还需补缴 {amount}。"),
+    top_up_button: |amount| format!("补缴保证金 {amount}"),
     proxy_title: "代理出价上限",
     proxy_note: "设定一个不公开的最高价，系统会在他人出价后按最小加价幅度替你出价，直到该上限。",
     proxy_button: "设定上限",
@@ -927,24 +953,24 @@ pub const AU_ZH: AuctionTexts = AuctionTexts {
     scheduled_end: "原定结束",
     increments: "最小加价幅度",
     deposits: "保证金档位",
-    anti_sniping: "防狙击：结束前 {} 分钟内的出价会把结束时间延至出价后 {} 分钟。",
+    anti_sniping: |minutes| format!("防狙击：结束前 {minutes} 分钟内的出价会把结束时间延至出价后 {minutes} 分钟。"),
     anti_sniping_off: "本场不设防狙击延时。",
     rules_note: "平局以先出价者为准。全部出价永久保留。未竞得者的保证金在结束后立即退还。",
     deadline: "截止",
     you_won: "恭喜，你竞得了这台车",
-    confirm_note: "成交价 {}。请在截止前确认购买，确认后进入付款。",
+    confirm_note: |price| format!("成交价 {price}。请在截止前确认购买，确认后进入付款。"),
     confirm_purchase: "确认购买",
-    waiting_winner: "{who} 以 {price} 竞得，正在等待确认。",
+    waiting_winner: |who, price| format!("{who} 以 {price} 竞得，正在等待确认。"),
     pay_title: "请完成付款",
-    pay_note: "应付 {}（已缴保证金将抵扣）。",
+    pay_note: |amount| format!("应付 {amount}（已缴保证金将抵扣）。"),
     pay_button: "支付尾款",
-    pay_requested: "已发起付款 {}，等待支付机构确认。",
-    waiting_payment: "{who} 已确认以 {price} 购买，等待付款。",
-    sold_to: "{who} 以 {price} 成交。",
+    pay_requested: |amount| format!("已发起付款 {amount}，等待支付机构确认。"),
+    waiting_payment: |who, price| format!("{who} 已确认以 {price} 购买，等待付款。"),
+    sold_to: |who, price| format!("{who} 以 {price} 成交。"),
     decision_note: "买受人未按期确认或付款，保证金已没收。卖方可向下一顺位发出第二次机会邀约、重新安排竞拍或放弃。",
     offer_title: "第二次机会邀约",
-    offer_note: "你可以按你的最后出价 {} 购买这台车。",
-    offered_to: "已向 {who} 发出邀约，价格 {price}。",
+    offer_note: |price| format!("你可以按你的最后出价 {price} 购买这台车。"),
+    offered_to: |who, price| format!("已向 {who} 发出邀约，价格 {price}。"),
     accept: "接受",
     decline: "放弃",
     second_chance: "向下一顺位发出邀约",
@@ -956,11 +982,11 @@ pub const AU_ZH: AuctionTexts = AuctionTexts {
     unsold_note: "本场未成交（无出价或未达保留价），保证金已全部退还。",
     err_login: "请先登录再参与竞拍。",
     err_forbidden: "只有买家账号可以登记和出价。",
-    err_below_minimum: "出价过低：当前最低出价为 {}。",
-    err_above_max_raise: "出价过高：单次加价后最高为 {}。",
-    err_deposit_too_low: "此金额需要保证金 {required}，请先补缴 {top_up}。",
-    err_proxy_below_minimum: "上限不能低于当前最低出价 {}。",
-    err_proxy_not_raised: "新上限须高于你当前的上限 {}。",
+    err_below_minimum: |minimum| format!("出价过低：当前最低出价为 {minimum}。"),
+    err_above_max_raise: |maximum| format!("出价过高：单次加价后最高为 {maximum}。"),
+    err_deposit_too_low: |required, top_up| format!("此金额需要保证金 {required}，请先补缴 {top_up}。"),
+    err_proxy_below_minimum: |minimum| format!("上限不能低于当前最低出价 {minimum}。"),
+    err_proxy_not_raised: |current| format!("新上限须高于你当前的上限 {current}。"),
     err_already_leading: "你已是最高出价者，无需再出价。",
     err_ended: "竞拍已结束。",
     err_not_started: "竞拍尚未开始。",
@@ -1004,7 +1030,7 @@ pub const AU_ZH: AuctionTexts = AuctionTexts {
 /// Auction strings: English.
 pub const AU_EN: AuctionTexts = AuctionTexts {
     nav_auctions: "Auctions",
-    paddle: "No. {}",
+    paddle: |n| format!("No. {n}"),
     list_eyebrow: "Numbered editions",
     list_title: "Auctions",
     list_intro: "Each number is built once. Register with a deposit to bid; bids are ordered by server time, every bid stays on record, and bidders appear only by paddle number.",
@@ -1018,15 +1044,15 @@ pub const AU_EN: AuctionTexts = AuctionTexts {
     live_hint: "Bids and end-time changes appear as they happen",
     current_bid: "Current bid",
     starting_price: "Starting price",
-    leader_is: "Leading: {}",
+    leader_is: |paddle| format!("Leading: {paddle}"),
     ends_in: "Ends in",
     no_bids_yet: "No bids yet",
     bids: "Bids",
     bidders: "Registered bidders",
-    bids_n: "{} bids",
-    bidders_n: "{} bidders",
+    bids_n: |n| format!("{n} bids"),
+    bidders_n: |n| format!("{n} bidders"),
     ends_at: "Ends",
-    extended: "Extended +{} min (anti-sniping)",
+    extended: |minutes| format!("Extended +{minutes} min (anti-sniping)"),
     reserve: "Reserve",
     no_reserve: "No reserve",
     reserve_met: "Reserve met",
@@ -1048,22 +1074,22 @@ pub const AU_EN: AuctionTexts = AuctionTexts {
     you_outbid: "You were outbid",
     min_bid: "Minimum bid",
     max_bid: "Maximum bid",
-    register_note: "Registering gives you a paddle number and takes a refundable deposit of {} (released right after the end if you do not win).",
-    register_button: "Register and pay {} deposit",
+    register_note: |deposit| format!("Registering gives you a paddle number and takes a refundable deposit of {deposit} (released right after the end if you do not win)."),
+    register_button: |deposit| format!("Register and pay {deposit} deposit"),
     register_fine: "Bids are binding and cannot be withdrawn. A winner who does not confirm or pay in time forfeits the deposit.",
-    deposit_paid: "Deposit {}",
-    deposit_pending: "{} being confirmed",
+    deposit_paid: |amount| format!("Deposit {amount}"),
+    deposit_pending: |amount| format!("{amount} being confirmed"),
     deposit_waiting: "Your deposit is being confirmed; you can bid as soon as it counts.",
-    covers_up_to: "Covers bids up to {}",
+    covers_up_to: |amount| format!("Covers bids up to {amount}"),
     your_bid: "Your bid",
-    place_bid: "Bid {}",
+    place_bid: |amount| format!("Bid {amount}"),
     bidding: "Placing bid…",
-    confirm_title: "Confirm your bid of {}?",
+    confirm_title: |amount| format!("Confirm your bid of {amount}?"),
     confirm_body: "An accepted bid cannot be withdrawn. If you win you must confirm and pay by the deadline, or the deposit is forfeited.",
     confirm_bid: "Confirm bid",
     back: "Back",
-    top_up_note: "This bid needs a higher deposit: top up {}.",
-    top_up_button: "Top up {}",
+    top_up_note: |amount| format!("This bid needs a higher deposit: top up {amount}."),
+    top_up_button: |amount| format!("Top up {amount}"),
     proxy_title: "Proxy maximum",
     proxy_note: "Set a hidden maximum; when others bid, the system bids for you one increment at a time, up to it.",
     proxy_button: "Set maximum",
@@ -1084,24 +1110,24 @@ pub const AU_EN: AuctionTexts = AuctionTexts {
     scheduled_end: "Scheduled end",
     increments: "Minimum increments",
     deposits: "Deposit tiers",
-    anti_sniping: "Anti-sniping: a bid in the last {} minutes moves the end to {} minutes after it.",
+    anti_sniping: |minutes| format!("Anti-sniping: a bid in the last {minutes} minutes moves the end to {minutes} minutes after it."),
     anti_sniping_off: "No anti-sniping extension in this auction.",
     rules_note: "Ties go to the earliest bid. Every bid is kept. Losing bidders' deposits are released right after the end.",
     deadline: "Deadline",
     you_won: "You won this car",
-    confirm_note: "Winning price {}. Confirm the purchase before the deadline, then pay.",
+    confirm_note: |price| format!("Winning price {price}. Confirm the purchase before the deadline, then pay."),
     confirm_purchase: "Confirm purchase",
-    waiting_winner: "{who} won at {price}; awaiting confirmation.",
+    waiting_winner: |who, price| format!("{who} won at {price}; awaiting confirmation."),
     pay_title: "Please pay",
-    pay_note: "{} due (your deposit is applied to it).",
+    pay_note: |amount| format!("{amount} due (your deposit is applied to it)."),
     pay_button: "Pay the balance",
-    pay_requested: "Payment of {} requested; awaiting the provider.",
-    waiting_payment: "{who} confirmed at {price}; awaiting payment.",
-    sold_to: "Sold to {who} at {price}.",
+    pay_requested: |amount| format!("Payment of {amount} requested; awaiting the provider."),
+    waiting_payment: |who, price| format!("{who} confirmed at {price}; awaiting payment."),
+    sold_to: |who, price| format!("Sold to {who} at {price}."),
     decision_note: "The winner did not confirm or pay in time and forfeited the deposit. The seller may offer a second chance to the runner-up, re-run the auction, or abandon it.",
     offer_title: "Second-chance offer",
-    offer_note: "You may buy this car at your last bid of {}.",
-    offered_to: "Offered to {who} at {price}.",
+    offer_note: |price| format!("You may buy this car at your last bid of {price}."),
+    offered_to: |who, price| format!("Offered to {who} at {price}."),
     accept: "Accept",
     decline: "Decline",
     second_chance: "Offer to the runner-up",
@@ -1113,11 +1139,11 @@ pub const AU_EN: AuctionTexts = AuctionTexts {
     unsold_note: "Not sold (no bids or reserve not met); all deposits are released.",
     err_login: "Please log in to take part.",
     err_forbidden: "Only buyer accounts can register and bid.",
-    err_below_minimum: "Too low: the minimum bid is now {}.",
-    err_above_max_raise: "Too high: the most you can bid now is {}.",
-    err_deposit_too_low: "This amount needs a deposit of {required}: top up {top_up} first.",
-    err_proxy_below_minimum: "The maximum must be at least the minimum bid {}.",
-    err_proxy_not_raised: "The new maximum must be above your current maximum {}.",
+    err_below_minimum: |minimum| format!("Too low: the minimum bid is now {minimum}."),
+    err_above_max_raise: |maximum| format!("Too high: the most you can bid now is {maximum}."),
+    err_deposit_too_low: |required, top_up| format!("This amount needs a deposit of {required}: top up {top_up} first."),
+    err_proxy_below_minimum: |minimum| format!("The maximum must be at least the minimum bid {minimum}."),
+    err_proxy_not_raised: |current| format!("The new maximum must be above your current maximum {current}."),
     err_already_leading: "You are already the highest bidder.",
     err_ended: "The auction has ended.",
     err_not_started: "Bidding has not opened yet.",
@@ -1163,7 +1189,7 @@ pub struct DemandTexts {
     pub nav_demand: &'static str,
     pub eyebrow: &'static str,
     pub title: &'static str,
-    pub intro: &'static str,
+    pub intro: fn(u64) -> String,
     pub campaign: &'static str,
     pub version: &'static str,
     pub all_versions: &'static str,
@@ -1209,7 +1235,7 @@ pub struct DemandTexts {
     pub col_province: &'static str,
     pub col_city: &'static str,
     pub col_configuration: &'static str,
-    pub suppressed: &'static str,
+    pub suppressed: fn(u64) -> String,
     pub hidden: &'static str,
     pub no_data: &'static str,
     pub target: &'static str,
@@ -1247,7 +1273,7 @@ pub const DM_ZH: DemandTexts = DemandTexts {
     nav_demand: "需求看板",
     eyebrow: "制造商 · 需求回传",
     title: "需求看板",
-    intro: "消费者在预售中的选择，实时汇总给产品团队。少于 {k} 人的群体一律隐藏（含通过两次筛选相减推算）。",
+    intro: |k| format!("消费者在预售中的选择，实时汇总给产品团队。少于 {k} 人的群体一律隐藏（含通过两次筛选相减推算）。"),
     campaign: "活动",
     version: "目录版本",
     all_versions: "全部版本",
@@ -1293,7 +1319,7 @@ pub const DM_ZH: DemandTexts = DemandTexts {
     col_province: "省份",
     col_city: "城市",
     col_configuration: "配置",
-    suppressed: "少于 K 人",
+    suppressed: |k| format!("少于 {k} 人"),
     hidden: "已隐藏",
     no_data: "所选范围内暂无数据。",
     target: "目标",
@@ -1331,7 +1357,7 @@ pub const DM_EN: DemandTexts = DemandTexts {
     nav_demand: "Demand",
     eyebrow: "OEM · demand feedback",
     title: "Demand dashboard",
-    intro: "What consumers chose during the pre-sale, aggregated for the product team as it happens. Any group of fewer than {k} people is suppressed, including by subtracting two filters.",
+    intro: |k| format!("What consumers chose during the pre-sale, aggregated for the product team as it happens. Any group of fewer than {k} people is suppressed, including by subtracting two filters."),
     campaign: "Campaign",
     version: "Catalog version",
     all_versions: "All versions",
@@ -1377,7 +1403,7 @@ pub const DM_EN: DemandTexts = DemandTexts {
     col_province: "Province",
     col_city: "City",
     col_configuration: "Configuration",
-    suppressed: "< K",
+    suppressed: |k| format!("< {k}"),
     hidden: "hidden",
     no_data: "No demand in this selection yet.",
     target: "Target",
@@ -1420,5 +1446,135 @@ mod tests {
         assert_eq!(Lang::from_cookie_header("c2m_lang=zh"), Lang::Zh);
         assert_eq!(Lang::from_cookie_header("c2m_lang=xx"), Lang::Zh);
         assert_eq!(Lang::from_cookie_header(""), Lang::Zh);
+    }
+
+    type OneText = fn(&str) -> String;
+    type TwoTexts = fn(&str, &str) -> String;
+    type CountText = fn(i64) -> String;
+
+    const A: &str = "⟨a⟩";
+    const B: &str = "⟨b⟩";
+
+    fn fills(name: &str, text: String, args: &[&str]) {
+        for arg in args {
+            assert!(text.contains(arg), "{name} lacks {arg}: {text}");
+        }
+        assert!(
+            !text.contains(['{', '}']),
+            "{name} has a placeholder left: {text}"
+        );
+    }
+
+    #[test]
+    fn every_interpolation_fills_its_arguments() {
+        for t in [&ZH, &EN] {
+            let one: [(&str, OneText); 3] = [
+                ("conflict_body", t.conflict_body),
+                ("reserve_note", t.reserve_note),
+                ("dropped_notice", t.dropped_notice),
+            ];
+            for (name, f) in one {
+                fills(name, f(A), &[A]);
+            }
+            fills("quoted", (t.quoted)(A), &[A]);
+            fills(
+                "catalog_changed",
+                (t.catalog_changed)(4711, 4712),
+                &["4711", "4712"],
+            );
+            fills(
+                "lock_confirm_body",
+                (t.lock_confirm_body)(A, 4711),
+                &[A, "4711"],
+            );
+
+            let au = t.au;
+            let one: [(&str, OneText); 18] = [
+                ("leader_is", au.leader_is),
+                ("register_note", au.register_note),
+                ("register_button", au.register_button),
+                ("deposit_paid", au.deposit_paid),
+                ("deposit_pending", au.deposit_pending),
+                ("covers_up_to", au.covers_up_to),
+                ("place_bid", au.place_bid),
+                ("confirm_title", au.confirm_title),
+                ("top_up_note", au.top_up_note),
+                ("top_up_button", au.top_up_button),
+                ("confirm_note", au.confirm_note),
+                ("pay_note", au.pay_note),
+                ("pay_requested", au.pay_requested),
+                ("offer_note", au.offer_note),
+                ("err_below_minimum", au.err_below_minimum),
+                ("err_above_max_raise", au.err_above_max_raise),
+                ("err_proxy_below_minimum", au.err_proxy_below_minimum),
+                ("err_proxy_not_raised", au.err_proxy_not_raised),
+            ];
+            for (name, f) in one {
+                fills(name, f(A), &[A]);
+            }
+            let two: [(&str, TwoTexts); 5] = [
+                ("waiting_winner", au.waiting_winner),
+                ("waiting_payment", au.waiting_payment),
+                ("sold_to", au.sold_to),
+                ("offered_to", au.offered_to),
+                ("err_deposit_too_low", au.err_deposit_too_low),
+            ];
+            for (name, f) in two {
+                fills(name, f(A, B), &[A, B]);
+            }
+            let count: [(&str, CountText); 5] = [
+                ("paddle", au.paddle),
+                ("bids_n", au.bids_n),
+                ("bidders_n", au.bidders_n),
+                ("extended", au.extended),
+                ("anti_sniping", au.anti_sniping),
+            ];
+            for (name, f) in count {
+                fills(name, f(4711), &["4711"]);
+            }
+            assert_eq!((au.anti_sniping)(4711).matches("4711").count(), 2);
+
+            fills("intro", (t.dm.intro)(4711), &["4711"]);
+            fills("suppressed", (t.dm.suppressed)(4711), &["4711"]);
+
+            let er = t.er;
+            fills("not_found", (er.not_found)(A), &[A]);
+            fills("only_roles", (er.only_roles)(A), &[A]);
+            fills("order_state", (er.order_state)(A), &[A]);
+            fills("rate_limited", (er.rate_limited)(4711), &["4711"]);
+            fills("invalid_field", (er.invalid_field)(A, B), &[A, B]);
+            fills("nth", (er.nth)(A, 4711), &[A, "4711"]);
+        }
+    }
+
+    /// The source of one `const` value, to check what an English text may contain.
+    fn const_source<'a>(source: &'a str, head: &str) -> &'a str {
+        let start = source.find(head).expect(head);
+        let len = source[start..].find("\n};").expect("the end of the value");
+        &source[start..start + len]
+    }
+
+    #[test]
+    fn english_texts_use_english_punctuation() {
+        let source = include_str!("mod.rs");
+        let errors = include_str!("errors.rs");
+        for text in [
+            const_source(source, "pub const EN: Texts"),
+            const_source(source, "pub const AU_EN: AuctionTexts"),
+            const_source(source, "pub const DM_EN: DemandTexts"),
+            const_source(errors, "pub const ER_EN: ErrorTexts"),
+        ] {
+            let found: Vec<char> = text
+                .chars()
+                .filter(|c| "「」『』、，。；：（）！？".contains(*c))
+                .collect();
+            assert!(
+                found.is_empty(),
+                "Chinese punctuation in English: {found:?}"
+            );
+        }
+        assert_eq!(["a", "b"].join(EN.list_sep), "a, b");
+        assert_eq!((EN.quoted)("Sky blue"), "“Sky blue”");
+        assert_eq!((ZH.quoted)("天空蓝"), "「天空蓝」");
     }
 }
