@@ -6,16 +6,10 @@ use configurator::Money;
 use models::time::civil_from_days;
 pub use models::time::{iso_date, parse_iso_date};
 
-/// `¥89,900` or `¥0.20`: whole yuan without decimals, otherwise two decimals.
+/// `¥89,900` or `¥0.20`: whole yuan without decimals, otherwise two decimals (the one
+/// formatter of the `money` crate).
 pub fn money(amount: Money) -> String {
-    let fen = amount.0;
-    let sign = if fen < 0 { "-" } else { "" };
-    let abs = fen.unsigned_abs();
-    let yuan = group_thousands(abs / 100);
-    match abs % 100 {
-        0 => format!("{sign}¥{yuan}"),
-        cents => format!("{sign}¥{yuan}.{cents:02}"),
-    }
+    amount.yuan()
 }
 
 /// A price delta: `+¥3,000`, `-¥6,000`, or the word for "included" when zero.

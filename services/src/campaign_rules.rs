@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use configurator::{Catalog, Money, SalesMode};
 use sqlx::Row;
 
-use super::orders::{yuan, EARNEST_MAX_PERCENT};
+use super::orders::EARNEST_MAX_PERCENT;
 use super::Db;
 use models::error::AppError;
 use models::CampaignInput;
@@ -215,13 +215,17 @@ fn validate_money(input: &CampaignInput, catalog: &Catalog) -> Result<(), AppErr
         .map(|mode| catalog.quote(&defaults, mode).total.0)
         .min()
         .unwrap_or(0);
-    if input.earnest_fen * 100 > cheapest * EARNEST_MAX_PERCENT {
+    // Checked: the earnest money is the marketer's input, `* 100` of it could overflow.
+    let cap = Money(cheapest)
+        .percent(EARNEST_MAX_PERCENT)
+        .unwrap_or_default();
+    if Money(input.earnest_fen) > cap {
         return Err(AppError::invalid(
             "earnest_fen",
             format!(
                 "earnest money may be at most {EARNEST_MAX_PERCENT} % of the car's price: {} for a car from {}",
-                yuan(Money(cheapest * EARNEST_MAX_PERCENT / 100)),
-                yuan(Money(cheapest))
+                cap.yuan_exact(),
+                Money(cheapest).yuan_exact()
             ),
         ));
     }

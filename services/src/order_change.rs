@@ -2,6 +2,7 @@
 //! a change or a full refund. This is the change: the order takes another saved configuration
 //! in one step, keeping its batch unit, its payments and its place.
 
+use configurator::Money;
 use sqlx::Row;
 
 use super::accounts::require_role;
@@ -63,10 +64,17 @@ impl crate::Orders<'_> {
             .priced_configuration(&campaign_id, &terms, &code)
             .await?;
         let earnest: i64 = row.try_get("earnest_fen")?;
-        if earnest * 100 > price.total.0 * EARNEST_MAX_PERCENT {
+        // Checked arithmetic: no product of money may overflow.
+        if Money(earnest) > price.total.percent(EARNEST_MAX_PERCENT).unwrap_or_default() {
+            let least = Money(earnest)
+                .mul_ratio(100, EARNEST_MAX_PERCENT)
+                .unwrap_or(Money::MAX);
             return Err(AppError::invalid(
                 "configuration_code",
-                format!("the earnest money paid would exceed {EARNEST_MAX_PERCENT} % of this car's price; choose a car of at least {} fen", earnest * 100 / EARNEST_MAX_PERCENT),
+                format!(
+                    "the earnest money paid would exceed {EARNEST_MAX_PERCENT} % of this car's price; choose a car of at least {}",
+                    least.yuan_exact()
+                ),
             ));
         }
         let now = now_ms();

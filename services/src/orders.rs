@@ -625,22 +625,9 @@ pub fn lock_terms(order: &OrderView) -> String {
     format!(
         "Locking pays {} of earnest money. You can cancel with a full refund for {} hours after \
          locking; after that the earnest money is not refundable.",
-        yuan(order.earnest),
+        order.earnest.yuan_exact(),
         order.cooling_off_hours
     )
-}
-
-/// `¥5,000.00`-style amount for messages.
-pub fn yuan(money: Money) -> String {
-    let fen = money.0.unsigned_abs();
-    let mut whole = (fen / 100).to_string();
-    let mut i = whole.len() as isize - 3;
-    while i > 0 {
-        whole.insert(i as usize, ',');
-        i -= 3;
-    }
-    let sign = if money.0 < 0 { "-" } else { "" };
-    format!("{sign}¥{whole}.{:02}", fen % 100)
 }
 
 fn payer(account: &Account) -> String {

@@ -11,10 +11,10 @@ use crate::components::island;
 use crate::components::time::local_to_utc_ms;
 use crate::components::time::LocalTime;
 use crate::error::AppError;
-use crate::format;
 use crate::functions::auctions::CreateAuction;
 use crate::i18n::{error_text, field_problem, use_lang, AuctionTexts};
 use crate::models::{AuctionInput, TierInput};
+use configurator::Money;
 
 type Row = (u32, RwSignal<String>, RwSignal<String>);
 
@@ -34,9 +34,9 @@ fn rows(pairs: &[(i64, i64)]) -> RwSignal<Vec<Row>> {
     )
 }
 
-/// Whole yuan with thousands separators, as the form's defaults show them.
+/// Yuan as the form's defaults show them (the money crate's input form: `5000` or `999.50`).
 fn grouped(fen: i64) -> String {
-    format::number((fen / 100).unsigned_abs())
+    Money(fen).yuan_plain()
 }
 
 fn tiers(rows: &[Row]) -> Vec<TierInput> {

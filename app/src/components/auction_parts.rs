@@ -74,7 +74,7 @@ pub fn paddle(lang: Lang, n: i64) -> String {
 
 /// Money as shown: `¥78,200,000`.
 pub fn money(fen: i64) -> String {
-    format::money(Money(fen))
+    Money(fen).yuan()
 }
 
 /// The phase of an auction in words, given the server time (an open auction past its end is
@@ -110,30 +110,12 @@ pub fn phase_class(state: &AuctionState, starts_at: i64, now: i64) -> &'static s
 
 /// Yuan as typed (`78200000`, `78,200,000`, `999.5`) to fen; `None` if unreadable.
 pub fn yuan_to_fen(text: &str) -> Option<i64> {
-    let text = text.trim().replace([',', '，', ' ', '¥', '￥'], "");
-    if text.is_empty() {
-        return None;
-    }
-    let (whole, cents) = text.split_once('.').unwrap_or((&text, ""));
-    if cents.len() > 2 || !cents.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let cents: i64 = if cents.is_empty() {
-        0
-    } else {
-        format!("{cents:0<2}").parse().ok()?
-    };
-    whole.checked_mul(100)?.checked_add(cents)
+    Money::parse_yuan(text).ok().map(Money::fen)
 }
 
 /// Fen as an input shows it: `78200000` or `999.50`.
 pub fn fen_to_yuan(fen: i64) -> String {
-    if fen % 100 == 0 {
-        (fen / 100).to_string()
-    } else {
-        format!("{}.{:02}", fen / 100, (fen % 100).abs())
-    }
+    Money(fen).yuan_plain()
 }
 
 /// A number out of an error's details.

@@ -28,21 +28,12 @@ fn now_ms() -> f64 {
 /// Yuan as typed (`999`, `999.5`) to fen; anything unreadable becomes -1, which the server
 /// refuses with the field named.
 fn yuan_to_fen(text: &str) -> i64 {
-    let text = text.trim().replace([',', '，'], "");
-    let (whole, cents) = text.split_once('.').unwrap_or((&text, ""));
-    let whole: i64 = whole.parse().unwrap_or(-1);
-    let cents: i64 = format!("{cents:0<2}")[..2].parse().unwrap_or(0);
-    whole.saturating_mul(100).saturating_add(cents)
+    Money::parse_yuan(text).map_or(-1, Money::fen)
 }
 
 /// Fen as the form shows it: `999` or `999.50`.
 fn fen_to_yuan(amount: Money) -> String {
-    let fen = amount.0;
-    if fen % 100 == 0 {
-        (fen / 100).to_string()
-    } else {
-        format!("{}.{:02}", fen / 100, fen % 100)
-    }
+    amount.yuan_plain()
 }
 
 /// `id:中文:English` lines to poll choices.

@@ -1,7 +1,7 @@
 //! The commands an auction's log holds, and how one is applied to the state machine. Replaying
 //! the log applies the same commands at the same times, so every server rebuilds the same state.
 
-use auction::{Auction, AuctionRules, Event, Fen, Millis, Phase};
+use auction::{Auction, AuctionRules, Event, Millis, Money, Phase};
 use serde::{Deserialize, Serialize};
 
 use models::error::AppError;
@@ -68,17 +68,17 @@ impl Command {
     pub(crate) fn apply(&self, state: &mut Auction, now: Millis) -> Result<Vec<Event>, AppError> {
         match self {
             Command::Deposit { bidder, amount, .. } => if state.deposit(bidder).is_some() {
-                state.top_up(bidder, Fen(*amount), now)
+                state.top_up(bidder, Money(*amount), now)
             } else {
-                state.register(bidder, Fen(*amount), now)
+                state.register(bidder, Money(*amount), now)
             }
             .map_err(|e| rule_broken(e.code(), e.to_string())),
             Command::Bid { bidder, amount } => state
-                .bid(bidder, Fen(*amount), now)
+                .bid(bidder, Money(*amount), now)
                 .map(|o| o.events)
                 .map_err(bid_error),
             Command::Proxy { bidder, max } => state
-                .set_proxy(bidder, Fen(*max), now)
+                .set_proxy(bidder, Money(*max), now)
                 .map(|o| o.events)
                 .map_err(bid_error),
             Command::Tick => Ok(state.tick(now)),

@@ -2,7 +2,7 @@
 //! in full swing, with registered bidders, a bid history and a hidden proxy maximum, all
 //! placed through the same sequencer as real bids.
 
-use auction::{AuctionRules, Fen, RulesSpec, Tier};
+use auction::{AuctionRules, Money, RulesSpec, Tier};
 use serde::Deserialize;
 
 use super::sequencer::Request;
@@ -66,14 +66,14 @@ impl crate::Auctions<'_> {
                 .collect()
         };
         let rules = AuctionRules::new(RulesSpec {
-            starting_price: Fen(seed.starting_price_fen),
+            starting_price: Money(seed.starting_price_fen),
             increments: tiers(&seed.increments),
-            max_raise: Fen(seed.max_raise_fen),
+            max_raise: Money(seed.max_raise_fen),
             deposits: tiers(&seed.deposits),
             starts_at: now - seed.started_hours_before_seed * HOUR_MS,
             ends_at: now + seed.ends_hours_after_seed * HOUR_MS,
             anti_sniping_ms: seed.anti_sniping_minutes * MINUTE_MS,
-            reserve: seed.reserve_fen.map(Fen),
+            reserve: seed.reserve_fen.map(Money),
             confirm_within_ms: seed.confirm_within_hours * HOUR_MS,
             pay_within_ms: seed.pay_within_hours * HOUR_MS,
             offer_within_ms: seed.offer_within_hours * HOUR_MS,

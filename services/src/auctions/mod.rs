@@ -16,7 +16,7 @@ mod sequencer;
 use std::sync::Arc;
 use std::time::Duration;
 
-use auction::{AuctionRules, Fen, RuleError, RulesSpec, Tier};
+use auction::{AuctionRules, Money, RuleError, RulesSpec, Tier};
 use sqlx::Row;
 
 pub(crate) use command::Command;
@@ -482,10 +482,10 @@ fn tick() -> Request {
 }
 
 fn check_amount(field: &str, amount: i64) -> Result<(), AppError> {
-    if amount <= 0 || amount > Fen::MAX.get() {
+    if amount <= 0 || amount > Money::MAX.get() {
         return Err(AppError::invalid(
             field,
-            format!("a positive amount in fen, at most {}", Fen::MAX.get()),
+            format!("a positive amount in fen, at most {}", Money::MAX.get()),
         ));
     }
     Ok(())
@@ -529,14 +529,14 @@ fn rules_from(input: &AuctionInput, now: i64) -> Result<AuctionRules, AppError> 
             .collect()
     };
     AuctionRules::new(RulesSpec {
-        starting_price: Fen(input.starting_price_fen),
+        starting_price: Money(input.starting_price_fen),
         increments: tiers(&input.increments),
-        max_raise: Fen(input.max_raise_fen),
+        max_raise: Money(input.max_raise_fen),
         deposits: tiers(&input.deposits),
         starts_at: input.starts_at,
         ends_at: input.ends_at,
         anti_sniping_ms: input.anti_sniping_minutes * MINUTE_MS,
-        reserve: input.reserve_fen.map(Fen),
+        reserve: input.reserve_fen.map(Money),
         confirm_within_ms: hours("confirm_within_hours", input.confirm_within_hours)?,
         pay_within_ms: hours("pay_within_hours", input.pay_within_hours)?,
         offer_within_ms: hours("offer_within_hours", input.offer_within_hours)?,

@@ -4,7 +4,7 @@
 //! counts any succeeded payment a crash left uncounted. A payment the auction cannot take
 //! (the bidding ended meanwhile, a deadline passed) is refunded.
 
-use auction::{Fen, RulesSpec};
+use auction::{Money, RulesSpec};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -370,7 +370,7 @@ async fn insert_payment(
     .bind(auction_id)
     .bind(account_id)
     .bind(purpose)
-    .bind(amount.min(Fen::MAX.get()))
+    .bind(amount.min(Money::MAX.get()))
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
