@@ -109,8 +109,8 @@ test("a marketer creates a campaign with a cap and a poll, then edits it; wrong 
   await page.getByTestId("f-poll-choices").fill("wheels_17:17 英寸:17 inch\nwheels_18:18 英寸:18 inch");
   await page.getByTestId("save-campaign").click();
   // 20,000 CNY is more than 20 % of the cheapest car: refused, with the limit in words.
-  await expect(page.getByTestId("campaign-error")).toContainText("earnest_fen");
-  await expect(page.getByTestId("campaign-error")).toContainText("20 %");
+  await expect(page.getByTestId("campaign-error")).toContainText("定金");
+  await expect(page.getByTestId("campaign-error")).toContainText("20%");
   await page.getByTestId("f-earnest").fill("5000");
   await page.getByTestId("save-campaign").click();
   const created = page.getByTestId("campaign-saved");
@@ -127,7 +127,7 @@ test("a marketer creates a campaign with a cap and a poll, then edits it; wrong 
   await expect(page.locator(".studio__poll")).toContainText("wheels_17");
   await page.getByTestId("f-batches").fill("0, 200");
   await page.getByTestId("save-campaign").click();
-  await expect(page.getByTestId("campaign-error")).toContainText("batches[0]");
+  await expect(page.getByTestId("campaign-error")).toContainText("批次上限（第 1 项）");
   await page.getByTestId("f-batches").fill("100, 200");
   await page.getByTestId("f-thresholds").fill("sand_gold:500");
   await page.getByTestId("save-campaign").click();
