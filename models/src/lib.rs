@@ -22,7 +22,7 @@ pub use configuration::{CheckResult, ConfiguratorData, Restored, SavedConfigurat
 pub use demand::{
     ApiTokenView, AuctionSummary, DayCounts, DemandCampaign, DemandFilter, DemandReport,
     FunnelStep, GroupRates, ModeSplit, NewApiToken, OptionRate, PollCount, PollResult, Rate,
-    RegionCount, Signals, ThresholdProgress, TopConfiguration, CSV_FIGURES,
+    RegionCount, Signals, ThresholdProgress, TopConfiguration,
 };
 pub use error::AppError;
 pub use order::{

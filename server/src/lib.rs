@@ -125,7 +125,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
             "demo accounts: consumer@demo.test, marketer@demo.test, oem@demo.test, admin@demo.test (password from C2M_DEMO_PASSWORD)"
         );
         if settings.demo_demand > 0 {
-            let plan = services::demand::generate::DemandPlan::reservations(settings.demo_demand);
+            let plan = services::demo::demand::DemandPlan::reservations(settings.demo_demand);
             let generated = services
                 .demand()
                 .generate_demand(services::DEMO_CAMPAIGN_ID, &plan)

@@ -112,7 +112,7 @@ async fn seed_demand(settings: &Settings) -> Result<(), String> {
         .seed_demo(&settings.demo_password)
         .await
         .map_err(|e| e.to_string())?;
-    let mut plan = services::demand::generate::DemandPlan::reservations(reservations);
+    let mut plan = services::demo::demand::DemandPlan::reservations(reservations);
     if let Some(c) = number_arg("--configurations")? {
         plan.configurations = c.max(reservations);
     }

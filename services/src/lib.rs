@@ -12,13 +12,13 @@ mod catalogs;
 mod configurations;
 pub mod db;
 pub mod demand;
+pub mod demo;
 pub mod idempotency;
 pub mod limiter;
 mod order_change;
 pub mod orders;
 pub mod payments;
 mod presale;
-mod seed;
 pub mod share_code;
 mod thresholds;
 
@@ -27,8 +27,8 @@ use std::sync::Arc;
 
 pub use catalogs::CompiledCatalog;
 pub use db::{Backend, Db};
+pub use demo::{demo_catalog, DEMO_ACCOUNTS, DEMO_CAMPAIGN_ID};
 use models::error::AppError;
-pub use seed::{demo_catalog, DEMO_ACCOUNTS, DEMO_CAMPAIGN_ID};
 
 /// How the services behave beyond the database: cookies and the payment sandbox.
 #[derive(Clone, Debug, Default)]

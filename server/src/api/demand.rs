@@ -6,7 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use models::{ApiTokenView, DemandCampaign, DemandFilter, DemandReport, NewApiToken, CSV_FIGURES};
+use models::{ApiTokenView, DemandCampaign, DemandFilter, DemandReport, NewApiToken};
+
+use super::csv::{demand_csv, CSV_FIGURES};
 use serde::Deserialize;
 use services::demand::{Viewer, TOKEN_PREFIX};
 use utoipa::{IntoParams, ToSchema};
@@ -169,7 +171,7 @@ pub async fn report(
                     format!("attachment; filename=\"{name}\""),
                 ),
             ],
-            report.to_csv(q.figure.as_deref()),
+            demand_csv(&report, q.figure.as_deref()),
         )
             .into_response())
     } else {

@@ -7,6 +7,7 @@ pub mod auth;
 mod campaigns;
 mod catalog;
 mod configurations;
+mod csv;
 mod demand;
 mod error;
 mod extract;

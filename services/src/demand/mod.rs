@@ -8,10 +8,8 @@
 //!   repair after a change of K or a bulk load);
 //! * `report`: the read path, sums of released figures only;
 //! * `tokens`: the feed's API tokens;
-//! * `generate`: realistic demand for the demo and for benchmarks.
 
 mod cells;
-pub mod generate;
 mod recount;
 mod report;
 mod signals;

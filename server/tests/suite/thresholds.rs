@@ -1,7 +1,7 @@
 //! Demand thresholds: progress from active reservations, the decision at the deadline, and a
 //! dropped option's orders offered a full refund even after the cooling-off period.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use http::StatusCode;

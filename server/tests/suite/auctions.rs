@@ -2,7 +2,7 @@
 //! rules as 4xx answers that store nothing, idempotent retries, proxy bidding, the live stream
 //! with resumption, closing at the end, and settlement through payment and refunds.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! the answer's position and amount, retries with the same key changed nothing, and every
 //! watcher saw every accepted bid in order.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -2,7 +2,7 @@
 //! idempotent retries, duplicate and forged callbacks, declined payments and bad input.
 //! Runs on SQLite, and on PostgreSQL with `TEST_DATABASE_URL`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! The public JSON API, end to end in-process, on SQLite (or PostgreSQL with
 //! `TEST_DATABASE_URL`).
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use common::{complete_lease, reasons_of, state_of, TestApp};

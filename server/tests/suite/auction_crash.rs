@@ -4,7 +4,7 @@
 //! - two server instances on one PostgreSQL database: bids through both are ordered as one
 //!   sequence and every watcher, on either instance, sees all of them.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::time::Duration;

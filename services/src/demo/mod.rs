@@ -1,23 +1,26 @@
-//! The demo data that `make run` starts with: the demo car line's catalog and its pre-sale
+//! Demo data, kept apart from the production paths: the demo car line's catalog and its pre-sale
 //! campaign, both read from the files under `seed/` (the format an OEM and a marketer would
 //! write), embedded at build time so the binary needs no working directory.
+
+/// Generated demand at scale (the demo's dashboard and the benchmarks).
+pub mod demand;
 
 use std::sync::Arc;
 
 use configurator::{Catalog, Localized};
 use serde::Deserialize;
 
-use super::accounts::NewAccount;
-use super::campaigns::CampaignContent;
-use super::{now_ms, share_code, Services};
+use crate::accounts::NewAccount;
+use crate::campaigns::CampaignContent;
+use crate::{now_ms, share_code, Services};
 use models::error::AppError;
 use models::{Fact, PollChoiceInput, Role, ThresholdInput};
 
-const DEMO_CATALOG: &str = include_str!("../../seed/catalogs/xiaoman.toml");
+const DEMO_CATALOG: &str = include_str!("../../../seed/catalogs/xiaoman.toml");
 /// The id of the demo campaign (`seed/campaigns/xiaoman-presale.json`).
 pub const DEMO_CAMPAIGN_ID: &str = "xiaoman-presale";
 
-const DEMO_CAMPAIGN: &str = include_str!("../../seed/campaigns/xiaoman-presale.json");
+const DEMO_CAMPAIGN: &str = include_str!("../../../seed/campaigns/xiaoman-presale.json");
 
 use models::time::DAY_MS;
 

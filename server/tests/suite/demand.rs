@@ -1,7 +1,7 @@
 //! Demand back to the OEM: the kept cells always equal a full recount, small groups stay
 //! suppressed whatever the filters, and tenancy holds for members and for API tokens.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use common::TestApp;

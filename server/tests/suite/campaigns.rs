@@ -1,7 +1,7 @@
 //! Editing campaigns: what a marketer may change, what the campaign's reservations, votes and
 //! decisions protect, and a cap lowered while reservations race for it.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,6 +1,6 @@
 //! Server-side rendering: pages are complete HTML before any wasm runs.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use common::TestApp;

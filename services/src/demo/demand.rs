@@ -287,8 +287,8 @@ impl crate::Demand<'_> {
         // The calendar: from the opening to today (or the close), a launch spike, then a
         // steady tail with weekend bumps and a last-days rush.
         let now = now_ms();
-        let first_day = super::day_of(opens_at);
-        let last_day = super::day_of(now.min(closes_at - 1)).max(first_day);
+        let first_day = crate::demand::day_of(opens_at);
+        let last_day = crate::demand::day_of(now.min(closes_at - 1)).max(first_day);
         let days: Vec<(i64, u32)> = (first_day..=last_day)
             .map(|d| {
                 let age = (d - first_day) as f64;

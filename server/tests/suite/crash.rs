@@ -2,7 +2,7 @@
 //! acknowledged reservation is there, nothing is half-written, and the books balance once the
 //! payment provider's re-sent requests have settled. Runs the real server binary.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Accounts and authorization: registration and login, sessions, the login limiter, the
 //! same-origin rule, and the whole matrix of endpoints × roles.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, DEMO_PASSWORD};
 use http::{Request, StatusCode};
