@@ -33,14 +33,14 @@ lint:
 	cargo clippy -p money -p configurator -p feature-model -p configurator-cli --all-targets -- -D warnings
 	cargo clippy -p auction --all-targets -- -D warnings
 	cargo clippy -p demand --all-targets -- -D warnings
-	cargo clippy -p app -p server --all-targets -- -D warnings
+	cargo clippy -p models -p services -p app -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	cargo test -p money -p configurator -p feature-model -p configurator-cli
 	cargo test -p auction
 	cargo test -p demand
-	cargo test -p app -p server
+	cargo test -p models -p services -p app -p server
 
 release:
 	cargo leptos build --release --split
