@@ -20,7 +20,7 @@ run: setup
 	@echo "C2M Studio: http://127.0.0.1:3000  (database: $(DATABASE_URL))"
 	@echo "Demo accounts: consumer@demo.test, marketer@demo.test, oem@demo.test (demand dashboard at /oem), admin@demo.test"
 	@echo "Demo password: $(C2M_DEMO_PASSWORD)  (set C2M_DEMO_PASSWORD to change it)"
-	DATABASE_URL=$(DATABASE_URL) C2M_DEMO_PASSWORD=$(C2M_DEMO_PASSWORD) C2M_DEMO_DEMAND=$(C2M_DEMO_DEMAND) cargo leptos serve --release --split
+	DATABASE_URL=$(DATABASE_URL) C2M_SEED_DEMO=on C2M_PAYMENT_SANDBOX=on C2M_DEMO_PASSWORD=$(C2M_DEMO_PASSWORD) C2M_DEMO_DEMAND=$(C2M_DEMO_DEMAND) cargo leptos serve --release --split
 
 build: setup
 	cargo leptos build --release --split

@@ -34,7 +34,7 @@ drop_db() { [ "$backend" = postgres ] && psql "$pg/test" -qc "DROP DATABASE IF E
 echo "== seed-demand --reservations $n ($backend)"
 DATABASE_URL="$url" C2M_LOG=warn "$bin/server" seed-demand --reservations "$n" | tee "$dir/seed-$backend.json"
 
-DATABASE_URL="$url" C2M_ADDR="127.0.0.1:$port" C2M_LOG=warn \
+DATABASE_URL="$url" C2M_ADDR="127.0.0.1:$port" C2M_PAYMENT_SANDBOX=on C2M_LOG=warn \
   LEPTOS_OUTPUT_NAME=c2m-studio "$bin/server" > "$dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; drop_db' EXIT

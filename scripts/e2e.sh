@@ -10,7 +10,7 @@ rm -rf "$dir" && mkdir -p "$dir"
 
 # Deadlines are checked every half second so a threshold test need not wait half a minute.
 # Generated demand (3,000 reservations) gives the OEM dashboard test real figures.
-DATABASE_URL="sqlite://$dir/c2m.db" C2M_ADDR="127.0.0.1:$port" C2M_LOG=warn C2M_DEADLINE_CHECK_MS=500 C2M_DEMO_DEMAND=3000 \
+DATABASE_URL="sqlite://$dir/c2m.db" C2M_ADDR="127.0.0.1:$port" C2M_SEED_DEMO=on C2M_PAYMENT_SANDBOX=on C2M_LOG=warn C2M_DEADLINE_CHECK_MS=500 C2M_DEMO_DEMAND=3000 \
   LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
   target/server-release/server > "$dir/server.log" 2>&1 &
 server=$!

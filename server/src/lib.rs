@@ -28,7 +28,7 @@ pub async fn connect(settings: &Settings) -> Result<Arc<Services>, String> {
     let options = ServiceOptions {
         secure_cookies: settings.secure_cookies,
         sandbox: SandboxOptions {
-            secret: settings.payment_secret.as_bytes().to_vec(),
+            secret: settings.payment_secret.expose().as_bytes().to_vec(),
             delay: Duration::from_millis(settings.sandbox_delay_ms),
             duplicate_callbacks: false,
         },
@@ -114,10 +114,11 @@ async fn revalidate_site_files(
 
 /// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight.
 pub async fn serve(settings: Settings) -> Result<(), String> {
+    settings.check_serve()?;
     let services = connect(&settings).await?;
     if settings.seed_demo
         && services
-            .seed_demo(&settings.demo_password)
+            .seed_demo(settings.demo_password.expose())
             .await
             .map_err(|e| e.to_string())?
     {
@@ -137,7 +138,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     if settings.seed_demo {
         services
             .auctions()
-            .seed_demo_auction(&settings.demo_password)
+            .seed_demo_auction(settings.demo_password.expose())
             .await
             .map_err(|e| format!("seeding the demo auction: {e}"))?;
     }

@@ -27,10 +27,10 @@ async fn main() -> ExitCode {
         "serve" => server::serve(settings).await,
         "migrate" => server::connect(&settings).await.map(|_| ()),
         "seed-demo" => match server::connect(&settings).await {
-            Ok(services) => match services.seed_demo(&settings.demo_password).await {
+            Ok(services) => match services.seed_demo(settings.demo_password.expose()).await {
                 Ok(seeded) => services
                     .auctions()
-                    .seed_demo_auction(&settings.demo_password)
+                    .seed_demo_auction(settings.demo_password.expose())
                     .await
                     .map(|auction| tracing::info!(seeded, auction, "demo seed"))
                     .map_err(|e| e.to_string()),
@@ -109,7 +109,7 @@ async fn seed_demand(settings: &Settings) -> Result<(), String> {
         .ok_or("usage: server seed-demand --reservations N [--configurations M] [--campaign ID] [--seed S]")?;
     let services = server::connect(settings).await?;
     services
-        .seed_demo(&settings.demo_password)
+        .seed_demo(settings.demo_password.expose())
         .await
         .map_err(|e| e.to_string())?;
     let mut plan = services::demo::demand::DemandPlan::reservations(reservations);

@@ -15,15 +15,24 @@ use crate::i18n::{error_text, use_lang};
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
-    // Only local paths: never an open redirect.
     let next = use_query_map()
         .with_untracked(|q| q.get("next"))
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .filter(|n| is_local_path(n))
         .unwrap_or_else(|| "/orders".into());
     view! {
         <Title text=move || lang.get().texts().login_title/>
         <AuthForms next/>
     }
+}
+
+/// Whether `next` is a path on this site, never an open redirect: it starts with one `/`, and
+/// holds no backslash (browsers read `/\\host` as `//host`) and no control character or space
+/// (browsers drop tabs and newlines, so `/\t/host` would become `//host`).
+pub fn is_local_path(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 /// The two forms; after a login or a registration, page `next` opens. An island.
@@ -77,5 +86,31 @@ fn AuthForms(next: String) -> impl IntoView {
                 {move || register.value().get().and_then(|r| r.err()).map(|e| view! { <p class="notice notice--error" role="alert" data-testid="register-error">{move || error_text(lang.get(), &e)}</p> })}
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn next_stays_on_the_site() {
+        for local in ["/orders", "/c/ABCD1234?x=1", "/auctions/a-1#bids", "/"] {
+            assert!(is_local_path(local), "{local}");
+        }
+        for away in [
+            "//example.com",
+            "/\\example.com",
+            "/\\/example.com",
+            "\\\\example.com",
+            "/\t/example.com",
+            "/\n/example.com",
+            "https://example.com",
+            "example.com",
+            "",
+            "/ /example.com",
+        ] {
+            assert!(!is_local_path(away), "{away:?}");
+        }
     }
 }

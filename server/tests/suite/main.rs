@@ -14,4 +14,5 @@ mod crash;
 mod demand;
 mod orders;
 mod pages;
+mod production;
 mod thresholds;

@@ -37,7 +37,7 @@ pub async fn start(url: &str, port: u16) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_server"))
         .env("DATABASE_URL", url)
         .env("C2M_ADDR", format!("127.0.0.1:{port}"))
-        .env("C2M_SEED_DEMO", "0")
+        .env("C2M_PAYMENT_SANDBOX", "on")
         .env("C2M_SANDBOX_DELAY_MS", "200")
         .env(
             "C2M_LOG",
