@@ -235,6 +235,16 @@ mod storage {
 
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
+            // A typed JSON column (`services::db::Json`) that does not parse: stored JSON, as
+            // when the services parsed the text themselves.
+            if let sqlx::Error::ColumnDecode { source, .. } = &error {
+                if source.downcast_ref::<serde_json::Error>().is_some() {
+                    tracing::error!(%error, "stored JSON could not be read");
+                    return AppError::Internal {
+                        message: "stored data could not be read".into(),
+                    };
+                }
+            }
             tracing::error!(%error, "database error");
             AppError::Internal {
                 message: "database error".into(),

@@ -3,7 +3,6 @@
 //! is stored, so a leaked database does not leak live sessions.
 
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use super::now_ms;
 use models::error::AppError;
@@ -217,7 +216,7 @@ impl crate::Accounts<'_> {
         let account_key = format!("login:{}", login.value());
         let client_key = format!("addr:{client}");
         self.limiter.check(&[&account_key, &client_key], now_ms())?;
-        let row = sqlx::query(&format!(
+        let row: Option<(String, String)> = sqlx::query_as(&format!(
             "SELECT id, password_hash FROM accounts WHERE {} = $1",
             login.column()
         ))
@@ -225,15 +224,14 @@ impl crate::Accounts<'_> {
         .fetch_optional(&self.db)
         .await?;
         let verified = match row {
-            Some(row) => {
-                let hash: String = row.try_get("password_hash")?;
+            Some((id, hash)) => {
                 let password = password.to_string();
                 let ok = tokio::task::spawn_blocking(move || {
                     password_auth::verify_password(password, &hash).is_ok()
                 })
                 .await
                 .unwrap_or(false);
-                ok.then(|| row.try_get::<String, _>("id")).transpose()?
+                ok.then_some(id)
             }
             None => None,
         };
@@ -277,7 +275,7 @@ impl crate::Accounts<'_> {
             return Ok(None);
         }
         // One query, not a session read then an account read: every signed-in request pays it.
-        let row = sqlx::query(
+        let row: Option<AccountRow> = sqlx::query_as(
             "SELECT a.id, a.email, a.mobile, a.role, a.org_id, a.display_name
                FROM sessions s JOIN accounts a ON a.id = s.account_id
               WHERE s.token_hash = $1 AND s.expires_at > $2",
@@ -286,7 +284,7 @@ impl crate::Accounts<'_> {
         .bind(now_ms())
         .fetch_optional(&self.db)
         .await?;
-        row.map(|row| account_of(&row)).transpose()
+        row.map(Account::try_from).transpose()
     }
 
     /// Ends a session (unknown tokens are ignored).
@@ -301,13 +299,13 @@ impl crate::Accounts<'_> {
 
     /// One account by id.
     pub async fn account(self, id: &str) -> Result<Option<Account>, AppError> {
-        let row = sqlx::query(
+        let row: Option<AccountRow> = sqlx::query_as(
             "SELECT id, email, mobile, role, org_id, display_name FROM accounts WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.db)
         .await?;
-        row.map(|row| account_of(&row)).transpose()
+        row.map(Account::try_from).transpose()
     }
 
     /// Creates an OEM organisation (idempotent by id).
@@ -368,19 +366,33 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// An account from a row with its columns (`id, email, mobile, role, org_id, display_name`).
-fn account_of(row: &sqlx::any::AnyRow) -> Result<Account, AppError> {
-    let role: String = row.try_get("role")?;
-    Ok(Account {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        mobile: row.try_get("mobile")?,
-        role: Role::parse(&role).ok_or_else(|| AppError::Internal {
-            message: format!("unknown stored role `{role}`"),
-        })?,
-        org_id: row.try_get("org_id")?,
-        display_name: row.try_get("display_name")?,
-    })
+/// An account as stored (without its password hash): `id, email, mobile, role, org_id,
+/// display_name`.
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: String,
+    email: Option<String>,
+    mobile: Option<String>,
+    role: String,
+    org_id: Option<String>,
+    display_name: String,
+}
+
+impl TryFrom<AccountRow> for Account {
+    type Error = AppError;
+
+    fn try_from(row: AccountRow) -> Result<Account, AppError> {
+        Ok(Account {
+            role: Role::parse(&row.role).ok_or_else(|| AppError::Internal {
+                message: format!("unknown stored role `{}`", row.role),
+            })?,
+            id: row.id,
+            email: row.email,
+            mobile: row.mobile,
+            org_id: row.org_id,
+            display_name: row.display_name,
+        })
+    }
 }
 
 #[cfg(test)]

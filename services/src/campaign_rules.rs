@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 
 use configurator::{Catalog, Money, SalesMode};
-use sqlx::Row;
 
+use super::db::Json;
 use super::orders::EARNEST_MAX_PERCENT;
 use super::Db;
 use models::error::AppError;
@@ -57,8 +57,7 @@ impl Stored {
         .bind(id)
         .fetch_all(db)
         .await?;
-        let mut polls = Vec::new();
-        for row in sqlx::query(
+        let polls = sqlx::query_as::<_, (String, Json<Vec<models::PollChoiceInput>>, i64, i64)>(
             "SELECT p.id, p.choices, p.closes_at,
                     (SELECT COUNT(*) FROM votes v WHERE v.poll_id = p.id) AS votes
                FROM polls p WHERE p.campaign_id = $1 ORDER BY p.created_at, p.id",
@@ -66,16 +65,14 @@ impl Stored {
         .bind(id)
         .fetch_all(db)
         .await?
-        {
-            let choices: Vec<models::PollChoiceInput> =
-                serde_json::from_str(&row.try_get::<String, _>("choices")?)?;
-            polls.push(StoredPoll {
-                id: row.try_get("id")?,
-                choice_ids: choices.into_iter().map(|c| c.id).collect(),
-                closes_at: row.try_get("closes_at")?,
-                votes: row.try_get("votes")?,
-            });
-        }
+        .into_iter()
+        .map(|(id, Json(choices), closes_at, votes)| StoredPoll {
+            id,
+            choice_ids: choices.into_iter().map(|c| c.id).collect(),
+            closes_at,
+            votes,
+        })
+        .collect();
         let thresholds = sqlx::query_as::<_, (String, i64, i64, String)>(
             "SELECT option_id, target, deadline, status FROM thresholds WHERE campaign_id = $1",
         )

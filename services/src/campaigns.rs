@@ -2,8 +2,8 @@
 
 use configurator::{Catalog, Localized, SalesMode};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
+use super::db::Json;
 use super::now_ms;
 use models::error::AppError;
 use models::{CampaignView, Fact};
@@ -14,6 +14,18 @@ pub(super) struct CampaignContent {
     pub title: Localized,
     pub tagline: Localized,
     pub facts: Vec<Fact>,
+}
+
+/// What the public pages read of a campaign.
+#[derive(sqlx::FromRow)]
+struct CampaignRow {
+    id: String,
+    car_line: String,
+    catalog_version: i64,
+    content: Json<CampaignContent>,
+    warmup_at: i64,
+    opens_at: i64,
+    closes_at: i64,
 }
 
 impl crate::Campaigns<'_> {
@@ -51,7 +63,7 @@ impl crate::Campaigns<'_> {
 
     /// One campaign with its prices taken from its catalog version.
     pub async fn campaign(self, id: &str) -> Result<CampaignView, AppError> {
-        let row = sqlx::query(
+        let row: CampaignRow = sqlx::query_as(
             "SELECT id, car_line, catalog_version, content, warmup_at, opens_at, closes_at
                FROM campaigns WHERE id = $1",
         )
@@ -59,12 +71,10 @@ impl crate::Campaigns<'_> {
         .fetch_optional(&self.db)
         .await?
         .ok_or_else(|| AppError::not_found(format!("campaign {id}")))?;
-        let car_line: String = row.try_get("car_line")?;
-        let version: i64 = row.try_get("catalog_version")?;
-        let content: CampaignContent = serde_json::from_str(&row.try_get::<String, _>("content")?)?;
+        let Json(content) = row.content;
         let compiled = self
             .catalogs()
-            .catalog_version(&car_line, version as u32)
+            .catalog_version(&row.car_line, row.catalog_version as u32)
             .await?;
         let catalog: &Catalog = &compiled.catalog;
         // The headline prices are those of the default configuration in each sales mode.
@@ -72,16 +82,16 @@ impl crate::Campaigns<'_> {
         let purchase = catalog.quote(&defaults, SalesMode::Purchase);
         let lease = catalog.quote(&defaults, SalesMode::Lease);
         Ok(CampaignView {
-            id: row.try_get("id")?,
+            id: row.id,
             car_name: catalog.name.clone(),
-            car_line,
-            catalog_version: version as u32,
+            car_line: row.car_line,
+            catalog_version: row.catalog_version as u32,
             title: content.title,
             tagline: content.tagline,
             facts: content.facts,
-            warmup_at: row.try_get("warmup_at")?,
-            opens_at: row.try_get("opens_at")?,
-            closes_at: row.try_get("closes_at")?,
+            warmup_at: row.warmup_at,
+            opens_at: row.opens_at,
+            closes_at: row.closes_at,
             lease_price: lease.total,
             purchase_price: purchase.total,
             lease_terms: lease.lease,

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use configurator::{Catalog, Choice, Engine};
-use sqlx::Row;
 
+use super::db::Json;
 use super::now_ms;
 use models::error::AppError;
 use models::CheckResult;
@@ -71,7 +71,7 @@ impl CompiledCatalog {
 pub(super) struct CatalogCache(Mutex<HashMap<(String, u32), Arc<CompiledCatalog>>>);
 
 /// A car line as listed by the API.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct CarLineSummary {
     /// Stable id.
     pub id: String,
@@ -86,25 +86,14 @@ pub struct CarLineSummary {
 impl crate::Catalogs<'_> {
     /// Every car line with its published version.
     pub async fn car_lines(self) -> Result<Vec<CarLineSummary>, AppError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT l.id, l.name_zh, l.name_en,
                     (SELECT MAX(v.version) FROM catalog_versions v
-                      WHERE v.car_line = l.id AND v.status = 'published') AS published
+                      WHERE v.car_line = l.id AND v.status = 'published') AS published_version
                FROM car_lines l ORDER BY l.id",
         )
         .fetch_all(&self.db)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(CarLineSummary {
-                    id: row.try_get("id")?,
-                    name_zh: row.try_get("name_zh")?,
-                    name_en: row.try_get("name_en")?,
-                    published_version: row.try_get("published")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        .await?)
     }
 
     /// The published catalog of a car line, compiled.
@@ -144,15 +133,14 @@ impl crate::Catalogs<'_> {
         if let Some(hit) = self.cache().get(&key) {
             return Ok(hit.clone());
         }
-        let body: Option<String> = sqlx::query_scalar(
+        let body: Option<Json<Catalog>> = sqlx::query_scalar(
             "SELECT body FROM catalog_versions WHERE car_line = $1 AND version = $2",
         )
         .bind(line)
         .bind(i64::from(version))
         .fetch_optional(executor)
         .await?;
-        let body = body.ok_or_else(|| AppError::UnknownCarLine { line: line.into() })?;
-        let catalog: Catalog = serde_json::from_str(&body)?;
+        let Json(catalog) = body.ok_or_else(|| AppError::UnknownCarLine { line: line.into() })?;
         let engine = Engine::new(catalog.clone()).map_err(|e| AppError::Internal {
             message: format!("stored catalog {line} v{version} does not compile: {e}"),
         })?;

@@ -1,11 +1,19 @@
 //! Saved configurations and their share codes. The server re-checks every configuration it
 //! stores: the client's verdict is never trusted.
 
-use sqlx::Row;
-
+use super::db::Json;
 use super::{now_ms, share_code};
 use models::error::AppError;
 use models::{Account, SavedConfiguration};
+
+/// A saved configuration as it is opened again.
+#[derive(sqlx::FromRow)]
+struct ConfigurationRow {
+    car_line: String,
+    catalog_version: i64,
+    selections: Json<Vec<String>>,
+    created_at: i64,
+}
 
 impl crate::Configurations<'_> {
     /// Re-checks and stores a complete configuration; answers its share code.
@@ -95,7 +103,12 @@ impl crate::Configurations<'_> {
         let code = share_code::normalize(code).ok_or_else(|| AppError::MalformedCode {
             code: code.chars().take(32).collect(),
         })?;
-        let row = sqlx::query(
+        let ConfigurationRow {
+            car_line,
+            catalog_version: saved_version,
+            selections: Json(saved),
+            created_at,
+        } = sqlx::query_as(
             "SELECT car_line, catalog_version, selections, created_at
                FROM configurations WHERE code = $1",
         )
@@ -103,10 +116,6 @@ impl crate::Configurations<'_> {
         .fetch_optional(&self.db)
         .await?
         .ok_or_else(|| AppError::not_found(format!("configuration {code}")))?;
-        let car_line: String = row.try_get("car_line")?;
-        let saved_version: i64 = row.try_get("catalog_version")?;
-        let saved: Vec<String> = serde_json::from_str(&row.try_get::<String, _>("selections")?)?;
-        let created_at: i64 = row.try_get("created_at")?;
 
         let compiled = self.catalogs().published_catalog(&car_line).await?;
         let (selections, withdrawn): (Vec<String>, Vec<String>) = saved

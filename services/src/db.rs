@@ -4,8 +4,13 @@
 
 use std::path::Path;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyTypeInfo, AnyValueRef};
+use sqlx::decode::Decode;
+use sqlx::encode::{Encode, IsNull};
+use sqlx::error::BoxDynError;
+use sqlx::{Any, AnyPool, Database, Executor, Type};
 
 use models::error::AppError;
 
@@ -99,6 +104,47 @@ pub(crate) fn value_rows(rows: usize, width: usize) -> String {
     sql
 }
 
+/// A JSON document in a TEXT column, typed: a row struct holds `Json<Quote>` where it would
+/// otherwise hold a `String` and call `serde_json::from_str` on it. Reading fails as a decode
+/// error of its column (which [`AppError`] reports as unreadable stored data); writing
+/// serialises with `serde_json::to_string`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    /// The document.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Type<Any> for Json<T> {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <String as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r, T: DeserializeOwned> Decode<'r, Any> for Json<T> {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        // A row's values are borrowed from it: no copy of the text before parsing.
+        let text = <&'r str as Decode<'r, Any>>::decode(value)?;
+        Ok(Json(serde_json::from_str(text)?))
+    }
+}
+
+impl<'q, T: Serialize> Encode<'q, Any> for Json<T> {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Any as Database>::ArgumentBuffer<'q>,
+    ) -> Result<IsNull, BoxDynError> {
+        <String as Encode<'q, Any>>::encode(serde_json::to_string(&self.0)?, buf)
+    }
+}
+
 /// Makes sure an SQLite file can be created: its folder exists and `mode=rwc` is set.
 fn sqlite_url(url: &str) -> Result<String, AppError> {
     let rest = url
@@ -147,6 +193,44 @@ mod tests {
         );
         assert!(sqlite_url("mysql://x").is_err());
         assert_eq!(Backend::of_url("postgres://h/db"), Backend::Postgres);
+    }
+
+    #[tokio::test]
+    async fn json_columns_round_trip_and_refuse_what_is_not_their_type() {
+        sqlx::any::install_default_drivers();
+        let db: Db = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        type Names = Json<Vec<String>>;
+        let written = Json(vec!["a".to_string(), "b\"c".to_string()]);
+        let (read, text, missing): (Names, String, Option<Names>) =
+            sqlx::query_as("SELECT $1, $1, NULL")
+                .bind(&written)
+                .fetch_one(&db)
+                .await
+                .unwrap();
+        assert_eq!(read, written);
+        assert_eq!(text, r#"["a","b\"c"]"#);
+        assert_eq!(missing, None);
+
+        let wrong = sqlx::query_scalar::<_, Json<Vec<String>>>("SELECT '{\"a\": 1}'")
+            .fetch_one(&db)
+            .await
+            .unwrap_err();
+        assert!(matches!(wrong, sqlx::Error::ColumnDecode { .. }), "{wrong}");
+        // Read as unreadable stored data, as `serde_json::from_str(..)?` was.
+        assert_eq!(
+            AppError::from(wrong),
+            AppError::Internal {
+                message: "stored data could not be read".into()
+            }
+        );
+        let number = sqlx::query_scalar::<_, Json<i64>>("SELECT 1")
+            .fetch_one(&db)
+            .await;
+        assert!(number.is_err());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::now_ms;
 use models::error::AppError;
@@ -85,18 +85,18 @@ async fn claim<T: DeserializeOwned>(
     if inserted.rows_affected() == 1 {
         return Ok(None);
     }
-    let row = sqlx::query(
+    // The response stays text until the fingerprint matches: another request's answer is
+    // never read.
+    let (stored, response): (String, String) = sqlx::query_as(
         "SELECT fingerprint, response FROM idempotency_keys WHERE account_id = $1 AND idem_key = $2",
     )
     .bind(account)
     .bind(key)
     .fetch_one(&mut **tx)
     .await?;
-    let stored: String = row.try_get("fingerprint")?;
     if stored != fingerprint {
         return Err(AppError::IdempotencyKeyReused);
     }
-    let response: String = row.try_get("response")?;
     Ok(Some(serde_json::from_str(&response)?))
 }
 

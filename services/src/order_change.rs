@@ -3,13 +3,27 @@
 //! in one step, keeping its batch unit, its payments and its place.
 
 use configurator::Money;
-use sqlx::Row;
 
 use super::accounts::require_role;
+use super::db::Json;
 use super::orders::{add_event, EARNEST_MAX_PERCENT};
 use super::{now_ms, share_code};
 use models::error::AppError;
 use models::{Account, OrderView, Role};
+
+/// What a configuration change reads of the order before it.
+#[derive(sqlx::FromRow)]
+struct ChangingOrder {
+    campaign_id: String,
+    configuration_code: String,
+    dropped_option: Option<String>,
+    holds_unit: i64,
+    status: String,
+    earnest_fen: i64,
+    selections: Json<Vec<String>>,
+    catalog_version: i64,
+    sales_mode: String,
+}
 
 impl crate::Orders<'_> {
     /// Replaces the configuration of `order_id`, which must depend on a dropped option, with
@@ -30,7 +44,7 @@ impl crate::Orders<'_> {
                 "a configuration code is 8 letters and digits",
             )
         })?;
-        let row = sqlx::query(
+        let row: ChangingOrder = sqlx::query_as(
             "SELECT campaign_id, configuration_code, dropped_option, holds_unit, status, earnest_fen,
                     selections, catalog_version, sales_mode
                FROM orders WHERE id = $1 AND account_id = $2",
@@ -40,11 +54,9 @@ impl crate::Orders<'_> {
         .fetch_optional(&self.db)
         .await?
         .ok_or_else(|| AppError::not_found(format!("order {order_id}")))?;
-        let status: String = row.try_get("status")?;
-        let dropped: Option<String> = row.try_get("dropped_option")?;
-        if dropped.is_none() {
-            let current: String = row.try_get("configuration_code")?;
-            if current == code {
+        let status = row.status;
+        if row.dropped_option.is_none() {
+            if row.configuration_code == code {
                 return self.order(account, order_id).await;
             }
             return Err(AppError::OrderState {
@@ -52,18 +64,18 @@ impl crate::Orders<'_> {
                 message: "only an order whose configuration lost an option to a demand threshold can change it; otherwise cancel and reserve again".into(),
             });
         }
-        if row.try_get::<i64, _>("holds_unit")? != 1 {
+        if row.holds_unit != 1 {
             return Err(AppError::OrderState {
                 message: format!("an order that is {status} cannot be changed"),
                 status,
             });
         }
-        let campaign_id: String = row.try_get("campaign_id")?;
+        let campaign_id = row.campaign_id;
         let terms = self.terms(&campaign_id).await?;
         let (selections, price) = self
             .priced_configuration(&campaign_id, &terms, &code)
             .await?;
-        let earnest: i64 = row.try_get("earnest_fen")?;
+        let earnest = row.earnest_fen;
         // Checked arithmetic: no product of money may overflow.
         if Money(earnest) > price.total.percent(EARNEST_MAX_PERCENT).unwrap_or_default() {
             let least = Money(earnest)
@@ -106,11 +118,7 @@ impl crate::Orders<'_> {
         // Only this change can replace the selections (it clears `dropped_option`), so the
         // ones read before the transaction are the ones replaced.
         let after = self.demand().order_demand(&mut tx, order_id).await?;
-        let before = after.with_selections(
-            serde_json::from_str(&row.try_get::<String, _>("selections")?)?,
-            row.try_get("catalog_version")?,
-            row.try_get("sales_mode")?,
-        );
+        let before = after.with_selections(row.selections.0, row.catalog_version, row.sales_mode);
         if let (Some(out), Some(into)) = (before.at(&after.status), after.at(&after.status)) {
             self.demand()
                 .move_demand(&mut tx, Some(&out), Some(&into))

@@ -7,11 +7,13 @@
 //! * every request that moves money has an idempotency key ([`super::idempotency`]);
 //! * an order keeps a snapshot of its configuration, catalog version and price breakdown.
 
+use std::collections::HashMap;
+
 use configurator::{Money, Quote};
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::accounts::require_role;
+use super::db::Json;
 use super::idempotency::{self, Replayable, Start};
 use super::payments::{ChargeRequest, RefundRequest};
 use super::{now_ms, share_code};
@@ -23,18 +25,89 @@ pub const EARNEST_MAX_PERCENT: i64 = 20;
 
 use models::time::HOUR_MS;
 
-const ORDER_COLUMNS: &str = "id, account_id, campaign_id, batch_seq, configuration_code, car_line,
+/// The columns of an [`OrderRow`].
+const ORDER_COLUMNS: &str = "id, campaign_id, batch_seq, configuration_code, car_line,
     catalog_version, selections, price, reservation_fen, earnest_fen, cooling_off_hours, status,
     held_fen, created_at, locked_at, dropped_option";
 
-/// What a reservation needs to know about its campaign.
-pub(super) struct Terms {
-    pub(super) car_line: String,
-    pub(super) catalog_version: i64,
-    opens_at: i64,
-    closes_at: i64,
+/// An order as stored (the columns of [`ORDER_COLUMNS`]); its timeline is read apart.
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    id: String,
+    campaign_id: String,
+    batch_seq: i64,
+    configuration_code: String,
+    car_line: String,
+    catalog_version: i64,
+    selections: Json<Vec<String>>,
+    price: Json<Quote>,
     reservation_fen: i64,
     earnest_fen: i64,
+    cooling_off_hours: i64,
+    status: String,
+    held_fen: i64,
+    created_at: i64,
+    locked_at: Option<i64>,
+    dropped_option: Option<String>,
+}
+
+impl TryFrom<OrderRow> for OrderView {
+    type Error = AppError;
+
+    /// The order with an empty timeline.
+    fn try_from(row: OrderRow) -> Result<OrderView, AppError> {
+        let status = OrderStatus::parse(&row.status).ok_or_else(|| AppError::Internal {
+            message: format!("unknown stored order status `{}`", row.status),
+        })?;
+        Ok(OrderView {
+            id: row.id,
+            campaign_id: row.campaign_id,
+            batch: row.batch_seq as u32,
+            configuration_code: row.configuration_code,
+            car_line: row.car_line,
+            catalog_version: row.catalog_version as u32,
+            selections: row.selections.0,
+            price: row.price.0,
+            reservation: Money(row.reservation_fen),
+            earnest: Money(row.earnest_fen),
+            cooling_off_hours: row.cooling_off_hours,
+            status,
+            held: Money(row.held_fen),
+            created_at: row.created_at,
+            locked_at: row.locked_at,
+            refundable_until: row.locked_at.map(|at| at + row.cooling_off_hours * HOUR_MS),
+            timeline: Vec::new(),
+            dropped_option: row.dropped_option,
+        })
+    }
+}
+
+/// An entry of an order's timeline.
+#[derive(sqlx::FromRow)]
+struct OrderEventRow {
+    order_id: String,
+    at: i64,
+    kind: String,
+}
+
+impl From<OrderEventRow> for OrderEvent {
+    fn from(row: OrderEventRow) -> OrderEvent {
+        OrderEvent {
+            at: row.at,
+            kind: row.kind,
+        }
+    }
+}
+
+/// What a reservation needs to know about its campaign.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Terms {
+    pub(crate) car_line: String,
+    pub(crate) catalog_version: i64,
+    pub(crate) opens_at: i64,
+    pub(crate) closes_at: i64,
+    pub(crate) reservation_fen: i64,
+    pub(crate) earnest_fen: i64,
     cooling_off_hours: i64,
 }
 
@@ -119,12 +192,12 @@ impl crate::Orders<'_> {
         terms: &Terms,
         code: &str,
     ) -> Result<(Vec<String>, Quote), AppError> {
-        let saved: Option<(String, String)> =
+        let saved: Option<(String, Json<Vec<String>>)> =
             sqlx::query_as("SELECT car_line, selections FROM configurations WHERE code = $1")
                 .bind(code)
                 .fetch_optional(&self.db)
                 .await?;
-        let (line, selections) =
+        let (line, Json(selections)) =
             saved.ok_or_else(|| AppError::not_found(format!("configuration {code}")))?;
         if line != terms.car_line {
             return Err(AppError::invalid(
@@ -132,7 +205,6 @@ impl crate::Orders<'_> {
                 "this configuration is for another car line",
             ));
         }
-        let selections: Vec<String> = serde_json::from_str(&selections)?;
         let dropped = self.campaigns().dropped_options(campaign_id).await?;
         if let Some(option) = selections.iter().find(|s| dropped.contains(s)) {
             return Err(AppError::invalid(
@@ -435,28 +507,47 @@ impl crate::Orders<'_> {
         })
     }
 
-    /// The account's orders, newest first, with their timelines.
+    /// The account's orders, newest first, with their timelines: two queries, whatever the
+    /// number of orders.
     pub async fn list(self, account: &Account) -> Result<Vec<OrderView>, AppError> {
         let mut conn = self.db.acquire().await?;
-        let rows = sqlx::query(&format!(
+        let rows: Vec<OrderRow> = sqlx::query_as(&format!(
             "SELECT {ORDER_COLUMNS} FROM orders WHERE account_id = $1 ORDER BY created_at DESC, id"
         ))
         .bind(&account.id)
         .fetch_all(&mut *conn)
         .await?;
-        let mut orders = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut order = order_from_row(&row)?;
-            order.timeline = events(&mut conn, &order.id).await?;
-            orders.push(order);
+        if rows.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(orders)
+        let events: Vec<OrderEventRow> = sqlx::query_as(
+            "SELECT order_id, at, kind FROM order_events
+              WHERE order_id IN (SELECT id FROM orders WHERE account_id = $1)
+              ORDER BY order_id, seq",
+        )
+        .bind(&account.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut timelines: HashMap<String, Vec<OrderEvent>> = HashMap::new();
+        for event in events {
+            timelines
+                .entry(event.order_id.clone())
+                .or_default()
+                .push(event.into());
+        }
+        rows.into_iter()
+            .map(|row| {
+                let mut order = OrderView::try_from(row)?;
+                order.timeline = timelines.remove(&order.id).unwrap_or_default();
+                Ok(order)
+            })
+            .collect()
     }
 
     /// One of the account's orders.
     pub async fn order(self, account: &Account, order_id: &str) -> Result<OrderView, AppError> {
         let mut conn = self.db.acquire().await?;
-        let row = sqlx::query(&format!(
+        let row: OrderRow = sqlx::query_as(&format!(
             "SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1 AND account_id = $2"
         ))
         .bind(order_id)
@@ -464,7 +555,7 @@ impl crate::Orders<'_> {
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("order {order_id}")))?;
-        let mut order = order_from_row(&row)?;
+        let mut order = OrderView::try_from(row)?;
         order.timeline = events(&mut conn, &order.id).await?;
         Ok(order)
     }
@@ -598,8 +689,9 @@ impl crate::Orders<'_> {
         Ok(())
     }
 
-    pub(super) async fn terms(self, campaign_id: &str) -> Result<Terms, AppError> {
-        let row = sqlx::query(
+    /// The terms of campaign `campaign_id`.
+    pub(crate) async fn terms(self, campaign_id: &str) -> Result<Terms, AppError> {
+        sqlx::query_as(
             "SELECT car_line, catalog_version, opens_at, closes_at, reservation_fen, earnest_fen,
                     cooling_off_hours
                FROM campaigns WHERE id = $1",
@@ -607,16 +699,7 @@ impl crate::Orders<'_> {
         .bind(campaign_id)
         .fetch_optional(&self.db)
         .await?
-        .ok_or_else(|| AppError::not_found(format!("campaign {campaign_id}")))?;
-        Ok(Terms {
-            car_line: row.try_get("car_line")?,
-            catalog_version: row.try_get("catalog_version")?,
-            opens_at: row.try_get("opens_at")?,
-            closes_at: row.try_get("closes_at")?,
-            reservation_fen: row.try_get("reservation_fen")?,
-            earnest_fen: row.try_get("earnest_fen")?,
-            cooling_off_hours: row.try_get("cooling_off_hours")?,
-        })
+        .ok_or_else(|| AppError::not_found(format!("campaign {campaign_id}")))
     }
 }
 
@@ -726,56 +809,27 @@ async fn order_in(
     tx: &mut Transaction<'static, Any>,
     order_id: &str,
 ) -> Result<OrderView, AppError> {
-    let row = sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"))
-        .bind(order_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("order {order_id}")))?;
-    let mut order = order_from_row(&row)?;
+    let row: OrderRow =
+        sqlx::query_as(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"))
+            .bind(order_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("order {order_id}")))?;
+    let mut order = OrderView::try_from(row)?;
     order.timeline = events(tx, order_id).await?;
     Ok(order)
 }
 
+/// The timeline of one order.
 async fn events(
     conn: &mut sqlx::AnyConnection,
     order_id: &str,
 ) -> Result<Vec<OrderEvent>, AppError> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT at, kind FROM order_events WHERE order_id = $1 ORDER BY seq")
-            .bind(order_id)
-            .fetch_all(conn)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(at, kind)| OrderEvent { at, kind })
-        .collect())
-}
-
-fn order_from_row(row: &AnyRow) -> Result<OrderView, AppError> {
-    let status: String = row.try_get("status")?;
-    let status = OrderStatus::parse(&status).ok_or_else(|| AppError::Internal {
-        message: format!("unknown stored order status `{status}`"),
-    })?;
-    let locked_at: Option<i64> = row.try_get("locked_at")?;
-    let cooling_off_hours: i64 = row.try_get("cooling_off_hours")?;
-    Ok(OrderView {
-        id: row.try_get("id")?,
-        campaign_id: row.try_get("campaign_id")?,
-        batch: row.try_get::<i64, _>("batch_seq")? as u32,
-        configuration_code: row.try_get("configuration_code")?,
-        car_line: row.try_get("car_line")?,
-        catalog_version: row.try_get::<i64, _>("catalog_version")? as u32,
-        selections: serde_json::from_str(&row.try_get::<String, _>("selections")?)?,
-        price: serde_json::from_str(&row.try_get::<String, _>("price")?)?,
-        reservation: Money(row.try_get("reservation_fen")?),
-        earnest: Money(row.try_get("earnest_fen")?),
-        cooling_off_hours,
-        status,
-        held: Money(row.try_get("held_fen")?),
-        created_at: row.try_get("created_at")?,
-        locked_at,
-        refundable_until: locked_at.map(|at| at + cooling_off_hours * HOUR_MS),
-        timeline: Vec::new(),
-        dropped_option: row.try_get("dropped_option")?,
-    })
+    let rows: Vec<OrderEventRow> = sqlx::query_as(
+        "SELECT order_id, at, kind FROM order_events WHERE order_id = $1 ORDER BY seq",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(OrderEvent::from).collect())
 }

@@ -2,17 +2,49 @@
 //! marketers), reading them with live fill levels and poll results, and voting.
 
 use configurator::{Localized, Money};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::accounts::require_role;
 use super::campaign_rules::{self, Stored};
 use super::campaigns::CampaignContent;
+use super::db::Json;
 use super::{now_ms, share_code};
 use models::error::AppError;
 use models::{
     Account, BatchView, CampaignDetail, CampaignInput, PollChoice, PollChoiceInput, PollInput,
     PollView, Role, ThresholdView,
 };
+
+/// A batch of a campaign.
+#[derive(sqlx::FromRow)]
+struct BatchRow {
+    seq: i64,
+    cap: i64,
+    held: i64,
+}
+
+impl From<BatchRow> for BatchView {
+    fn from(row: BatchRow) -> BatchView {
+        BatchView {
+            seq: row.seq as u32,
+            cap: row.cap,
+            held: row.held,
+        }
+    }
+}
+
+/// The columns of a [`PollRow`].
+const POLL_COLUMNS: &str = "id, campaign_id, question, choices, closes_at";
+
+/// A poll as stored.
+#[derive(sqlx::FromRow)]
+struct PollRow {
+    id: String,
+    campaign_id: String,
+    question: Json<Localized>,
+    choices: Json<Vec<PollChoiceInput>>,
+    closes_at: i64,
+}
 
 impl crate::Campaigns<'_> {
     /// Every campaign, newest first, with terms, fill levels and polls.
@@ -41,18 +73,14 @@ impl crate::Campaigns<'_> {
         .bind(id)
         .fetch_one(&self.db)
         .await?;
-        let batches = sqlx::query_as::<_, (i64, i64, i64)>(
+        let batches = sqlx::query_as::<_, BatchRow>(
             "SELECT seq, cap, held FROM campaign_batches WHERE campaign_id = $1 ORDER BY seq",
         )
         .bind(id)
         .fetch_all(&self.db)
         .await?
         .into_iter()
-        .map(|(seq, cap, held)| BatchView {
-            seq: seq as u32,
-            cap,
-            held,
-        })
+        .map(BatchView::from)
         .collect();
         let polls = self.polls(id, viewer).await?;
         let thresholds = self.campaign_thresholds(id).await?;
@@ -89,18 +117,15 @@ impl crate::Campaigns<'_> {
         campaign_id: &str,
         viewer: Option<&Account>,
     ) -> Result<Vec<PollView>, AppError> {
-        let rows = sqlx::query(
-            "SELECT id, question, choices, closes_at FROM polls WHERE campaign_id = $1 ORDER BY created_at, id",
-        )
+        let rows: Vec<PollRow> = sqlx::query_as(&format!(
+            "SELECT {POLL_COLUMNS} FROM polls WHERE campaign_id = $1 ORDER BY created_at, id"
+        ))
         .bind(campaign_id)
         .fetch_all(&self.db)
         .await?;
         let mut polls = Vec::with_capacity(rows.len());
         for row in rows {
-            let id: String = row.try_get("id")?;
-            let question: Localized = serde_json::from_str(&row.try_get::<String, _>("question")?)?;
-            let choices: Vec<PollChoiceInput> =
-                serde_json::from_str(&row.try_get::<String, _>("choices")?)?;
+            let id = row.id;
             let counts: Vec<(String, i64)> = sqlx::query_as(
                 "SELECT choice, COUNT(*) FROM votes WHERE poll_id = $1 GROUP BY choice",
             )
@@ -120,7 +145,9 @@ impl crate::Campaigns<'_> {
                 None => None,
             };
             polls.push(PollView {
-                choices: choices
+                choices: row
+                    .choices
+                    .0
                     .into_iter()
                     .map(|c| PollChoice {
                         votes: counts
@@ -132,8 +159,8 @@ impl crate::Campaigns<'_> {
                     })
                     .collect(),
                 id,
-                question,
-                closes_at: row.try_get("closes_at")?,
+                question: row.question.0,
+                closes_at: row.closes_at,
                 my_vote,
             });
         }
@@ -148,17 +175,16 @@ impl crate::Campaigns<'_> {
         choice: &str,
     ) -> Result<PollView, AppError> {
         require_role(account, &[Role::Consumer], "vote")?;
-        let row = sqlx::query("SELECT campaign_id, choices, closes_at FROM polls WHERE id = $1")
-            .bind(poll_id)
-            .fetch_optional(&self.db)
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("poll {poll_id}")))?;
-        let closes_at: i64 = row.try_get("closes_at")?;
-        if now_ms() >= closes_at {
+        let poll: PollRow =
+            sqlx::query_as(&format!("SELECT {POLL_COLUMNS} FROM polls WHERE id = $1"))
+                .bind(poll_id)
+                .fetch_optional(&self.db)
+                .await?
+                .ok_or_else(|| AppError::not_found(format!("poll {poll_id}")))?;
+        if now_ms() >= poll.closes_at {
             return Err(AppError::PollClosed);
         }
-        let choices: Vec<PollChoiceInput> =
-            serde_json::from_str(&row.try_get::<String, _>("choices")?)?;
+        let Json(choices) = poll.choices;
         if !choices.iter().any(|c| c.id == choice) {
             let ids: Vec<&str> = choices.iter().map(|c| c.id.as_str()).collect();
             return Err(AppError::invalid(
@@ -169,7 +195,7 @@ impl crate::Campaigns<'_> {
                 ),
             ));
         }
-        let campaign_id: String = row.try_get("campaign_id")?;
+        let campaign_id = poll.campaign_id;
         // A vote keeps the time and place it was first cast: they are where the voter counts.
         let mut tx = self.db.begin().await?;
         let inserted = sqlx::query(
@@ -309,11 +335,11 @@ impl crate::Campaigns<'_> {
         // Read before the transaction: its first statement must write, so that SQLite takes
         // the write lock at once (waiting for it) instead of failing to upgrade a read lock
         // while reservations write. Only the title and tagline of the content change here.
-        let content: String = sqlx::query_scalar("SELECT content FROM campaigns WHERE id = $1")
-            .bind(id)
-            .fetch_one(&self.db)
-            .await?;
-        let mut content: CampaignContent = serde_json::from_str(&content)?;
+        let Json(mut content): Json<CampaignContent> =
+            sqlx::query_scalar("SELECT content FROM campaigns WHERE id = $1")
+                .bind(id)
+                .fetch_one(&self.db)
+                .await?;
         content.title = input.title.clone();
         content.tagline = input.tagline.clone();
         let mut tx = self.db.begin().await?;

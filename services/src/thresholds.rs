@@ -2,7 +2,6 @@
 //! for the orders that include it.
 
 use configurator::Localized;
-use sqlx::Row;
 
 use super::{now_ms, share_code};
 use models::error::AppError;
@@ -16,6 +15,17 @@ pub(super) fn selection_pattern(option: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%\"{escaped}\"%")
+}
+
+/// A threshold as stored (`reached`: the count at the decision, once decided).
+#[derive(sqlx::FromRow)]
+struct ThresholdRow {
+    id: String,
+    option_id: String,
+    target: i64,
+    deadline: i64,
+    status: String,
+    reached: Option<i64>,
 }
 
 /// Counts the active orders of `campaign` that include `option`.
@@ -51,7 +61,7 @@ impl crate::Campaigns<'_> {
         campaign_id: &str,
         names: impl Fn(&str) -> Localized,
     ) -> Result<Vec<ThresholdView>, AppError> {
-        let rows = sqlx::query(
+        let rows: Vec<ThresholdRow> = sqlx::query_as(
             "SELECT id, option_id, target, deadline, status, reached FROM thresholds
               WHERE campaign_id = $1 ORDER BY deadline, option_id",
         )
@@ -60,26 +70,24 @@ impl crate::Campaigns<'_> {
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let option: String = row.try_get("option_id")?;
-            let status: String = row.try_get("status")?;
-            let reached = match row.try_get::<Option<i64>, _>("reached")? {
-                Some(n) if status != "open" => n,
+            let reached = match row.reached {
+                Some(n) if row.status != "open" => n,
                 _ => {
                     sqlx::query_scalar(PROGRESS_SQL)
                         .bind(campaign_id)
-                        .bind(selection_pattern(&option))
+                        .bind(selection_pattern(&row.option_id))
                         .fetch_one(&self.db)
                         .await?
                 }
             };
             out.push(ThresholdView {
-                id: row.try_get("id")?,
-                name: names(&option),
-                option,
-                target: row.try_get("target")?,
+                id: row.id,
+                name: names(&row.option_id),
+                option: row.option_id,
+                target: row.target,
                 reached,
-                deadline: row.try_get("deadline")?,
-                status,
+                deadline: row.deadline,
+                status: row.status,
             });
         }
         Ok(out)

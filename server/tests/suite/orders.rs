@@ -143,15 +143,34 @@ async fn reserve_lock_cancel_and_refund() {
         ]
     );
     app.assert_books_balance().await;
+    let first_timeline = orders[0]["timeline"].clone();
 
     // Reserve again after cancelling: allowed, and the unit count is right.
-    let (status, _) = reserve(&app, &token, "xiaoman-presale", &code, &key()).await;
+    let (status, second) = reserve(&app, &token, "xiaoman-presale", &code, &key()).await;
     assert_eq!(status, StatusCode::CREATED);
     let detail = app
         .call("GET", "/api/v1/campaigns/xiaoman-presale", None)
         .await
         .1;
     assert_eq!(detail["batches"][0]["held"], 1);
+
+    // The list gives each order its own timeline, newest order first.
+    let second = second["id"].as_str().unwrap();
+    app.wait_for_status(&token, second, "reserved").await;
+    let (_, orders) = app.call_as(&token, "GET", "/api/v1/orders", None).await;
+    let kinds = |order: &Value| -> Vec<String> {
+        order["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(orders.as_array().unwrap().len(), 2, "{orders}");
+    assert_eq!(orders[0]["id"], second);
+    assert_eq!(kinds(&orders[0]), ["reserved", "payment_confirmed"]);
+    assert_eq!(orders[1]["id"], id.as_str());
+    assert_eq!(orders[1]["timeline"], first_timeline);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use sqlx::Row;
 use tokio::sync::broadcast;
 
 use super::sequencer::NOTIFY_CHANNEL;
@@ -26,11 +25,12 @@ pub(crate) struct Feeds {
 
 /// A committed log entry as watchers receive it: its position and its public JSON (a
 /// `FeedEntry`), serialized once for every watcher.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LiveEntry {
     /// Position in the log.
     pub seq: i64,
     /// The `FeedEntry` as JSON.
+    #[sqlx(rename = "feed")]
     pub json: String,
 }
 
@@ -94,7 +94,7 @@ impl crate::Auctions<'_> {
         let mut entries: Vec<LiveEntry> = Vec::new();
         loop {
             let from = entries.last().map_or(after, |e| e.seq);
-            let rows = sqlx::query(
+            let rows: Vec<LiveEntry> = sqlx::query_as(
                 "SELECT seq, feed FROM auction_log WHERE auction_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
             )
             .bind(auction_id)
@@ -103,12 +103,7 @@ impl crate::Auctions<'_> {
             .fetch_all(&self.db)
             .await?;
             let full = rows.len() as i64 == PAGE;
-            for row in rows {
-                entries.push(LiveEntry {
-                    seq: row.try_get("seq")?,
-                    json: row.try_get("feed")?,
-                });
-            }
+            entries.extend(rows);
             if !full {
                 return Ok(entries);
             }

@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auction::{AuctionRules, Money, RuleError, RulesSpec, Tier};
-use sqlx::Row;
 
 pub(crate) use command::Command;
 pub use feed::{LiveEntry, Watch};
@@ -26,6 +25,7 @@ pub(crate) use money::PAYMENT_PREFIX;
 use sequencer::{Idempotency, Request};
 
 use super::accounts::require_role;
+use super::db::Json;
 use super::idempotency::Replayable;
 use super::{now_ms, share_code};
 use models::error::AppError;
@@ -42,6 +42,43 @@ use models::time::MINUTE_MS;
 pub(crate) struct Runtime {
     sequencers: sequencer::Sequencers,
     feeds: feed::Feeds,
+}
+
+/// An auction as its page reads it: the row with its car line's names.
+#[derive(sqlx::FromRow)]
+struct AuctionRow {
+    id: String,
+    title: String,
+    car_line: String,
+    name_zh: String,
+    name_en: String,
+    configuration_code: String,
+    rules: Json<RulesSpec>,
+    rerun_of: Option<String>,
+    version: i64,
+    state: Json<AuctionState>,
+}
+
+/// An accepted bid.
+#[derive(sqlx::FromRow)]
+struct BidRow {
+    seq: i64,
+    paddle: i64,
+    amount_fen: i64,
+    kind: String,
+    at: i64,
+}
+
+impl From<BidRow> for BidView {
+    fn from(row: BidRow) -> BidView {
+        BidView {
+            seq: row.seq,
+            paddle: row.paddle,
+            amount_fen: row.amount_fen,
+            kind: row.kind,
+            at: row.at,
+        }
+    }
 }
 
 /// What a bidder sends: a bid, or a hidden maximum for proxy bidding.
@@ -168,7 +205,7 @@ impl crate::Auctions<'_> {
         auction_id: &str,
         viewer: Option<&Account>,
     ) -> Result<AuctionView, AppError> {
-        let row = sqlx::query(
+        let row: AuctionRow = sqlx::query_as(
             "SELECT a.id, a.title, a.car_line, l.name_zh, l.name_en, a.configuration_code,
                     a.rules, a.rerun_of, a.version, a.state
                FROM auctions a JOIN car_lines l ON l.id = a.car_line
@@ -178,22 +215,21 @@ impl crate::Auctions<'_> {
         .fetch_optional(&self.db)
         .await?
         .ok_or_else(|| AppError::not_found("auction"))?;
-        let spec: RulesSpec = serde_json::from_str(&row.try_get::<String, _>("rules")?)?;
-        let state: AuctionState = serde_json::from_str(&row.try_get::<String, _>("state")?)?;
+        let Json(spec) = row.rules;
         let you = match viewer {
             Some(account) => self.standing(auction_id, account, &spec).await?,
             None => None,
         };
         Ok(AuctionView {
-            id: row.try_get("id")?,
-            title: row.try_get("title")?,
-            car_line: row.try_get("car_line")?,
+            id: row.id,
+            title: row.title,
+            car_line: row.car_line,
             car_name: configurator::Localized {
-                zh: row.try_get("name_zh")?,
-                en: row.try_get("name_en")?,
+                zh: row.name_zh,
+                en: row.name_en,
             },
-            configuration_code: row.try_get("configuration_code")?,
-            version: row.try_get("version")?,
+            configuration_code: row.configuration_code,
+            version: row.version,
             starting_price_fen: spec.starting_price.get(),
             increments: tiers_out(&spec.increments),
             max_raise_fen: spec.max_raise.get(),
@@ -202,8 +238,8 @@ impl crate::Auctions<'_> {
             scheduled_end: spec.ends_at,
             anti_sniping_minutes: spec.anti_sniping_ms / MINUTE_MS,
             has_reserve: spec.reserve.is_some(),
-            rerun_of: row.try_get("rerun_of")?,
-            state,
+            rerun_of: row.rerun_of,
+            state: row.state.0,
             server_now: now_ms(),
             you,
         })
@@ -252,7 +288,7 @@ impl crate::Auctions<'_> {
         limit: i64,
     ) -> Result<Vec<BidView>, AppError> {
         self.auction_exists(auction_id).await?;
-        let rows = sqlx::query(
+        let rows: Vec<BidRow> = sqlx::query_as(
             "SELECT seq, paddle, amount_fen, kind, at FROM auction_bids
               WHERE auction_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         )
@@ -261,17 +297,7 @@ impl crate::Auctions<'_> {
         .bind(limit.clamp(1, 10_000))
         .fetch_all(&self.db)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(BidView {
-                    seq: r.try_get("seq")?,
-                    paddle: r.try_get("paddle")?,
-                    amount_fen: r.try_get("amount_fen")?,
-                    kind: r.try_get("kind")?,
-                    at: r.try_get("at")?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(BidView::from).collect())
     }
 
     async fn auction_exists(self, auction_id: &str) -> Result<(), AppError> {
@@ -396,12 +422,12 @@ impl crate::Auctions<'_> {
         ends_at: i64,
     ) -> Result<AuctionView, AppError> {
         require_role(account, &[Role::Marketer, Role::Admin], "re-run an auction")?;
-        let rules: String = sqlx::query_scalar("SELECT rules FROM auctions WHERE id = $1")
-            .bind(auction_id)
-            .fetch_optional(&self.db)
-            .await?
-            .ok_or_else(|| AppError::not_found("auction"))?;
-        let mut spec: RulesSpec = serde_json::from_str(&rules)?;
+        let Json(mut spec): Json<RulesSpec> =
+            sqlx::query_scalar("SELECT rules FROM auctions WHERE id = $1")
+                .bind(auction_id)
+                .fetch_optional(&self.db)
+                .await?
+                .ok_or_else(|| AppError::not_found("auction"))?;
         spec.starts_at = starts_at;
         spec.ends_at = ends_at;
         if ends_at <= now_ms() {

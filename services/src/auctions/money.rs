@@ -6,11 +6,11 @@
 
 use auction::{Money, RulesSpec};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 use super::sequencer::Request;
 use super::{check_amount, Command};
 use crate::accounts::require_role;
+use crate::db::Json;
 use crate::idempotency::{self, Replayable, Start};
 use crate::payments::{ChargeRequest, RefundRequest};
 use crate::{now_ms, share_code};
@@ -28,6 +28,15 @@ struct Charge<'a> {
     purpose: &'static str,
     amount: i64,
     paddle: i64,
+}
+
+/// A succeeded auction payment not yet counted.
+#[derive(sqlx::FromRow)]
+struct UncountedPayment {
+    auction_id: String,
+    account_id: String,
+    purpose: String,
+    amount_fen: i64,
 }
 
 /// A registration or deposit top-up: the bidder's paddle and the charge requested.
@@ -54,18 +63,16 @@ impl crate::Auctions<'_> {
         idempotency_key: &str,
     ) -> Result<Replayable<Registration>, AppError> {
         require_role(account, &[Role::Consumer], "register for auctions")?;
-        let row = sqlx::query("SELECT rules, phase, ends_at FROM auctions WHERE id = $1")
-            .bind(auction_id)
-            .fetch_optional(&self.db)
-            .await?
-            .ok_or_else(|| AppError::not_found("auction"))?;
-        let spec: RulesSpec = serde_json::from_str(&row.try_get::<String, _>("rules")?)?;
+        let (Json(spec), phase, ends_at): (Json<RulesSpec>, String, i64) =
+            sqlx::query_as("SELECT rules, phase, ends_at FROM auctions WHERE id = $1")
+                .bind(auction_id)
+                .fetch_optional(&self.db)
+                .await?
+                .ok_or_else(|| AppError::not_found("auction"))?;
         let amount = amount_fen.unwrap_or_else(|| spec.deposits[0].value.get().max(1));
         let amount = if amount == 0 { 1 } else { amount };
         check_amount("amount_fen", amount)?;
-        if row.try_get::<String, _>("phase")? != "open"
-            || row.try_get::<i64, _>("ends_at")? <= now_ms()
-        {
+        if phase != "open" || ends_at <= now_ms() {
             return Err(AppError::AuctionRule {
                 rule: "ended".into(),
                 message: "the auction has ended".into(),
@@ -117,12 +124,12 @@ impl crate::Auctions<'_> {
         idempotency_key: &str,
     ) -> Result<Replayable<Registration>, AppError> {
         require_role(account, &[Role::Consumer], "pay for an auction")?;
-        let state: String = sqlx::query_scalar("SELECT state FROM auctions WHERE id = $1")
-            .bind(auction_id)
-            .fetch_optional(&self.db)
-            .await?
-            .ok_or_else(|| AppError::not_found("auction"))?;
-        let state: models::AuctionState = serde_json::from_str(&state)?;
+        let Json(state): Json<models::AuctionState> =
+            sqlx::query_scalar("SELECT state FROM auctions WHERE id = $1")
+                .bind(auction_id)
+                .fetch_optional(&self.db)
+                .await?
+                .ok_or_else(|| AppError::not_found("auction"))?;
         let paddle = self.paddle(auction_id, &account.id).await?;
         let due = match (&state.settlement, paddle) {
             (Some(s), Some(p)) if state.phase == "awaiting_payment" && s.paddle == p => {
@@ -246,7 +253,7 @@ impl crate::Auctions<'_> {
 
     /// Applies a succeeded payment to its auction, or refunds it if the auction cannot take it.
     pub(super) async fn count_payment(self, payment_id: &str) -> Result<(), AppError> {
-        let row = sqlx::query(
+        let row: Option<UncountedPayment> = sqlx::query_as(
             "SELECT auction_id, account_id, purpose, amount_fen FROM auction_payments
               WHERE id = $1 AND status = 'succeeded' AND counted = 0",
         )
@@ -256,12 +263,12 @@ impl crate::Auctions<'_> {
         let Some(row) = row else {
             return Ok(());
         };
-        let auction_id: String = row.try_get("auction_id")?;
-        let bidder: String = row.try_get("account_id")?;
-        let command = match row.try_get::<String, _>("purpose")?.as_str() {
+        let auction_id = row.auction_id;
+        let bidder = row.account_id;
+        let command = match row.purpose.as_str() {
             "deposit" => Command::Deposit {
                 bidder,
-                amount: row.try_get("amount_fen")?,
+                amount: row.amount_fen,
                 payment: payment_id.to_string(),
             },
             _ => Command::Pay {

@@ -13,12 +13,12 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use auction::{Auction, AuctionRules, Event, Phase, RulesSpec};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::command::{next_due, notice, phase_name, Command};
 use super::feed::LiveEntry;
-use crate::db::{value_rows, ROWS_PER_INSERT};
+use crate::db::{value_rows, Json, ROWS_PER_INSERT};
 use crate::{now_ms, Backend, Services};
 use models::error::AppError;
 use models::{AuctionState, BidAnswer, BidView, FeedEntry, SettlementView};
@@ -231,14 +231,13 @@ impl crate::Auctions<'_> {
         // The lock: a write first (SQLite takes its write lock, PostgreSQL the row lock), so
         // batches of every server are applied one after another, in log order. It returns the
         // head too: one round trip.
-        let locked = sqlx::query(
-            "UPDATE auctions SET version = version WHERE id = $1
-             RETURNING version, rules, excluded",
+        let locked: Option<i64> = sqlx::query_scalar(
+            "UPDATE auctions SET version = version WHERE id = $1 RETURNING version",
         )
         .bind(auction_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(row) = locked else {
+        let Some(version) = locked else {
             tx.rollback().await?;
             let missing = || Err(AppError::not_found("auction"));
             return Ok((
@@ -247,11 +246,13 @@ impl crate::Auctions<'_> {
                 false,
             ));
         };
-        let version: i64 = row.try_get("version")?;
         if cache.as_ref().is_none_or(|c| c.version > version) {
-            let rules: RulesSpec = serde_json::from_str(&row.try_get::<String, _>("rules")?)?;
-            let excluded: Vec<String> =
-                serde_json::from_str(&row.try_get::<String, _>("excluded")?)?;
+            // Only a new (or rolled back) cache reads the rules: not every batch pays for them.
+            let (Json(rules), Json(excluded)): (Json<RulesSpec>, Json<Vec<String>>) =
+                sqlx::query_as("SELECT rules, excluded FROM auctions WHERE id = $1")
+                    .bind(auction_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             let rules = AuctionRules::new(rules).map_err(|e| AppError::Internal {
                 message: format!("stored auction rules are invalid: {e}"),
             })?;
@@ -411,17 +412,14 @@ async fn catch_up(
     if cached.version == version {
         return Ok(());
     }
-    let rows = sqlx::query(
+    let rows: Vec<(i64, i64, Json<Command>)> = sqlx::query_as(
         "SELECT seq, at, command FROM auction_log WHERE auction_id = $1 AND seq > $2 ORDER BY seq",
     )
     .bind(auction_id)
     .bind(cached.version)
     .fetch_all(&mut **tx)
     .await?;
-    for row in rows {
-        let seq: i64 = row.try_get("seq")?;
-        let at: i64 = row.try_get("at")?;
-        let command: Command = serde_json::from_str(&row.try_get::<String, _>("command")?)?;
+    for (seq, at, Json(command)) in rows {
         let events = command
             .apply(&mut cached.state, at)
             .map_err(|e| AppError::Internal {
@@ -770,8 +768,11 @@ pub(crate) fn initial_state(rules: AuctionRules) -> AuctionState {
     })
 }
 
-/// An answer stored with an idempotency key.
+/// An answer stored with an idempotency key (the response is read only for its own request).
+#[derive(sqlx::FromRow)]
 struct StoredAnswer {
+    account_id: String,
+    idem_key: String,
     fingerprint: String,
     response: String,
 }
@@ -809,18 +810,12 @@ async fn stored_answers(
               WHERE (account_id, idem_key) IN (VALUES {})",
             value_rows(keys.len(), 2)
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, StoredAnswer>(&sql);
         for idem in keys {
             query = query.bind(&idem.account).bind(&idem.key);
         }
-        for row in query.fetch_all(&mut **tx).await? {
-            stored.insert(
-                (row.try_get("account_id")?, row.try_get("idem_key")?),
-                StoredAnswer {
-                    fingerprint: row.try_get("fingerprint")?,
-                    response: row.try_get("response")?,
-                },
-            );
+        for answer in query.fetch_all(&mut **tx).await? {
+            stored.insert((answer.account_id.clone(), answer.idem_key.clone()), answer);
         }
     }
     Ok(stored)

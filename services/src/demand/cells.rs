@@ -7,7 +7,7 @@ use demand::{Cell, Change, Person, K};
 use sqlx::{Any, Row, Transaction};
 
 use super::super::Backend;
-use crate::db::value_rows;
+use crate::db::{value_rows, Json};
 use models::error::AppError;
 
 /// The kinds of signal a cell counts. Orders count at their current level: a reservation
@@ -197,10 +197,11 @@ impl crate::Demand<'_> {
               WHERE campaign_id = $1 AND stage = $2 AND catalog_version = $3 AND day = $4
                 AND province = $5 AND sales_mode = $6{lock}"
         );
-        let row = bind_key(sqlx::query(&sql), key)
+        let Json(cell) = bind_key(sqlx::query(&sql), key)
             .fetch_one(&mut **tx)
-            .await?;
-        Ok(serde_json::from_str(&row.try_get::<String, _>("counts")?)?)
+            .await?
+            .try_get("counts")?;
+        Ok(cell)
     }
 
     async fn store_cell(

@@ -6,17 +6,60 @@ use std::collections::BTreeMap;
 
 use demand::{Cell, Kind, Person};
 use futures_util::TryStreamExt;
-use sqlx::Row;
 
 use super::cells::{CellKey, DemandRules, Signal, Stage};
 use super::signals::{
-    configuration_row, order_row, vote_signal, CONFIGURATION_COLUMNS, ORDER_COLUMNS,
+    vote_signal, OrderDemand, OrderSignalRow, SignalRow, CONFIGURATION_COLUMNS, ORDER_COLUMNS,
 };
-use crate::db::{value_rows, ROWS_PER_INSERT};
+use crate::db::{value_rows, Json, ROWS_PER_INSERT};
 use models::error::AppError;
 
 /// A released figure's place: its cell, kind and item.
 pub type FigureKey = (CellKey, Kind, String);
+
+/// The columns that place a stored cell or figure (its campaign is known).
+#[derive(sqlx::FromRow)]
+struct CellKeyRow {
+    stage: String,
+    catalog_version: i64,
+    day: i64,
+    province: String,
+    sales_mode: String,
+}
+
+impl CellKeyRow {
+    fn key(self, campaign_id: &str) -> Result<CellKey, AppError> {
+        Ok(CellKey {
+            campaign_id: campaign_id.to_string(),
+            stage: Stage::parse(&self.stage).ok_or_else(|| AppError::Internal {
+                message: format!("unknown demand stage {}", self.stage),
+            })?,
+            catalog_version: self.catalog_version,
+            day: self.day,
+            province: self.province,
+            sales_mode: self.sales_mode,
+        })
+    }
+}
+
+/// A stored cell.
+#[derive(sqlx::FromRow)]
+struct CellRow {
+    #[sqlx(flatten)]
+    key: CellKeyRow,
+    counts: Json<Cell>,
+}
+
+/// A stored released figure.
+#[derive(sqlx::FromRow)]
+struct FigureRow {
+    #[sqlx(flatten)]
+    key: CellKeyRow,
+    kind: String,
+    item: String,
+    n: i64,
+    base: i64,
+}
 
 /// The demand of one campaign: its cells and their released figures (`(n, base)`, only the
 /// non-zero ones).
@@ -50,17 +93,17 @@ impl crate::Demand<'_> {
         let configurations = format!(
             "SELECT {CONFIGURATION_COLUMNS} FROM configurations WHERE campaign_id = $1 AND counted = 1"
         );
-        let mut rows = sqlx::query(&configurations)
+        let mut rows = sqlx::query_as::<_, SignalRow>(&configurations)
             .bind(campaign_id)
             .fetch(&self.db);
         while let Some(row) = rows.try_next().await? {
-            count(&configuration_row(&row)?);
+            count(&row.configured());
         }
         drop(rows);
 
         // A voter counts once, on the day and at the place of their first vote.
-        let mut rows = sqlx::query(
-            "SELECT v.account_id, v.voted_at, v.poll_id, v.province, v.city
+        let mut rows = sqlx::query_as::<_, (String, i64, String, String)>(
+            "SELECT v.account_id, v.voted_at, v.province, v.city
                FROM votes v JOIN polls p ON p.id = v.poll_id
               WHERE p.campaign_id = $1
               ORDER BY v.account_id, v.voted_at, v.poll_id",
@@ -68,8 +111,7 @@ impl crate::Demand<'_> {
         .bind(campaign_id)
         .fetch(&self.db);
         let mut last: Option<String> = None;
-        while let Some(row) = rows.try_next().await? {
-            let account: String = row.try_get("account_id")?;
+        while let Some((account, voted_at, province, city)) = rows.try_next().await? {
             if last.as_deref() == Some(account.as_str()) {
                 continue;
             }
@@ -77,9 +119,9 @@ impl crate::Demand<'_> {
                 campaign_id,
                 &line,
                 version,
-                row.try_get("voted_at")?,
-                row.try_get("province")?,
-                row.try_get("city")?,
+                voted_at,
+                province,
+                city,
             ));
             last = Some(account);
         }
@@ -89,9 +131,11 @@ impl crate::Demand<'_> {
             "SELECT {ORDER_COLUMNS} FROM orders
               WHERE campaign_id = $1 AND status IN ('reserved', 'locking', 'locked')"
         );
-        let mut rows = sqlx::query(&orders).bind(campaign_id).fetch(&self.db);
+        let mut rows = sqlx::query_as::<_, OrderSignalRow>(&orders)
+            .bind(campaign_id)
+            .fetch(&self.db);
         while let Some(row) = rows.try_next().await? {
-            let order = order_row(&row)?;
+            let order = OrderDemand::from(row);
             if let Some(signal) = order.at(&order.status) {
                 count(&signal);
             }
@@ -141,19 +185,15 @@ impl crate::Demand<'_> {
     /// The demand of a campaign as stored by the write path.
     pub async fn stored_demand(self, campaign_id: &str) -> Result<DemandBooks, AppError> {
         let mut books = DemandBooks::default();
-        let rows = sqlx::query(
-            "SELECT stage, catalog_version, day, province, sales_mode, people, counts
+        let rows: Vec<CellRow> = sqlx::query_as(
+            "SELECT stage, catalog_version, day, province, sales_mode, counts
                FROM demand_cells WHERE campaign_id = $1 AND people > 0",
         )
         .bind(campaign_id)
         .fetch_all(&self.db)
         .await?;
         for row in rows {
-            let key = key_of(campaign_id, &row, true)?;
-            books.cells.insert(
-                key,
-                serde_json::from_str(&row.try_get::<String, _>("counts")?)?,
-            );
+            books.cells.insert(row.key.key(campaign_id)?, row.counts.0);
         }
         for (table, with_province) in [("demand_shown", true), ("demand_rollup", false)] {
             let province = if with_province {
@@ -161,7 +201,7 @@ impl crate::Demand<'_> {
             } else {
                 "'' AS province"
             };
-            let rows = sqlx::query(&format!(
+            let rows: Vec<FigureRow> = sqlx::query_as(&format!(
                 "SELECT kind, stage, catalog_version, day, {province}, sales_mode, item, n, base
                    FROM {table} WHERE campaign_id = $1 AND (n <> 0 OR base <> 0)"
             ))
@@ -169,19 +209,16 @@ impl crate::Demand<'_> {
             .fetch_all(&self.db)
             .await?;
             for row in rows {
-                let key = key_of(campaign_id, &row, with_province)?;
-                let kind = Kind::parse(&row.try_get::<String, _>("kind")?).ok_or_else(|| {
-                    AppError::Internal {
-                        message: "unknown kind of demand figure".into(),
-                    }
+                let key = row.key.key(campaign_id)?;
+                let kind = Kind::parse(&row.kind).ok_or_else(|| AppError::Internal {
+                    message: "unknown kind of demand figure".into(),
                 })?;
-                let figure = (row.try_get("n")?, row.try_get("base")?);
                 let target = if with_province {
                     &mut books.shown
                 } else {
                     &mut books.rollup
                 };
-                target.insert((key, kind, row.try_get("item")?), figure);
+                target.insert((key, kind, row.item), (row.n, row.base));
             }
         }
         Ok(books)
@@ -256,22 +293,4 @@ async fn insert_figures(
         query.execute(&mut **tx).await?;
     }
     Ok(())
-}
-
-fn key_of(
-    campaign_id: &str,
-    row: &sqlx::any::AnyRow,
-    _with_province: bool,
-) -> Result<CellKey, AppError> {
-    let stage: String = row.try_get("stage")?;
-    Ok(CellKey {
-        campaign_id: campaign_id.to_string(),
-        stage: Stage::parse(&stage).ok_or_else(|| AppError::Internal {
-            message: format!("unknown demand stage {stage}"),
-        })?,
-        catalog_version: row.try_get("catalog_version")?,
-        day: row.try_get("day")?,
-        province: row.try_get("province")?,
-        sales_mode: row.try_get("sales_mode")?,
-    })
 }

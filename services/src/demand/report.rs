@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use configurator::Localized;
 use demand::K;
-use sqlx::Row;
 
 use super::cells::Stage;
 use crate::accounts::require_role;
+use crate::db::Json;
 use models::error::AppError;
 use models::geo;
 use models::time::{iso_date, parse_iso_date};
@@ -77,11 +77,15 @@ impl Sql {
         self.conditions.join(" AND ")
     }
 
-    fn query<'q>(
+    /// `sql` with the filter's parameters bound, read as rows of `T`.
+    fn query_as<'q, T>(
         &'q self,
         sql: &'q str,
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let mut query = sqlx::query(sql);
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, T, sqlx::any::AnyArguments<'q>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut query = sqlx::query_as(sql);
         for p in &self.params {
             query = match p {
                 Param::Text(t) => query.bind(t.as_str()),
@@ -90,6 +94,24 @@ impl Sql {
         }
         query
     }
+}
+
+/// A campaign as the demand pages list it: its title is read from the content leniently.
+#[derive(sqlx::FromRow)]
+struct DemandCampaignRow {
+    id: String,
+    car_line: String,
+    content: Json<serde_json::Value>,
+}
+
+/// An auction of the car line with its bid counts.
+#[derive(sqlx::FromRow)]
+struct AuctionCountsRow {
+    id: String,
+    title: String,
+    state: Json<models::AuctionState>,
+    bids: i64,
+    bidders: i64,
 }
 
 /// A filter checked and turned into days.
@@ -173,26 +195,21 @@ impl crate::Demand<'_> {
         viewer: Viewer<'_>,
     ) -> Result<Vec<DemandCampaign>, AppError> {
         let org = self.viewer_org(viewer)?;
-        let rows = sqlx::query(
+        let rows: Vec<DemandCampaignRow> = sqlx::query_as(
             "SELECT c.id, c.car_line, c.content FROM campaigns c JOIN car_lines l ON l.id = c.car_line
               WHERE $1 = '*' OR l.org_id = $1 ORDER BY c.opens_at DESC, c.id",
         )
         .bind(org.unwrap_or("*"))
         .fetch_all(&self.db)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let content: serde_json::Value =
-                    serde_json::from_str(&row.try_get::<String, _>("content")?)?;
-                let title: Localized =
-                    serde_json::from_value(content["title"].clone()).unwrap_or_default();
-                Ok(DemandCampaign {
-                    id: row.try_get("id")?,
-                    title,
-                    car_line: row.try_get("car_line")?,
-                })
+        Ok(rows
+            .into_iter()
+            .map(|row| DemandCampaign {
+                id: row.id,
+                title: serde_json::from_value(row.content.0["title"].clone()).unwrap_or_default(),
+                car_line: row.car_line,
             })
-            .collect()
+            .collect())
     }
 
     /// The organisation a viewer reads for (`None`: every one, for an admin).
@@ -319,18 +336,17 @@ impl crate::Demand<'_> {
         let mut funnel: BTreeMap<Stage, u64> = BTreeMap::new();
         let mut by_day: BTreeMap<i64, BTreeMap<Stage, u64>> = BTreeMap::new();
         let mut by_mode: BTreeMap<String, BTreeMap<Stage, u64>> = BTreeMap::new();
-        for row in filtered.query(&sql).fetch_all(&self.db).await? {
-            let Some(stage) = Stage::parse(&row.try_get::<String, _>("stage")?) else {
+        for (stage, day, mode, n) in filtered
+            .query_as::<(String, i64, String, i64)>(&sql)
+            .fetch_all(&self.db)
+            .await?
+        {
+            let Some(stage) = Stage::parse(&stage) else {
                 continue;
             };
-            let n = row.try_get::<i64, _>("n")?.max(0) as u64;
+            let n = n.max(0) as u64;
             *funnel.entry(stage).or_default() += n;
-            *by_day
-                .entry(row.try_get("day")?)
-                .or_default()
-                .entry(stage)
-                .or_default() += n;
-            let mode: String = row.try_get("sales_mode")?;
+            *by_day.entry(day).or_default().entry(stage).or_default() += n;
             if !mode.is_empty() {
                 *by_mode.entry(mode).or_default().entry(stage).or_default() += n;
             }
@@ -388,18 +404,19 @@ impl crate::Demand<'_> {
               WHERE {clause} AND kind = 'option' GROUP BY stage, item"
         );
         let mut rates: BTreeMap<String, BTreeMap<Stage, Rate>> = BTreeMap::new();
-        for row in filtered.query(&sql).fetch_all(&self.db).await? {
-            let Some(stage) = Stage::parse(&row.try_get::<String, _>("stage")?) else {
+        for (stage, item, n, base) in filtered
+            .query_as::<(String, String, i64, i64)>(&sql)
+            .fetch_all(&self.db)
+            .await?
+        {
+            let Some(stage) = Stage::parse(&stage) else {
                 continue;
             };
             let rate = Rate {
-                n: row.try_get::<i64, _>("n")?.max(0) as u64,
-                base: row.try_get::<i64, _>("base")?.max(0) as u64,
+                n: n.max(0) as u64,
+                base: base.max(0) as u64,
             };
-            rates
-                .entry(row.try_get("item")?)
-                .or_default()
-                .insert(stage, rate);
+            rates.entry(item).or_default().insert(stage, rate);
         }
         let groups = compiled
             .catalog
@@ -450,16 +467,15 @@ impl crate::Demand<'_> {
               WHERE {clause} AND kind = 'config' GROUP BY stage, item"
         );
         let mut configs: BTreeMap<String, BTreeMap<Stage, u64>> = BTreeMap::new();
-        for row in filtered.query(&sql).fetch_all(&self.db).await? {
-            let Some(stage) = Stage::parse(&row.try_get::<String, _>("stage")?) else {
+        for (stage, item, n) in filtered
+            .query_as::<(String, String, i64)>(&sql)
+            .fetch_all(&self.db)
+            .await?
+        {
+            let Some(stage) = Stage::parse(&stage) else {
                 continue;
             };
-            let n = row.try_get::<i64, _>("n")?.max(0) as u64;
-            *configs
-                .entry(row.try_get("item")?)
-                .or_default()
-                .entry(stage)
-                .or_default() += n;
+            *configs.entry(item).or_default().entry(stage).or_default() += n.max(0) as u64;
         }
         let mut top: Vec<(String, Signals<u64>)> = configs
             .iter()
@@ -496,16 +512,19 @@ impl crate::Demand<'_> {
             everywhere.clause()
         );
         let mut provinces: BTreeMap<String, BTreeMap<Stage, u64>> = BTreeMap::new();
-        for row in everywhere.query(&sql).fetch_all(&self.db).await? {
-            let Some(stage) = Stage::parse(&row.try_get::<String, _>("stage")?) else {
+        for (province, stage, n) in everywhere
+            .query_as::<(String, String, i64)>(&sql)
+            .fetch_all(&self.db)
+            .await?
+        {
+            let Some(stage) = Stage::parse(&stage) else {
                 continue;
             };
-            let n = row.try_get::<i64, _>("n")?.max(0) as u64;
             *provinces
-                .entry(row.try_get("province")?)
+                .entry(province)
                 .or_default()
                 .entry(stage)
-                .or_default() += n;
+                .or_default() += n.max(0) as u64;
         }
         let mut provinces: Vec<RegionCount> = provinces
             .iter()
@@ -529,16 +548,19 @@ impl crate::Demand<'_> {
               WHERE {clause} AND kind = 'city' GROUP BY province, item, stage"
         );
         let mut cities: BTreeMap<(String, String), BTreeMap<Stage, u64>> = BTreeMap::new();
-        for row in filtered.query(&sql).fetch_all(&self.db).await? {
-            let Some(stage) = Stage::parse(&row.try_get::<String, _>("stage")?) else {
+        for (province, city, stage, n) in filtered
+            .query_as::<(String, String, String, i64)>(&sql)
+            .fetch_all(&self.db)
+            .await?
+        {
+            let Some(stage) = Stage::parse(&stage) else {
                 continue;
             };
-            let n = row.try_get::<i64, _>("n")?.max(0) as u64;
             *cities
-                .entry((row.try_get("province")?, row.try_get("item")?))
+                .entry((province, city))
                 .or_default()
                 .entry(stage)
-                .or_default() += n;
+                .or_default() += n.max(0) as u64;
         }
         let mut cities: Vec<RegionCount> = cities
             .iter()
@@ -672,7 +694,7 @@ impl crate::Demand<'_> {
     }
 
     async fn demand_auctions(self, car_line: &str, k: K) -> Result<Vec<AuctionSummary>, AppError> {
-        let rows = sqlx::query(
+        let rows: Vec<AuctionCountsRow> = sqlx::query_as(
             "SELECT a.id, a.title, a.state,
                     (SELECT COUNT(*) FROM auction_bids b WHERE b.auction_id = a.id) AS bids,
                     (SELECT COUNT(DISTINCT b.account_id) FROM auction_bids b WHERE b.auction_id = a.id) AS bidders
@@ -681,20 +703,20 @@ impl crate::Demand<'_> {
         .bind(car_line)
         .fetch_all(&self.db)
         .await?;
-        rows.iter()
+        Ok(rows
+            .into_iter()
             .map(|row| {
-                let state: models::AuctionState =
-                    serde_json::from_str(&row.try_get::<String, _>("state")?)?;
-                let bidders = row.try_get::<i64, _>("bidders")?.max(0) as u64;
-                Ok(AuctionSummary {
-                    id: row.try_get("id")?,
-                    title: row.try_get("title")?,
+                let Json(state) = row.state;
+                let bidders = row.bidders.max(0) as u64;
+                AuctionSummary {
+                    id: row.id,
+                    title: row.title,
                     phase: state.phase,
-                    bids: row.try_get::<i64, _>("bids")?.max(0) as u64,
+                    bids: row.bids.max(0) as u64,
                     bidders: k.allows(bidders).then_some(bidders),
                     price_fen: state.current_fen.unwrap_or(0),
-                })
+                }
             })
-            .collect()
+            .collect())
     }
 }

@@ -2,16 +2,65 @@
 //! configuration, a person's first vote in a campaign, an order at its current level. The
 //! same readers serve the write path (one signal in its transaction) and the full recount.
 
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::cells::{day_of, CellKey, Signal, Stage};
+use crate::db::Json;
 use crate::Backend;
 use models::error::AppError;
 
-/// The columns [`order_row`] reads from `orders`.
+/// The columns of an [`OrderSignalRow`] in `orders`.
 pub(super) const ORDER_COLUMNS: &str =
     "campaign_id, car_line, catalog_version, created_at, province, city, sales_mode, selections, status";
+
+/// The columns orders and configurations share: where and what a person chose.
+#[derive(sqlx::FromRow)]
+pub(super) struct SignalRow {
+    campaign_id: String,
+    car_line: String,
+    catalog_version: i64,
+    created_at: i64,
+    province: String,
+    city: String,
+    sales_mode: String,
+    selections: Json<Vec<String>>,
+}
+
+impl SignalRow {
+    /// The signal of `stage`.
+    fn signal(self, stage: Stage) -> Signal {
+        Signal {
+            car_line: self.car_line,
+            key: CellKey {
+                campaign_id: self.campaign_id,
+                stage,
+                catalog_version: self.catalog_version,
+                day: day_of(self.created_at),
+                province: self.province,
+                sales_mode: self.sales_mode,
+            },
+            city: self.city,
+            selections: self.selections.0,
+        }
+    }
+}
+
+/// An order's row of [`ORDER_COLUMNS`].
+#[derive(sqlx::FromRow)]
+pub(super) struct OrderSignalRow {
+    #[sqlx(flatten)]
+    signal: SignalRow,
+    status: String,
+}
+
+impl From<OrderSignalRow> for OrderDemand {
+    fn from(row: OrderSignalRow) -> OrderDemand {
+        OrderDemand {
+            signal: row.signal.signal(Stage::Reserved),
+            status: row.status,
+        }
+    }
+}
 
 /// What an order contributes to demand, whatever its status.
 #[derive(Clone, Debug)]
@@ -45,38 +94,15 @@ impl OrderDemand {
     }
 }
 
-/// An order's demand from a row of [`ORDER_COLUMNS`].
-pub(super) fn order_row(row: &AnyRow) -> Result<OrderDemand, AppError> {
-    Ok(OrderDemand {
-        signal: signal_row(row, Stage::Reserved)?,
-        status: row.try_get("status")?,
-    })
-}
-
-/// A signal of `stage` from a row with the columns orders and configurations share.
-fn signal_row(row: &AnyRow, stage: Stage) -> Result<Signal, AppError> {
-    Ok(Signal {
-        car_line: row.try_get("car_line")?,
-        key: CellKey {
-            campaign_id: row.try_get("campaign_id")?,
-            stage,
-            catalog_version: row.try_get("catalog_version")?,
-            day: day_of(row.try_get("created_at")?),
-            province: row.try_get("province")?,
-            sales_mode: row.try_get("sales_mode")?,
-        },
-        city: row.try_get("city")?,
-        selections: serde_json::from_str(&row.try_get::<String, _>("selections")?)?,
-    })
-}
-
-/// The columns [`configuration_row`] reads from `configurations` (with the campaign's car line).
+/// The columns of a [`SignalRow`] in `configurations`.
 pub(super) const CONFIGURATION_COLUMNS: &str =
     "campaign_id, car_line, catalog_version, created_at, province, city, sales_mode, selections";
 
-/// A saved configuration's signal from a row of [`CONFIGURATION_COLUMNS`].
-pub(super) fn configuration_row(row: &AnyRow) -> Result<Signal, AppError> {
-    signal_row(row, Stage::Configured)
+impl SignalRow {
+    /// A saved configuration's signal.
+    pub(super) fn configured(self) -> Signal {
+        self.signal(Stage::Configured)
+    }
 }
 
 /// A voter's signal: their first vote in the campaign decides the day and the place.
@@ -115,13 +141,13 @@ impl crate::Demand<'_> {
             Backend::Postgres => " FOR UPDATE",
             Backend::Sqlite => "",
         };
-        let row = sqlx::query(&format!(
+        let row: OrderSignalRow = sqlx::query_as(&format!(
             "SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1{lock}"
         ))
         .bind(order_id)
         .fetch_one(&mut **tx)
         .await?;
-        order_row(&row)
+        Ok(row.into())
     }
 
     /// Moves an order's demand from its level in status `from` to its level in status `to`.
@@ -171,22 +197,23 @@ impl crate::Demand<'_> {
         if votes != 1 {
             return Ok(());
         }
-        let row = sqlx::query(
-            "SELECT c.car_line, c.catalog_version, v.voted_at, v.province, v.city
-               FROM votes v JOIN polls p ON p.id = v.poll_id JOIN campaigns c ON c.id = p.campaign_id
-              WHERE p.campaign_id = $1 AND v.account_id = $2",
-        )
-        .bind(campaign_id)
-        .bind(account_id)
-        .fetch_one(&mut **tx)
-        .await?;
+        let (car_line, catalog_version, voted_at, province, city): (String, i64, i64, String, String) =
+            sqlx::query_as(
+                "SELECT c.car_line, c.catalog_version, v.voted_at, v.province, v.city
+                   FROM votes v JOIN polls p ON p.id = v.poll_id JOIN campaigns c ON c.id = p.campaign_id
+                  WHERE p.campaign_id = $1 AND v.account_id = $2",
+            )
+            .bind(campaign_id)
+            .bind(account_id)
+            .fetch_one(&mut **tx)
+            .await?;
         let signal = vote_signal(
             campaign_id,
-            &row.try_get::<String, _>("car_line")?,
-            row.try_get("catalog_version")?,
-            row.try_get("voted_at")?,
-            row.try_get("province")?,
-            row.try_get("city")?,
+            &car_line,
+            catalog_version,
+            voted_at,
+            province,
+            city,
         );
         self.move_demand(tx, None, Some(&signal)).await
     }
@@ -203,18 +230,18 @@ impl crate::Demand<'_> {
             "SELECT {} FROM configurations WHERE code = $1 AND campaign_id IS NOT NULL",
             CONFIGURATION_COLUMNS
         );
-        let Some(row) = sqlx::query(&select)
+        let Some(row) = sqlx::query_as::<_, SignalRow>(&select)
             .bind(code)
             .fetch_optional(&mut **tx)
             .await?
         else {
             return Ok(());
         };
-        let signal = configuration_row(&row)?;
+        let signal = row.configured();
         let mut replaced = Vec::new();
         if let Some(account_id) = account_id {
             self.lock_person(tx, account_id).await?;
-            let rows = sqlx::query(&format!(
+            let rows: Vec<SignalRow> = sqlx::query_as(&format!(
                 "UPDATE configurations SET counted = 0
                   WHERE account_id = $1 AND campaign_id = $2 AND counted = 1 AND code <> $3
                   RETURNING {CONFIGURATION_COLUMNS}"
@@ -224,9 +251,7 @@ impl crate::Demand<'_> {
             .bind(code)
             .fetch_all(&mut **tx)
             .await?;
-            for row in &rows {
-                replaced.push(configuration_row(row)?);
-            }
+            replaced.extend(rows.into_iter().map(SignalRow::configured));
         }
         let mut into = Some(&signal);
         for old in &replaced {

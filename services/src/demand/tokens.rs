@@ -1,8 +1,6 @@
 //! API tokens for the demand feed: random, shown once, stored as SHA-256, one OEM each,
 //! revocable. Only an OEM's own members manage its tokens.
 
-use sqlx::Row;
-
 use crate::accounts::{require_role, token_hash};
 use crate::{now_ms, share_code};
 use models::error::AppError;
@@ -18,15 +16,31 @@ fn member_org(account: &Account) -> Result<&str, AppError> {
     })
 }
 
-fn view(row: &sqlx::any::AnyRow) -> Result<ApiTokenView, AppError> {
-    Ok(ApiTokenView {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        prefix: row.try_get("prefix")?,
-        created_at: row.try_get("created_at")?,
-        last_used_at: row.try_get("last_used_at")?,
-        revoked_at: row.try_get("revoked_at")?,
-    })
+/// The columns of an [`ApiTokenRow`].
+const TOKEN_COLUMNS: &str = "id, name, prefix, created_at, last_used_at, revoked_at";
+
+/// A token as its OEM sees it (never its hash).
+#[derive(sqlx::FromRow)]
+struct ApiTokenRow {
+    id: String,
+    name: String,
+    prefix: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+impl From<ApiTokenRow> for ApiTokenView {
+    fn from(row: ApiTokenRow) -> ApiTokenView {
+        ApiTokenView {
+            id: row.id,
+            name: row.name,
+            prefix: row.prefix,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+            revoked_at: row.revoked_at,
+        }
+    }
 }
 
 impl crate::Demand<'_> {
@@ -78,14 +92,13 @@ impl crate::Demand<'_> {
     /// The member's OEM's tokens, newest first.
     pub async fn api_tokens(self, account: &Account) -> Result<Vec<ApiTokenView>, AppError> {
         let org = member_org(account)?;
-        let rows = sqlx::query(
-            "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens
-              WHERE org_id = $1 ORDER BY created_at DESC, id",
-        )
+        let rows: Vec<ApiTokenRow> = sqlx::query_as(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE org_id = $1 ORDER BY created_at DESC, id"
+        ))
         .bind(org)
         .fetch_all(&self.db)
         .await?;
-        rows.iter().map(view).collect()
+        Ok(rows.into_iter().map(ApiTokenView::from).collect())
     }
 
     /// Revokes a token of the member's OEM (another OEM's token is not found). Revoking twice
@@ -102,16 +115,15 @@ impl crate::Demand<'_> {
             .bind(org)
             .execute(&self.db)
             .await?;
-        let row = sqlx::query(
-            "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens
-              WHERE id = $1 AND org_id = $2",
-        )
+        let row: ApiTokenRow = sqlx::query_as(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1 AND org_id = $2"
+        ))
         .bind(id)
         .bind(org)
         .fetch_optional(&self.db)
         .await?
         .ok_or_else(|| AppError::not_found(format!("token {id}")))?;
-        view(&row)
+        Ok(row.into())
     }
 
     /// The OEM a feed token belongs to, if it is one of ours and not revoked.

@@ -9,8 +9,8 @@ use std::time::Instant;
 use configurator::{Cardinality, Choice};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sqlx::Row;
 
+use crate::db::Json;
 use crate::now_ms;
 use models::error::AppError;
 use models::geo::PROVINCES;
@@ -199,20 +199,15 @@ impl crate::Demand<'_> {
         campaign_id: &str,
         plan: &DemandPlan,
     ) -> Result<Generated, AppError> {
-        let row = sqlx::query(
-            "SELECT car_line, catalog_version, opens_at, closes_at, reservation_fen, earnest_fen
-               FROM campaigns WHERE id = $1",
-        )
-        .bind(campaign_id)
-        .fetch_optional(&self.db)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("campaign {campaign_id}")))?;
-        let line: String = row.try_get("car_line")?;
-        let version: i64 = row.try_get("catalog_version")?;
-        let opens_at: i64 = row.try_get("opens_at")?;
-        let closes_at: i64 = row.try_get("closes_at")?;
-        let reservation_fen: i64 = row.try_get("reservation_fen")?;
-        let earnest_fen: i64 = row.try_get("earnest_fen")?;
+        let crate::orders::Terms {
+            car_line: line,
+            catalog_version: version,
+            opens_at,
+            closes_at,
+            reservation_fen,
+            earnest_fen,
+            ..
+        } = self.orders().terms(campaign_id).await?;
         let compiled = self
             .catalogs()
             .catalog_version(&line, version as u32)
@@ -310,23 +305,22 @@ impl crate::Demand<'_> {
             (p.id, c.id)
         };
 
-        let polls: Vec<(String, Vec<String>)> = sqlx::query(
-            "SELECT id, choices FROM polls WHERE campaign_id = $1 ORDER BY created_at, id",
-        )
-        .bind(campaign_id)
-        .fetch_all(&self.db)
-        .await?
-        .iter()
-        .map(|row| {
-            let choices: Vec<serde_json::Value> =
-                serde_json::from_str(&row.try_get::<String, _>("choices")?)?;
-            let ids = choices
-                .iter()
-                .filter_map(|c| c["id"].as_str().map(str::to_string))
-                .collect();
-            Ok((row.try_get("id")?, ids))
-        })
-        .collect::<Result<_, AppError>>()?;
+        let polls: Vec<(String, Vec<String>)> =
+            sqlx::query_as::<_, (String, Json<Vec<serde_json::Value>>)>(
+                "SELECT id, choices FROM polls WHERE campaign_id = $1 ORDER BY created_at, id",
+            )
+            .bind(campaign_id)
+            .fetch_all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(id, Json(choices))| {
+                let ids = choices
+                    .iter()
+                    .filter_map(|c| c["id"].as_str().map(str::to_string))
+                    .collect();
+                (id, ids)
+            })
+            .collect();
 
         let mut batches: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT seq, cap, held FROM campaign_batches WHERE campaign_id = $1 ORDER BY seq",
