@@ -20,7 +20,8 @@ pub enum DepositStatus {
     Released,
     /// Kept by the seller after a default.
     Forfeited,
-    /// Counted towards the price the buyer paid.
+    /// Counted towards the price the buyer paid; any part above the price was released
+    /// ([`Event::Paid`] tells how much of it was applied and how much released).
     Applied,
 }
 
@@ -195,10 +196,11 @@ impl Auction {
             .deposits
             .get_mut(bidder)
             .ok_or(RegisterError::NotRegistered)?;
-        let total = entry.amount.plus(amount);
-        if amount <= Money::ZERO || !total.in_range() {
-            return Err(RegisterError::InvalidAmount);
-        }
+        let total = entry
+            .amount
+            .checked_add(amount)
+            .filter(|t| amount > Money::ZERO && t.in_range())
+            .ok_or(RegisterError::InvalidAmount)?;
         entry.amount = total;
         Ok(vec![Event::DepositToppedUp {
             bidder: bidder.to_owned(),

@@ -158,6 +158,19 @@ pub enum SettlementError {
     /// No runner-up is left to receive a second-chance offer.
     #[error("no runner-up is left for a second-chance offer")]
     NoRunnerUp,
+    /// The payment is not what is due: the price less the buyer's held deposit.
+    #[error("the payment due is exactly {}", .due.yuan_exact())]
+    WrongAmount {
+        /// What the buyer must pay on top of the deposit.
+        due: Money,
+    },
+    /// The price or the deposit is outside `0..=`[`Money::MAX`], so the payment due cannot be
+    /// computed exactly.
+    #[error(
+        "an amount is above the largest accepted amount {}",
+        Money::MAX.yuan_exact()
+    )]
+    AmountOutOfRange,
 }
 
 impl SettlementError {
@@ -168,6 +181,8 @@ impl SettlementError {
             SettlementError::NotTheBidder => "not_the_bidder",
             SettlementError::DeadlinePassed { .. } => "deadline_passed",
             SettlementError::NoRunnerUp => "no_runner_up",
+            SettlementError::WrongAmount { .. } => "wrong_amount",
+            SettlementError::AmountOutOfRange => "amount_out_of_range",
         }
     }
 }

@@ -122,12 +122,21 @@ pub enum Event {
         /// The deadline (UTC ms, exclusive).
         deadline: Millis,
     },
-    /// The buyer paid; the sale is complete.
+    /// The buyer paid; the sale is complete. The buyer's held deposit counts towards the price
+    /// and the rest was charged ([`PriceSplit`](crate::PriceSplit)):
+    /// `deposit_applied + charged == amount`, and `deposit_applied + deposit_released` is the
+    /// whole deposit held. A runner-up's deposit was released at the close, so they apply none.
     Paid {
         /// The buyer.
         bidder: BidderId,
         /// The price.
         amount: Money,
+        /// The part of the held deposit counted towards the price (at most the price).
+        deposit_applied: Money,
+        /// The part of the held deposit above the price: to be returned to the buyer.
+        deposit_released: Money,
+        /// What the buyer paid on top of the deposit (zero when the deposit covers the price).
+        charged: Money,
     },
     /// The buyer missed a deadline.
     Defaulted {

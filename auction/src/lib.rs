@@ -89,6 +89,10 @@
 //!   auction is [`Phase::Unsold`]; otherwise the winner must confirm before
 //!   `end + confirm_within_ms`, then pay within `pay_within_ms` of confirming, ending
 //!   [`Phase::Paid`]. Every deposit except the winner's is released at the close.
+//! - **Paying** ([`Auction::pay`], [`Auction::payment_due`], [`PriceSplit`]): the buyer pays
+//!   the price and no more. Their held deposit counts towards it, only the rest is charged
+//!   (nothing when the deposit covers the price), and any deposit above the price is
+//!   released; [`Event::Paid`] carries the split, to the fen.
 //! - A missed deadline is a **default**: the held deposit is forfeited, the bidder is marked a
 //!   defaulter, and the marketer chooses ([`Phase::AwaitingDecision`]):
 //!   [`Auction::offer_second_chance`] to the runners-up in order ([`Auction::runners_up`]:
@@ -118,5 +122,5 @@ pub use error::{BidError, RegisterError, SettlementError};
 pub use event::{AcceptedBid, BidKind, Event, Outcome};
 pub use money::Money;
 pub use rules::{AuctionRules, RuleError, RulesSpec, Tier, TierTable};
-pub use settlement::{Phase, UnsoldReason};
+pub use settlement::{Phase, PriceSplit, UnsoldReason};
 pub use types::{BidderId, Millis};

@@ -21,6 +21,53 @@ pub enum UnsoldReason {
     Abandoned,
 }
 
+/// How a buyer meets the price: the deposit they hold counts towards it, the rest is charged,
+/// and any deposit above the price is released (returned). Built by [`PriceSplit::new`] with
+/// checked arithmetic, so `deposit_applied + charged == price` and
+/// `deposit_applied + deposit_released == deposit` hold exactly, to the fen.
+///
+/// ```
+/// use auction::{Money, PriceSplit};
+///
+/// // A 5,000 CNY deposit and a 1,000 CNY price: nothing to charge, 4,000 CNY returned.
+/// let s = PriceSplit::new(Money::from_yuan(1_000), Money::from_yuan(5_000)).unwrap();
+/// assert_eq!(s.deposit_applied, Money::from_yuan(1_000));
+/// assert_eq!(s.deposit_released, Money::from_yuan(4_000));
+/// assert_eq!(s.charged, Money::ZERO);
+/// // A 500 CNY deposit: 500 CNY charged, the whole deposit applied.
+/// let s = PriceSplit::new(Money::from_yuan(1_000), Money::from_yuan(500)).unwrap();
+/// assert_eq!((s.deposit_applied, s.deposit_released, s.charged),
+///            (Money::from_yuan(500), Money::ZERO, Money::from_yuan(500)));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceSplit {
+    /// The price.
+    pub price: Money,
+    /// The part of the deposit counted towards the price: the smaller of the two.
+    pub deposit_applied: Money,
+    /// The part of the deposit above the price, returned to the buyer.
+    pub deposit_released: Money,
+    /// What the buyer pays on top of the deposit.
+    pub charged: Money,
+}
+
+impl PriceSplit {
+    /// The split of `price` against a held `deposit`; `None` if either is outside
+    /// `0..=Money::MAX`.
+    pub fn new(price: Money, deposit: Money) -> Option<PriceSplit> {
+        if !price.in_range() || !deposit.in_range() {
+            return None;
+        }
+        let deposit_applied = price.min(deposit);
+        Some(PriceSplit {
+            price,
+            deposit_applied,
+            deposit_released: deposit.checked_sub(deposit_applied)?,
+            charged: price.checked_sub(deposit_applied)?,
+        })
+    }
+}
+
 /// Where the auction stands. Deadlines are exclusive: at `now >= deadline` the step is late.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "phase", rename_all = "snake_case")]
@@ -189,9 +236,39 @@ impl Auction {
         Ok(vec![self.await_payment(winner, amount, now)])
     }
 
-    /// The buyer pays before the payment deadline; the sale is complete and their deposit is
-    /// applied to the price.
-    pub fn pay(&mut self, bidder: &str, now: Millis) -> Result<Vec<Event>, SettlementError> {
+    /// What `bidder` must pay now to complete the purchase ([`Phase::AwaitingPayment`]): the
+    /// price against their held deposit ([`PriceSplit`]). A runner-up's deposit was released at
+    /// the close, so they pay the whole price.
+    pub fn payment_due(&self, bidder: &str) -> Result<PriceSplit, SettlementError> {
+        let Phase::AwaitingPayment {
+            bidder: buyer,
+            amount,
+            ..
+        } = &self.phase
+        else {
+            return Err(SettlementError::WrongPhase);
+        };
+        if buyer != bidder {
+            return Err(SettlementError::NotTheBidder);
+        }
+        let held = self
+            .deposits
+            .get(buyer)
+            .filter(|d| d.status == DepositStatus::Held)
+            .map_or(Money::ZERO, |d| d.amount);
+        PriceSplit::new(*amount, held).ok_or(SettlementError::AmountOutOfRange)
+    }
+
+    /// The buyer pays before the payment deadline: `charged` on top of their held deposit,
+    /// exactly what [`Auction::payment_due`] says (zero when the deposit covers the price). The
+    /// sale is complete; the deposit is applied to the price and any part above it released,
+    /// as [`Event::Paid`] tells.
+    pub fn pay(
+        &mut self,
+        bidder: &str,
+        charged: Money,
+        now: Millis,
+    ) -> Result<Vec<Event>, SettlementError> {
         let Phase::AwaitingPayment {
             bidder: buyer,
             amount,
@@ -201,6 +278,10 @@ impl Auction {
             return Err(SettlementError::WrongPhase);
         };
         check_turn(&buyer, bidder, deadline, now)?;
+        let split = self.payment_due(&buyer)?;
+        if charged != split.charged {
+            return Err(SettlementError::WrongAmount { due: split.charged });
+        }
         if let Some(d) = self.deposits.get_mut(&buyer) {
             if d.status == DepositStatus::Held {
                 d.status = DepositStatus::Applied;
@@ -213,6 +294,9 @@ impl Auction {
         Ok(vec![Event::Paid {
             bidder: buyer,
             amount,
+            deposit_applied: split.deposit_applied,
+            deposit_released: split.deposit_released,
+            charged: split.charged,
         }])
     }
 

@@ -6,15 +6,20 @@
 //! `end = max(end, t + N)` per accepted bid, with one `EndExtended` event per change; the
 //! engine matches a naive reference model (result codes, history, end) after every request;
 //! after every request no proxy could still act; deposits are released at the close; state
-//! round-trips through JSON.
+//! round-trips through JSON. Then a random settlement (confirmations, payments of the right
+//! and wrong amounts, late ticks, defaults, second-chance offers, declines, abandons): every
+//! sale charges exactly the price less the deposit applied, and every bidder's deposit is
+//! accounted for to the fen (released + applied + forfeited == deposited once it is settled).
 
 mod reference;
 
 use auction::{
-    AcceptedBid, Auction, AuctionRules, BidKind, DepositStatus, Event, Money, RulesSpec, Tier,
+    AcceptedBid, Auction, AuctionRules, BidKind, DepositStatus, Event, Money, Phase, RulesSpec,
+    SettlementError, Tier,
 };
 use proptest::prelude::*;
 use reference::{RefBid, Reference};
+use std::collections::BTreeMap;
 
 const BIDDERS: [&str; 5] = ["b0", "b1", "b2", "b3", "b4"]; // b4 never registers
 
@@ -42,6 +47,186 @@ enum Op {
         who: usize,
         amount: i64,
     },
+}
+
+/// A settlement step; `who: None` means the bidder the current phase concerns.
+#[derive(Clone, Debug)]
+enum Step {
+    Tick,
+    Confirm {
+        who: Option<usize>,
+    },
+    /// Pays what is due, or `off` fen more or less.
+    Pay {
+        who: Option<usize>,
+        off: i64,
+    },
+    Offer,
+    Accept {
+        who: Option<usize>,
+    },
+    Decline {
+        who: Option<usize>,
+    },
+    Abandon,
+}
+
+fn step_strategy() -> impl Strategy<Value = (i64, Step)> {
+    let who = prop_oneof![4 => Just(None), 1 => (0usize..5).prop_map(Some)];
+    let dt = prop_oneof![6 => 0i64..=400, 1 => 900i64..=1_200];
+    let step = prop_oneof![
+        1 => Just(Step::Tick),
+        3 => who.clone().prop_map(|who| Step::Confirm { who }),
+        3 => (who.clone(), prop_oneof![4 => Just(0i64), 1 => -2i64..=2])
+            .prop_map(|(who, off)| Step::Pay { who, off }),
+        2 => Just(Step::Offer),
+        2 => who.clone().prop_map(|who| Step::Accept { who }),
+        1 => who.prop_map(|who| Step::Decline { who }),
+        1 => Just(Step::Abandon),
+    ];
+    (dt, step)
+}
+
+/// The bidder the phase concerns (winner, buyer or offeree).
+fn concerned(a: &Auction) -> Option<String> {
+    match a.phase() {
+        Phase::AwaitingConfirmation { bidder, .. }
+        | Phase::AwaitingPayment { bidder, .. }
+        | Phase::SecondChanceOffered { bidder, .. } => Some(bidder.clone()),
+        _ => None,
+    }
+}
+
+/// Per bidder: (released, applied, forfeited) by the events, and the charges of every sale.
+#[derive(Default)]
+struct Books {
+    settled: BTreeMap<String, (i64, i64, i64)>,
+    sales: Vec<(String, i64)>,
+}
+
+impl Books {
+    fn record(&mut self, events: &[Event]) -> Result<(), TestCaseError> {
+        for e in events {
+            match e {
+                Event::DepositReleased { bidder, amount } => {
+                    self.settled.entry(bidder.clone()).or_default().0 += amount.get();
+                }
+                Event::DepositForfeited { bidder, amount } => {
+                    self.settled.entry(bidder.clone()).or_default().2 += amount.get();
+                }
+                Event::Paid {
+                    bidder,
+                    amount,
+                    deposit_applied,
+                    deposit_released,
+                    charged,
+                } => {
+                    // The buyer pays the price and no more: deposit applied + charged == price.
+                    prop_assert_eq!(deposit_applied.get() + charged.get(), amount.get());
+                    prop_assert!(*charged >= Money::ZERO && *deposit_released >= Money::ZERO);
+                    prop_assert!(*deposit_applied >= Money::ZERO);
+                    // Deposit is only released when nothing is charged.
+                    prop_assert!(*deposit_released == Money::ZERO || *charged == Money::ZERO);
+                    let entry = self.settled.entry(bidder.clone()).or_default();
+                    entry.0 += deposit_released.get();
+                    entry.1 += deposit_applied.get();
+                    self.sales.push((bidder.clone(), charged.get()));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Plays the settlement steps after the close and checks the books after each one.
+fn settle(mut a: Auction, close: Vec<Event>, steps: Vec<(i64, Step)>) -> Result<(), TestCaseError> {
+    let mut books = Books::default();
+    books.record(&close)?;
+    let mut now = a.ends_at();
+    let pick = |a: &Auction, who: Option<usize>| match who {
+        Some(i) => BIDDERS[i].to_string(),
+        None => concerned(a).unwrap_or_else(|| BIDDERS[0].to_string()),
+    };
+    for (dt, step) in steps {
+        now += dt;
+        let before = a.clone();
+        let result: Result<Vec<Event>, SettlementError> = match step {
+            Step::Tick => Ok(a.tick(now)),
+            Step::Confirm { who } => a.confirm(&pick(&a, who), now),
+            Step::Pay { who, off } => {
+                let who = pick(&a, who);
+                let due = a.payment_due(&who);
+                let charged = due
+                    .as_ref()
+                    .map_or(Money::ZERO, |s| s.charged)
+                    .plus(Money(off));
+                let paid = a.pay(&who, charged, now);
+                if paid.is_ok() {
+                    // Only exactly the amount due is taken, by the buyer, in time.
+                    let due = due
+                        .clone()
+                        .expect("a payment is only taken when one is due");
+                    prop_assert_eq!(off, 0);
+                    prop_assert_eq!(charged, due.charged);
+                    let held = before
+                        .deposit(&who)
+                        .filter(|d| d.status == DepositStatus::Held);
+                    let held = held.map_or(0, |d| d.amount.get());
+                    prop_assert_eq!(due.deposit_applied.get() + due.deposit_released.get(), held);
+                } else if off != 0 && due.is_ok() {
+                    let refused = matches!(
+                        paid,
+                        Err(SettlementError::WrongAmount { .. }
+                            | SettlementError::DeadlinePassed { .. })
+                    );
+                    prop_assert!(refused, "a wrong amount was not refused: {:?}", paid);
+                }
+                paid
+            }
+            Step::Offer => a.offer_second_chance(now),
+            Step::Accept { who } => a.accept_offer(&pick(&a, who), now),
+            Step::Decline { who } => a.decline_offer(&pick(&a, who), now),
+            Step::Abandon => a.abandon(),
+        };
+        match result {
+            Ok(events) => books.record(&events)?,
+            // A refused step changes nothing.
+            Err(_) => prop_assert_eq!(&a, &before),
+        }
+        check_books(&a, &books)?;
+    }
+    let json = serde_json::to_string(&a).unwrap();
+    prop_assert_eq!(&serde_json::from_str::<Auction>(&json).unwrap(), &a);
+    Ok(())
+}
+
+/// Every deposit is accounted for: a held one not at all yet, a settled one exactly
+/// (released + applied + forfeited == deposited); at most one sale, at most its price.
+fn check_books(a: &Auction, books: &Books) -> Result<(), TestCaseError> {
+    for who in &BIDDERS[..4] {
+        let deposit = a.deposit(who).expect("registered");
+        let (released, applied, forfeited) = books.settled.get(*who).copied().unwrap_or_default();
+        let settled = released + applied + forfeited;
+        if deposit.status == DepositStatus::Held {
+            prop_assert_eq!(settled, 0, "{} holds a deposit yet some was settled", who);
+        } else {
+            prop_assert_eq!(settled, deposit.amount.get(), "{}'s deposit", who);
+        }
+        if deposit.status != DepositStatus::Applied {
+            prop_assert_eq!(applied, 0);
+        }
+    }
+    prop_assert!(books.sales.len() <= 1);
+    if let Phase::Paid { bidder, amount } = a.phase() {
+        let (buyer, charged) = &books.sales[0];
+        prop_assert_eq!(buyer, bidder);
+        let applied = books.settled.get(bidder).map_or(0, |s| s.1);
+        prop_assert_eq!(applied + charged, amount.get());
+    } else {
+        prop_assert!(books.sales.is_empty());
+    }
+    Ok(())
 }
 
 fn tiers(first: i64, rest: Vec<(i64, i64)>, cumulative: bool) -> Vec<Tier> {
@@ -172,7 +357,12 @@ fn check_rules(
     Ok(())
 }
 
-fn run(spec: RulesSpec, deposits: Vec<i64>, ops: Vec<(i64, Op)>) -> Result<(), TestCaseError> {
+fn run(
+    spec: RulesSpec,
+    deposits: Vec<i64>,
+    ops: Vec<(i64, Op)>,
+    steps: Vec<(i64, Step)>,
+) -> Result<(), TestCaseError> {
     let rules = AuctionRules::new(spec.clone()).expect("strategy makes valid rules");
     let window = spec.anti_sniping_ms;
     let mut a = Auction::new(rules);
@@ -289,7 +479,7 @@ fn run(spec: RulesSpec, deposits: Vec<i64>, ops: Vec<(i64, Op)>) -> Result<(), T
     let json = serde_json::to_string(&a).unwrap();
     prop_assert_eq!(&serde_json::from_str::<Auction>(&json).unwrap(), &a);
     // Closing releases every deposit except a selling winner's.
-    a.tick(a.ends_at());
+    let close = a.tick(a.ends_at());
     let winner = if a.reserve_met() {
         a.leader().map(str::to_owned)
     } else {
@@ -304,7 +494,7 @@ fn run(spec: RulesSpec, deposits: Vec<i64>, ops: Vec<(i64, Op)>) -> Result<(), T
         };
         prop_assert_eq!(status, expected);
     }
-    Ok(())
+    settle(a, close, steps)
 }
 
 proptest! {
@@ -315,7 +505,20 @@ proptest! {
         spec in spec_strategy(),
         deposits in prop::collection::vec(0i64..=600, 4),
         ops in prop::collection::vec(op_strategy(), 1..80),
+        steps in prop::collection::vec(step_strategy(), 0..24),
     ) {
-        run(spec, deposits, ops)?;
+        run(spec, deposits, ops, steps)?;
+    }
+
+    /// The same with deposits that often exceed the price, so sales that release part of the
+    /// buyer's deposit are common.
+    #[test]
+    fn settlement_is_correct_to_the_fen(
+        spec in spec_strategy(),
+        deposits in prop::collection::vec(prop_oneof![0i64..=600, 600i64..=4_000], 4),
+        ops in prop::collection::vec(op_strategy(), 1..40),
+        steps in prop::collection::vec(step_strategy(), 4..24),
+    ) {
+        run(spec, deposits, ops, steps)?;
     }
 }

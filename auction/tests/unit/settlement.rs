@@ -1,5 +1,7 @@
 use crate::{auction, auction_with, spec};
-use auction::{AuctionRules, DepositStatus, Event, Money, Phase, SettlementError, UnsoldReason};
+use auction::{
+    AuctionRules, DepositStatus, Event, Money, Phase, PriceSplit, SettlementError, UnsoldReason,
+};
 
 /// ann 1_000, bob 1_100, cat 1_200, ann 1_300; closed at 100_000.
 fn closed() -> auction::Auction {
@@ -95,7 +97,31 @@ fn confirm_then_pay_completes_the_sale() {
             deadline: 108_000
         }
     );
-    a.pay("ann", 107_999).unwrap();
+    // ann's deposit of 100 counts towards the price of 1_300: 1_200 is charged.
+    assert_eq!(
+        a.payment_due("ann").unwrap(),
+        PriceSplit {
+            price: Money(1_300),
+            deposit_applied: Money(100),
+            deposit_released: Money::ZERO,
+            charged: Money(1_200),
+        }
+    );
+    assert_eq!(
+        a.pay("ann", Money(1_300), 107_999),
+        Err(SettlementError::WrongAmount { due: Money(1_200) })
+    );
+    let ev = a.pay("ann", Money(1_200), 107_999).unwrap();
+    assert_eq!(
+        ev,
+        vec![Event::Paid {
+            bidder: "ann".into(),
+            amount: Money(1_300),
+            deposit_applied: Money(100),
+            deposit_released: Money::ZERO,
+            charged: Money(1_200),
+        }]
+    );
     assert_eq!(
         a.phase(),
         &Phase::Paid {
@@ -182,7 +208,19 @@ fn an_accepted_offer_leads_to_payment() {
     a.tick(105_000);
     a.offer_second_chance(106_000).unwrap();
     a.accept_offer("cat", 108_000).unwrap();
-    a.pay("cat", 110_000).unwrap();
+    // cat's deposit was released at the close: the whole price is charged.
+    assert_eq!(a.payment_due("cat").unwrap().charged, Money(1_200));
+    let ev = a.pay("cat", Money(1_200), 110_000).unwrap();
+    assert_eq!(
+        ev,
+        vec![Event::Paid {
+            bidder: "cat".into(),
+            amount: Money(1_200),
+            deposit_applied: Money::ZERO,
+            deposit_released: Money::ZERO,
+            charged: Money(1_200),
+        }]
+    );
     assert_eq!(
         a.phase(),
         &Phase::Paid {
@@ -227,7 +265,11 @@ fn rerun_excludes_the_defaulters() {
 fn settlement_steps_out_of_phase_are_refused() {
     let mut a = auction();
     assert_eq!(a.confirm("ann", 0).unwrap_err().code(), "wrong_phase");
-    assert_eq!(a.pay("ann", 0).unwrap_err().code(), "wrong_phase");
+    assert_eq!(
+        a.pay("ann", Money::ZERO, 0).unwrap_err().code(),
+        "wrong_phase"
+    );
+    assert_eq!(a.payment_due("ann").unwrap_err().code(), "wrong_phase");
     assert_eq!(a.offer_second_chance(0).unwrap_err().code(), "wrong_phase");
     assert_eq!(a.abandon().unwrap_err().code(), "wrong_phase");
 }
@@ -243,4 +285,119 @@ fn abandon_after_default_ends_unsold() {
             reason: UnsoldReason::Abandoned
         }
     );
+}
+
+/// ann tops her deposit up to `deposit`, wins at 1_300 and confirms.
+fn won_with_deposit(deposit: i64) -> auction::Auction {
+    let mut a = auction();
+    a.top_up("ann", Money(deposit - 100), 1_500).unwrap();
+    a.bid("ann", Money(1_000), 2_000).unwrap();
+    a.bid("bob", Money(1_100), 2_001).unwrap();
+    a.bid("ann", Money(1_300), 2_002).unwrap();
+    a.tick(100_000);
+    a.confirm("ann", 101_000).unwrap();
+    a
+}
+
+#[test]
+fn a_deposit_above_the_price_pays_it_all_and_the_rest_is_released() {
+    let mut a = won_with_deposit(5_000);
+    assert_eq!(
+        a.payment_due("ann").unwrap(),
+        PriceSplit {
+            price: Money(1_300),
+            deposit_applied: Money(1_300),
+            deposit_released: Money(3_700),
+            charged: Money::ZERO,
+        }
+    );
+    // Not a fen more than the price: a charge of 1 fen is refused.
+    assert_eq!(
+        a.pay("ann", Money(1), 102_000),
+        Err(SettlementError::WrongAmount { due: Money::ZERO })
+    );
+    assert_eq!(a.payment_due("bob"), Err(SettlementError::NotTheBidder));
+    let ev = a.pay("ann", Money::ZERO, 102_000).unwrap();
+    assert_eq!(
+        ev,
+        vec![Event::Paid {
+            bidder: "ann".into(),
+            amount: Money(1_300),
+            deposit_applied: Money(1_300),
+            deposit_released: Money(3_700),
+            charged: Money::ZERO,
+        }]
+    );
+    assert_eq!(a.deposit("ann").unwrap().status, DepositStatus::Applied);
+    assert!(matches!(a.phase(), Phase::Paid { .. }));
+}
+
+#[test]
+fn a_deposit_equal_to_the_price_pays_it_exactly() {
+    let mut a = won_with_deposit(1_300);
+    let ev = a.pay("ann", Money::ZERO, 102_000).unwrap();
+    assert_eq!(
+        ev,
+        vec![Event::Paid {
+            bidder: "ann".into(),
+            amount: Money(1_300),
+            deposit_applied: Money(1_300),
+            deposit_released: Money::ZERO,
+            charged: Money::ZERO,
+        }]
+    );
+}
+
+#[test]
+fn a_deposit_below_the_price_is_applied_and_the_rest_charged() {
+    let mut a = won_with_deposit(500);
+    assert_eq!(
+        a.pay("ann", Money::ZERO, 102_000),
+        Err(SettlementError::WrongAmount { due: Money(800) })
+    );
+    let ev = a.pay("ann", Money(800), 102_000).unwrap();
+    assert_eq!(
+        ev,
+        vec![Event::Paid {
+            bidder: "ann".into(),
+            amount: Money(1_300),
+            deposit_applied: Money(500),
+            deposit_released: Money::ZERO,
+            charged: Money(800),
+        }]
+    );
+}
+
+#[test]
+fn a_late_payment_is_refused_whatever_the_amount() {
+    let mut a = won_with_deposit(5_000);
+    assert_eq!(
+        a.pay("ann", Money::ZERO, 108_000),
+        Err(SettlementError::DeadlinePassed { deadline: 108_000 })
+    );
+}
+
+#[test]
+fn price_splits_are_exact_and_checked() {
+    for (price, deposit) in [
+        (1_300, 0),
+        (1_300, 1),
+        (1_300, 1_299),
+        (1_300, 1_300),
+        (1_300, 1_301),
+    ] {
+        let s = PriceSplit::new(Money(price), Money(deposit)).unwrap();
+        assert_eq!(s.deposit_applied.get() + s.charged.get(), price);
+        assert_eq!(s.deposit_applied.get() + s.deposit_released.get(), deposit);
+        assert!(s.deposit_released == Money::ZERO || s.charged == Money::ZERO);
+    }
+    let max = PriceSplit::new(Money::MAX, Money::MAX).unwrap();
+    assert_eq!(
+        (max.charged, max.deposit_released),
+        (Money::ZERO, Money::ZERO)
+    );
+    assert_eq!(PriceSplit::new(Money(-1), Money(5)), None);
+    assert_eq!(PriceSplit::new(Money(5), Money(-1)), None);
+    assert_eq!(PriceSplit::new(Money(Money::MAX.get() + 1), Money(5)), None);
+    assert_eq!(PriceSplit::new(Money(5), Money(i64::MAX)), None);
 }

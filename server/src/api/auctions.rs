@@ -126,7 +126,8 @@ pub async fn detail(
 }
 
 /// Registers for the auction (a paddle number) and requests the deposit; repeat to top up.
-/// The deposit counts for bidding once the payment provider confirms it.
+/// The deposit counts for bidding once the payment provider confirms it. No bid needs more
+/// than the highest tier's deposit, so no more is taken.
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/register", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     request_body = RegisterRequest,
@@ -135,7 +136,7 @@ pub async fn detail(
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a consumer", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody),
-        (status = 409, description = "The auction has ended", body = ErrorBody),
+        (status = 409, description = "The auction has ended, or the deposit would exceed what the highest tier requires (`deposit_above_maximum`)", body = ErrorBody),
         (status = 422, description = "Invalid amount or key", body = ErrorBody)))]
 pub async fn register(
     State(services): State<ApiState>,
@@ -331,8 +332,10 @@ pub async fn confirm(
     step(services, account, id, SettlementStep::Confirm).await
 }
 
-/// The buyer pays the price less the deposit (before the payment deadline); the auction is
-/// paid once the provider confirms.
+/// The buyer pays the price and no more (before the payment deadline): the deposit counts
+/// towards it and only the rest is charged; the auction is paid once the provider confirms.
+/// When the deposit covers the price nothing is charged (`amount_fen` 0, `status` `succeeded`,
+/// no `payment_id`) and the auction is paid at once. Any deposit above the price is refunded.
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/pay", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     request_body = PayRequest,

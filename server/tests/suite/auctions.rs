@@ -1,12 +1,15 @@
 //! Auctions over real HTTP: creation and its validation, registration with a deposit, the bid
 //! rules as 4xx answers that store nothing, idempotent retries, proxy bidding, the live stream
-//! with resumption, closing at the end, and settlement through payment and refunds.
+//! with resumption, closing at the end, and settlement through payment and refunds, correct to
+//! the fen: the buyer pays the price and no more, and every deposit is returned or applied.
 
 use crate::common;
 
 use std::time::Duration;
 
-use common::auctions::{auction_input, bid, register, stored_bids, Http, Watcher};
+use common::auctions::{
+    auction_input, bid, books, deposit, register, stored_bids, wait_for_refunds, Http, Watcher,
+};
 use common::TestApp;
 use models::Role;
 use serde_json::json;
@@ -587,4 +590,249 @@ async fn a_payment_is_counted_once_however_many_workers_count_it() {
     .await
     .unwrap();
     assert_eq!(deposits, 2, "each payment logged once");
+}
+
+/// An auction that starts at 900 CNY (increments of 100 CNY) and ends in 4 s, sold at
+/// 1,000 CNY: paddle 1 registers with 100 CNY and bids 900 CNY; paddle 2 registers with 100 CNY
+/// and tops up 200 CNY but never bids; paddle 3, the winner, pays `deposits` (a registration,
+/// then top-ups) and bids 1,000 CNY. After the close the winner confirms and pays. Answers the
+/// app, the client, the auction, the winner's token and the answer to the payment.
+async fn sold_at_1000_cny(deposits: &[i64]) -> (TestApp, Http, String, String, serde_json::Value) {
+    let (app, http, marketer, code) = setup().await;
+    let now = now_ms();
+    let mut input = auction_input(&code, now, now + 4_000, 0);
+    input["starting_price_fen"] = json!(90_000);
+    let id = create(&http, &marketer, input).await;
+    let bidders = app.consumers(3, "fen").await;
+    assert_eq!(deposit(&http, &bidders[0], &id, 10_000, 10_000).await, 1);
+    assert_eq!(deposit(&http, &bidders[1], &id, 10_000, 10_000).await, 2);
+    deposit(&http, &bidders[1], &id, 20_000, 30_000).await;
+    let mut total = 0;
+    for amount in deposits {
+        total += amount;
+        assert_eq!(deposit(&http, &bidders[2], &id, *amount, total).await, 3);
+    }
+    assert_eq!(bid(&http, &bidders[0], &id, 90_000).await.0, 201);
+    assert_eq!(bid(&http, &bidders[2], &id, 100_000).await.0, 201);
+    let view = wait_for_phase(&http, &id, "awaiting_confirmation").await;
+    assert_eq!(view["state"]["settlement"]["paddle"], 3, "{view}");
+    assert_eq!(view["state"]["settlement"]["amount_fen"], 100_000, "{view}");
+    let (status, confirmed) = http
+        .call(
+            Some(&bidders[2]),
+            "POST",
+            &format!("/api/v1/auctions/{id}/confirm"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{confirmed}");
+    let (status, payment) = pay(&http, &bidders[2], &id, "pay-the-price-fen").await;
+    assert_eq!(status, 201, "{payment}");
+    let winner = bidders[2].clone();
+    (app, http, id, winner, payment)
+}
+
+async fn pay(http: &Http, token: &str, id: &str, key: &str) -> (u16, serde_json::Value) {
+    http.call(
+        Some(token),
+        "POST",
+        &format!("/api/v1/auctions/{id}/pay"),
+        Some(json!({ "idempotency_key": key })),
+    )
+    .await
+}
+
+/// The winner's deposit payments: (amount, outcome, refund_fen, refund_status), largest first.
+async fn winner_deposits(
+    app: &TestApp,
+    id: &str,
+) -> Vec<(i64, String, Option<i64>, Option<String>)> {
+    sqlx::query_as(
+        "SELECT p.amount_fen, p.outcome, p.refund_fen, p.refund_status
+           FROM auction_payments p JOIN auction_bidders b
+             ON b.auction_id = p.auction_id AND b.account_id = p.account_id
+          WHERE p.auction_id = $1 AND b.paddle = 3 AND p.purpose = 'deposit'
+          ORDER BY p.amount_fen DESC",
+    )
+    .bind(id)
+    .fetch_all(app.services.db())
+    .await
+    .unwrap()
+}
+
+/// How many price payments the auction has.
+async fn price_payments(app: &TestApp, id: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM auction_payments WHERE auction_id = $1 AND purpose = 'price'",
+    )
+    .bind(id)
+    .fetch_one(app.services.db())
+    .await
+    .unwrap()
+}
+
+/// The books once every refund settled: the winner (paddle 3) paid exactly `price` net, every
+/// loser nothing.
+async fn check_books(app: &TestApp, id: &str, price: i64) {
+    wait_for_refunds(app.services.db(), id).await;
+    let books = books(app.services.db(), id).await;
+    assert_eq!(books.len(), 3, "{books:?}");
+    for (paddle, charges, refunds) in books {
+        let net = if paddle == 3 { price } else { 0 };
+        assert_eq!(
+            charges - refunds,
+            net,
+            "paddle {paddle}: charged {charges}, refunded {refunds}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_deposit_above_the_price_pays_it_and_the_rest_is_refunded() {
+    // A 5,000 CNY deposit (3,000 at registration, a 2,000 top-up); the hammer price 1,000 CNY.
+    let (app, http, id, winner, payment) = sold_at_1000_cny(&[300_000, 200_000]).await;
+    // Nothing is charged, and the sale is complete at once, without a provider charge.
+    assert_eq!(payment["amount_fen"], 0, "{payment}");
+    assert_eq!(payment["status"], "succeeded", "{payment}");
+    assert!(payment["payment_id"].is_null(), "{payment}");
+    let (_, view) = http
+        .call(None, "GET", &format!("/api/v1/auctions/{id}"), None)
+        .await;
+    assert_eq!(view["state"]["phase"], "paid", "{view}");
+    assert_eq!(view["state"]["settlement"]["amount_fen"], 100_000, "{view}");
+    assert_eq!(price_payments(&app, &id).await, 0);
+    // 4,000 CNY goes back through the provider: the part of the first payment above the price,
+    // and the whole top-up; the refunds' callbacks settle them.
+    check_books(&app, &id, 100_000).await;
+    assert_eq!(
+        winner_deposits(&app, &id).await,
+        vec![
+            (
+                300_000,
+                "applied".to_string(),
+                Some(200_000),
+                Some("succeeded".to_string())
+            ),
+            (
+                200_000,
+                "released".to_string(),
+                Some(200_000),
+                Some("succeeded".to_string())
+            ),
+        ]
+    );
+    // A retry with the same key replays the answer; another payment finds nothing to pay.
+    let (status, replay) = pay(&http, &winner, &id, "pay-the-price-fen").await;
+    assert_eq!((status, &replay), (201, &payment));
+    let (status, refused) = pay(&http, &winner, &id, "pay-the-price-again").await;
+    assert_eq!(
+        (status, refused["rule"].as_str()),
+        (409, Some("wrong_phase")),
+        "{refused}"
+    );
+    assert_eq!(price_payments(&app, &id).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_deposit_below_the_price_is_applied_and_only_the_rest_is_charged() {
+    // A 500 CNY deposit; the hammer price 1,000 CNY: exactly 500 CNY is charged.
+    let (app, http, id, _, payment) = sold_at_1000_cny(&[50_000]).await;
+    assert_eq!(payment["amount_fen"], 50_000, "{payment}");
+    assert_eq!(payment["status"], "pending", "{payment}");
+    assert!(payment["payment_id"].is_string(), "{payment}");
+    let view = wait_for_phase(&http, &id, "paid").await;
+    assert_eq!(view["state"]["settlement"]["amount_fen"], 100_000, "{view}");
+    assert_eq!(price_payments(&app, &id).await, 1);
+    check_books(&app, &id, 100_000).await;
+    assert_eq!(
+        winner_deposits(&app, &id).await,
+        vec![(50_000, "applied".to_string(), None, None)]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_deposit_equal_to_the_price_pays_it_exactly() {
+    // A 1,000 CNY deposit (600 + 400); the hammer price 1,000 CNY: nothing charged or refunded.
+    let (app, http, id, _, payment) = sold_at_1000_cny(&[60_000, 40_000]).await;
+    assert_eq!(payment["amount_fen"], 0, "{payment}");
+    assert_eq!(payment["status"], "succeeded", "{payment}");
+    let (_, view) = http
+        .call(None, "GET", &format!("/api/v1/auctions/{id}"), None)
+        .await;
+    assert_eq!(view["state"]["phase"], "paid", "{view}");
+    assert_eq!(price_payments(&app, &id).await, 0);
+    check_books(&app, &id, 100_000).await;
+    assert_eq!(
+        winner_deposits(&app, &id).await,
+        vec![
+            (60_000, "applied".to_string(), None, None),
+            (40_000, "applied".to_string(), None, None),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn deposits_stop_at_what_the_highest_tier_requires() {
+    let (app, http, marketer, code) = setup().await;
+    // The highest tier asks 10,000 CNY (1,000,000 fen).
+    let id = open_auction(&http, &marketer, &code, 3_600_000, 5).await;
+    let bidder = app.consumers(1, "bound").await.remove(0);
+    let path = format!("/api/v1/auctions/{id}/register");
+    let ask = |amount: i64| {
+        let (http, bidder, path) = (&http, &bidder, &path);
+        async move {
+            http.call(
+                Some(bidder),
+                "POST",
+                path,
+                Some(json!({"amount_fen": amount, "idempotency_key": uuid::Uuid::new_v4().to_string()})),
+            )
+            .await
+        }
+    };
+    let (status, body) = ask(1_000_001).await;
+    assert_eq!(
+        (status, body["rule"].as_str()),
+        (409, Some("deposit_above_maximum")),
+        "{body}"
+    );
+    assert_eq!(body["details"]["maximum"], 1_000_000, "{body}");
+    assert_eq!(body["details"]["top_up_max"], 1_000_000, "{body}");
+    // Above `Money::MAX` (10 trillion yuan).
+    let (status, body) = ask(1_000_000_000_000_001).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("invalid_field")),
+        "{body}"
+    );
+    deposit(&http, &bidder, &id, 600_000, 600_000).await;
+    // A top-up past the highest tier is refused, with what may still be paid.
+    let (status, body) = ask(400_001).await;
+    assert_eq!(
+        (status, body["rule"].as_str()),
+        (409, Some("deposit_above_maximum")),
+        "{body}"
+    );
+    assert_eq!(body["details"]["deposit"], 600_000, "{body}");
+    assert_eq!(body["details"]["top_up_max"], 400_000, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("¥4,000.00"),
+        "{body}"
+    );
+    // Up to it is fine; nothing more after that.
+    deposit(&http, &bidder, &id, 400_000, 1_000_000).await;
+    let (status, body) = ask(1).await;
+    assert_eq!(
+        (status, body["rule"].as_str()),
+        (409, Some("deposit_above_maximum")),
+        "{body}"
+    );
+    let charged: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM auction_payments WHERE auction_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(app.services.db())
+    .await
+    .unwrap();
+    assert_eq!(charged, 1_000_000, "refused deposits charge nothing");
 }

@@ -24,8 +24,19 @@ pub(crate) enum Command {
     Tick,
     /// The winner confirms.
     Confirm { bidder: String },
-    /// The buyer's price payment succeeded.
-    Pay { bidder: String, payment: String },
+    /// The buyer pays the price: `charged` fen through the provider payment `payment`, on top
+    /// of the deposit they hold (`Auction::payment_due`). When the deposit covers the price
+    /// nothing is charged, and the command carries no payment and `charged: 0`: the sale is
+    /// settled inside the auction at once. (Not a zero-amount provider charge: there is no
+    /// money to move, so no round trip to wait for and no payment row, whose amounts are
+    /// positive.) Entries logged before `charged` existed carry none: they paid what was due.
+    Pay {
+        bidder: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        payment: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        charged: Option<i64>,
+    },
     /// The marketer offers the edition to the next runner-up.
     Offer,
     /// A runner-up accepts the offer.
@@ -45,7 +56,8 @@ impl Command {
     /// The payment this command counts, if any.
     pub(crate) fn payment(&self) -> Option<&str> {
         match self {
-            Command::Deposit { payment, .. } | Command::Pay { payment, .. } => Some(payment),
+            Command::Deposit { payment, .. } => Some(payment),
+            Command::Pay { payment, .. } => payment.as_deref(),
             _ => None,
         }
     }
@@ -83,7 +95,15 @@ impl Command {
                 .map_err(bid_error),
             Command::Tick => Ok(state.tick(now)),
             Command::Confirm { bidder } => state.confirm(bidder, now).map_err(settlement),
-            Command::Pay { bidder, .. } => state.pay(bidder, now).map_err(settlement),
+            Command::Pay {
+                bidder, charged, ..
+            } => {
+                let charged = match charged {
+                    Some(fen) => Money(*fen),
+                    None => state.payment_due(bidder).map_err(settlement)?.charged,
+                };
+                state.pay(bidder, charged, now).map_err(settlement)
+            }
             Command::Offer => state.offer_second_chance(now).map_err(settlement),
             Command::Accept { bidder } => state.accept_offer(bidder, now).map_err(settlement),
             Command::Decline { bidder } => state.decline_offer(bidder, now).map_err(settlement),
@@ -163,4 +183,85 @@ pub(crate) fn notice(event: &Event) -> Option<&'static str> {
         Event::OfferExpired { .. } => "offer_expired",
         Event::RerunScheduled { .. } => "rerun_scheduled",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use auction::{RulesSpec, Tier};
+
+    fn sold(deposit: i64) -> Auction {
+        let rules = AuctionRules::new(RulesSpec {
+            starting_price: Money(1_000),
+            increments: vec![Tier::new(0, 100)],
+            max_raise: Money(1_000),
+            deposits: vec![Tier::new(0, 100)],
+            starts_at: 0,
+            ends_at: 10_000,
+            anti_sniping_ms: 0,
+            reserve: None,
+            confirm_within_ms: 1_000,
+            pay_within_ms: 1_000,
+            offer_within_ms: 1_000,
+        })
+        .expect("rules");
+        let mut a = Auction::new(rules);
+        a.register("ann", Money(deposit), 0).expect("register");
+        a.bid("ann", Money(1_000), 1).expect("bid");
+        a.tick(10_000);
+        a.confirm("ann", 10_000).expect("confirm");
+        a
+    }
+
+    #[test]
+    fn a_pay_entry_logged_before_the_amount_was_replays_as_paying_what_was_due() {
+        let old: Command =
+            serde_json::from_str(r#"{"op":"pay","bidder":"ann","payment":"aup_1"}"#).unwrap();
+        assert_eq!(
+            old,
+            Command::Pay {
+                bidder: "ann".into(),
+                payment: Some("aup_1".into()),
+                charged: None,
+            }
+        );
+        let mut a = sold(300);
+        let events = old.apply(&mut a, 10_001).unwrap();
+        assert!(matches!(
+            events.as_slice(),
+            [Event::Paid {
+                charged: Money(700),
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn a_pay_without_a_payment_settles_from_the_deposit_and_round_trips() {
+        let pay = Command::Pay {
+            bidder: "ann".into(),
+            payment: None,
+            charged: Some(0),
+        };
+        let json = serde_json::to_string(&pay).unwrap();
+        assert_eq!(json, r#"{"op":"pay","bidder":"ann","charged":0}"#);
+        assert_eq!(serde_json::from_str::<Command>(&json).unwrap(), pay);
+        assert_eq!(pay.payment(), None);
+        // Not when something is due: the auction refuses it (and a charge of the wrong amount).
+        let refused = pay.apply(&mut sold(300), 10_001).unwrap_err();
+        assert!(
+            matches!(&refused, AppError::AuctionRule { rule, .. } if rule == "wrong_amount"),
+            "{refused:?}"
+        );
+        let events = pay.apply(&mut sold(5_000), 10_001).unwrap();
+        assert!(matches!(
+            events.as_slice(),
+            [Event::Paid {
+                deposit_applied: Money(1_000),
+                deposit_released: Money(4_000),
+                charged: Money(0),
+                ..
+            }]
+        ));
+    }
 }

@@ -3,8 +3,13 @@
 //! logged it (`counted = 1`, in the same transaction as the log entry); the background task
 //! counts any succeeded payment a crash left uncounted. A payment the auction cannot take
 //! (the bidding ended meanwhile, a deadline passed) is refunded.
+//!
+//! The buyer pays the price and no more (`auction::PriceSplit`): the deposit counts towards
+//! it, only the rest is charged, nothing when the deposit covers it, and any deposit above the
+//! price is refunded (in part for the payment that crosses it: `refund_fen`). Deposits are
+//! bounded by what the highest tier requires.
 
-use auction::{Money, RulesSpec};
+use auction::{Money, PriceSplit, RulesSpec};
 use serde::{Deserialize, Serialize};
 
 use super::sequencer::Request;
@@ -26,7 +31,7 @@ pub(crate) const REFUND_SUFFIX: &str = "_refund";
 struct Charge<'a> {
     auction_id: &'a str,
     purpose: &'static str,
-    amount: i64,
+    amount: Money,
     paddle: i64,
 }
 
@@ -44,17 +49,20 @@ struct UncountedPayment {
 pub struct Registration {
     /// The bidder's paddle number in this auction.
     pub paddle: i64,
-    /// The deposit payment requested.
-    pub payment_id: String,
+    /// The payment requested; `None` when nothing was charged (the deposit covered the price).
+    pub payment_id: Option<String>,
     /// Its amount.
     pub amount_fen: i64,
     /// `pending` until the provider confirms; the deposit counts for bidding after that.
+    /// `succeeded` at once when nothing was charged.
     pub status: String,
 }
 
 impl crate::Auctions<'_> {
     /// Registers for an auction (or tops the deposit up): takes a paddle number and asks the
     /// provider for the deposit. `amount_fen` defaults to the deposit the starting price needs.
+    /// No bid needs more than the highest tier's deposit: a payment that would take the
+    /// bidder's deposit (held and pending) above it is refused (`deposit_above_maximum`).
     pub async fn pay_auction_deposit(
         self,
         account: &Account,
@@ -85,11 +93,18 @@ impl crate::Auctions<'_> {
                 Start::Replay(answer) => return Ok(answer),
                 Start::Fresh(tx) => tx,
             };
-        // Serialises paddle numbering with every other write to this auction.
+        // Serialises paddle numbering and the deposit bound with every other write to this
+        // auction.
         sqlx::query("UPDATE auctions SET updated_at = updated_at WHERE id = $1")
             .bind(auction_id)
             .execute(&mut *tx)
             .await?;
+        if let Err(refusal) =
+            check_deposit_bound(&mut tx, &spec, auction_id, &account.id, amount).await
+        {
+            tx.rollback().await?;
+            return Err(refusal);
+        }
         sqlx::query(
             "INSERT INTO auction_bidders (auction_id, account_id, paddle, registered_at)
              SELECT $1, $2, COALESCE(MAX(paddle), 0) + 1, $3 FROM auction_bidders WHERE auction_id = $1
@@ -110,13 +125,16 @@ impl crate::Auctions<'_> {
         let charge = Charge {
             auction_id,
             purpose: "deposit",
-            amount,
+            amount: Money(amount),
             paddle,
         };
         self.charge(tx, account, idempotency_key, charge).await
     }
 
-    /// The buyer pays the price (less the deposit, which is applied to it).
+    /// The buyer pays the price and no more: their held deposit counts towards it and only the
+    /// rest is charged through the provider. When the deposit covers the price nothing is
+    /// charged and the sale completes at once. Either way the deposit above the price is
+    /// refunded once the sale is logged. A retry with the same key gets the first answer.
     pub async fn pay_auction_price(
         self,
         account: &Account,
@@ -124,6 +142,44 @@ impl crate::Auctions<'_> {
         idempotency_key: &str,
     ) -> Result<Replayable<Registration>, AppError> {
         require_role(account, &[Role::Consumer], "pay for an auction")?;
+        let fingerprint = format!("price:{auction_id}");
+        // The key first: a retry gets its answer even once the sale is complete.
+        let tx =
+            match idempotency::start(&self.db, &account.id, idempotency_key, &fingerprint).await? {
+                Start::Replay(answer) => return Ok(answer),
+                Start::Fresh(tx) => tx,
+            };
+        let (split, paddle) = match self.payment_due(account, auction_id).await {
+            Ok(due) => due,
+            Err(refusal) => {
+                tx.rollback().await?;
+                return Err(refusal);
+            }
+        };
+        if split.charged == Money::ZERO {
+            tx.rollback().await?;
+            return self
+                .pay_from_deposit(account, auction_id, idempotency_key, &fingerprint, paddle)
+                .await;
+        }
+        let charge = Charge {
+            auction_id,
+            purpose: "price",
+            amount: split.charged,
+            paddle,
+        };
+        self.charge(tx, account, idempotency_key, charge).await
+    }
+
+    /// What the account must pay now, and its paddle: the price against the deposit it holds.
+    /// The same rule as the auction's (`Auction::payment_due`) on the deposit the auction
+    /// counted (after the close no deposit is counted any more, so the two agree); the auction
+    /// refuses a payment of any other amount, and the provider refunds it.
+    async fn payment_due(
+        self,
+        account: &Account,
+        auction_id: &str,
+    ) -> Result<(PriceSplit, i64), AppError> {
         let Json(state): Json<models::AuctionState> =
             sqlx::query_scalar("SELECT state FROM auctions WHERE id = $1")
                 .bind(auction_id)
@@ -131,9 +187,9 @@ impl crate::Auctions<'_> {
                 .await?
                 .ok_or_else(|| AppError::not_found("auction"))?;
         let paddle = self.paddle(auction_id, &account.id).await?;
-        let due = match (&state.settlement, paddle) {
+        let (price, paddle) = match (&state.settlement, paddle) {
             (Some(s), Some(p)) if state.phase == "awaiting_payment" && s.paddle == p => {
-                s.amount_fen
+                (s.amount_fen, p)
             }
             _ => {
                 return Err(AppError::AuctionRule {
@@ -143,20 +199,60 @@ impl crate::Auctions<'_> {
                 })
             }
         };
-        let fingerprint = format!("price:{auction_id}");
-        let tx =
-            match idempotency::start(&self.db, &account.id, idempotency_key, &fingerprint).await? {
-                Start::Replay(answer) => return Ok(answer),
-                Start::Fresh(tx) => tx,
-            };
         let (deposit, _) = self.deposits(auction_id, &account.id).await?;
-        let charge = Charge {
-            auction_id,
-            purpose: "price",
-            amount: (due - deposit).max(1),
-            paddle: paddle.unwrap_or_default(),
+        let split =
+            PriceSplit::new(Money(price), Money(deposit)).ok_or_else(|| AppError::Internal {
+                message: format!("the price {price} or the deposit {deposit} is out of range"),
+            })?;
+        Ok((split, paddle))
+    }
+
+    /// The deposit covers the price: the sale is logged at once by a `Pay` that carries no
+    /// provider payment (see `Command::Pay`), and the answer is stored with the key once the
+    /// sale is committed. The key's claim is let go meanwhile so that the auction's writer does
+    /// not wait behind it (on SQLite the claim holds the write lock): of two requests with one
+    /// key at the same moment, one completes the sale and the other finds it done
+    /// (`wrong_phase`); a retry after that replays the answer.
+    async fn pay_from_deposit(
+        self,
+        account: &Account,
+        auction_id: &str,
+        idempotency_key: &str,
+        fingerprint: &str,
+        paddle: i64,
+    ) -> Result<Replayable<Registration>, AppError> {
+        // Deadlines first: a payment after its deadline must meet the default it made.
+        self.submit(auction_id, super::tick()).await?;
+        let command = Command::Pay {
+            bidder: account.id.clone(),
+            payment: None,
+            charged: Some(0),
         };
-        self.charge(tx, account, idempotency_key, charge).await
+        self.submit(
+            auction_id,
+            Request {
+                command,
+                idempotency: None,
+            },
+        )
+        .await?;
+        let result = Ok(Registration {
+            paddle,
+            payment_id: None,
+            amount_fen: 0,
+            status: "succeeded".into(),
+        });
+        match idempotency::start(&self.db, &account.id, idempotency_key, fingerprint).await? {
+            Start::Replay(answer) => Ok(answer),
+            Start::Fresh(mut tx) => {
+                idempotency::record(&mut tx, &account.id, idempotency_key, &result).await?;
+                tx.commit().await?;
+                Ok(Replayable {
+                    result,
+                    replayed: false,
+                })
+            }
+        }
     }
 
     /// A bidder's deposits in an auction: held (counted, not released) and still pending.
@@ -199,15 +295,15 @@ impl crate::Auctions<'_> {
         .await?;
         let result = Ok(Registration {
             paddle: charge.paddle,
-            payment_id: payment_id.clone(),
-            amount_fen: charge.amount,
+            payment_id: Some(payment_id.clone()),
+            amount_fen: charge.amount.get(),
             status: "pending".into(),
         });
         idempotency::record(&mut tx, &account.id, idempotency_key, &result).await?;
         tx.commit().await?;
         self.payments().request_charge(ChargeRequest {
             payment_id,
-            amount_fen: charge.amount,
+            amount_fen: charge.amount.get(),
             payer: payer(account),
         });
         Ok(Replayable {
@@ -273,7 +369,8 @@ impl crate::Auctions<'_> {
             },
             _ => Command::Pay {
                 bidder,
-                payment: payment_id.to_string(),
+                payment: Some(payment_id.to_string()),
+                charged: Some(row.amount_fen),
             },
         };
         if matches!(command, Command::Pay { .. }) {
@@ -319,11 +416,12 @@ impl crate::Auctions<'_> {
         Ok(())
     }
 
-    /// Asks the provider for every refund of the auction still pending (the provider is
-    /// idempotent by refund id, so asking again is safe).
+    /// Asks the provider for every refund of the auction still pending: the whole payment, or
+    /// its `refund_fen` (the part of the buyer's deposit above the price). The provider is
+    /// idempotent by refund id, so asking again is safe.
     pub(crate) async fn request_auction_refunds(self, auction_id: &str) -> Result<(), AppError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT id, amount_fen FROM auction_payments
+            "SELECT id, COALESCE(refund_fen, amount_fen) FROM auction_payments
               WHERE auction_id = $1 AND refund_status = 'pending'",
         )
         .bind(auction_id)
@@ -361,14 +459,71 @@ impl crate::Auctions<'_> {
     }
 }
 
+/// Refuses a deposit payment of `amount` that would take the bidder's deposit in this auction
+/// (held, and pending or not yet counted) above what the highest tier requires (at least the
+/// 1 fen a registration costs where no deposit is asked): no bid ever needs more.
+async fn check_deposit_bound(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    spec: &RulesSpec,
+    auction_id: &str,
+    account_id: &str,
+    amount: i64,
+) -> Result<(), AppError> {
+    let held: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM auction_payments
+          WHERE auction_id = $1 AND account_id = $2 AND purpose = 'deposit'
+            AND status <> 'failed' AND outcome = 'held'",
+    )
+    .bind(auction_id)
+    .bind(account_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let held = Money(held);
+    let maximum = spec
+        .deposits
+        .iter()
+        .map(|t| t.value)
+        .max()
+        .unwrap_or(Money::ZERO)
+        .max(Money(1));
+    let total = held.checked_add(Money(amount));
+    if total.is_some_and(|t| t <= maximum && t <= Money::MAX) {
+        return Ok(());
+    }
+    let room = maximum
+        .checked_sub(held)
+        .unwrap_or(Money::ZERO)
+        .max(Money::ZERO);
+    Err(AppError::AuctionRule {
+        rule: "deposit_above_maximum".into(),
+        message: format!(
+            "no bid in this auction needs a deposit above {}: you have {} paid or pending, \
+             so at most {} more can be paid",
+            maximum.yuan_exact(),
+            held.yuan_exact(),
+            room.yuan_exact()
+        ),
+        details: Some(serde_json::json!({
+            "maximum": maximum,
+            "deposit": held,
+            "top_up_max": room,
+        })),
+    })
+}
+
 async fn insert_payment(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: &str,
     auction_id: &str,
     account_id: &str,
     purpose: &str,
-    amount: i64,
+    amount: Money,
 ) -> Result<(), AppError> {
+    if amount <= Money::ZERO || amount > Money::MAX {
+        return Err(AppError::Internal {
+            message: format!("an auction charge of {amount:?} is out of range"),
+        });
+    }
     sqlx::query(
         "INSERT INTO auction_payments (id, auction_id, account_id, purpose, amount_fen, status, created_at)
          VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
@@ -377,7 +532,7 @@ async fn insert_payment(
     .bind(auction_id)
     .bind(account_id)
     .bind(purpose)
-    .bind(amount.min(Money::MAX.get()))
+    .bind(amount.get())
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use auction::{Auction, AuctionRules, Event, Phase, RulesSpec};
+use auction::{Auction, AuctionRules, Event, Money, Phase, RulesSpec};
 use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
@@ -217,7 +217,7 @@ async fn gather(
 }
 
 /// The answers of a batch in request order, the entries it committed, and whether it released
-/// deposits (their refunds are requested after the commit).
+/// deposits, in whole or in part (their refunds are requested after the commit).
 type BatchResult = (Vec<Result<Applied, AppError>>, Vec<LiveEntry>, bool);
 
 impl crate::Auctions<'_> {
@@ -563,7 +563,7 @@ struct Writes {
     bids: Vec<(i64, i64, String, i64, i64, String, i64)>,
     /// `idempotency_keys`: account, key, fingerprint, answer.
     answers: Vec<(String, String, String, String)>,
-    /// Whether deposits were released (and so have refunds to request).
+    /// Whether deposits were released, in whole or in part (and so have refunds to request).
     refunds: bool,
 }
 
@@ -685,18 +685,29 @@ impl Writes {
 }
 
 /// Moves deposits with the auction: released ones are marked for refund (requested after the
-/// commit, and again at start until confirmed), forfeited ones kept, the buyer's applied.
+/// commit, and again at start until confirmed), forfeited ones kept, the buyer's applied to the
+/// price with any part above it marked for refund.
 async fn settle_deposits(
     tx: &mut Transaction<'static, Any>,
     auction_id: &str,
     events: &[Event],
 ) -> Result<bool, AppError> {
-    let mut released = false;
+    let mut refunds = false;
     for event in events {
         let (bidder, outcome) = match event {
             Event::DepositReleased { bidder, .. } => (bidder, "released"),
             Event::DepositForfeited { bidder, .. } => (bidder, "forfeited"),
-            Event::Paid { bidder, .. } => (bidder, "applied"),
+            Event::Paid {
+                bidder,
+                deposit_applied,
+                deposit_released,
+                ..
+            } => {
+                refunds |=
+                    apply_deposit(tx, auction_id, bidder, *deposit_applied, *deposit_released)
+                        .await?;
+                continue;
+            }
             _ => continue,
         };
         sqlx::query(
@@ -711,9 +722,84 @@ async fn settle_deposits(
         .bind(bidder)
         .execute(&mut **tx)
         .await?;
-        released |= outcome == "released";
+        refunds |= outcome == "released";
     }
-    Ok(released)
+    Ok(refunds)
+}
+
+/// The buyer's deposit at the sale, split as the auction split it (`Event::Paid`): its
+/// payments, oldest first, are applied to the price until `applied` is reached; the rest of
+/// them (`released`) is refunded: the payment that crosses the price in part (`refund_fen`),
+/// the later ones whole. Only payments the auction counted make up the deposit it split; one
+/// it never counted is refunded when it is (the auction refuses it). Answers whether refunds
+/// are due.
+async fn apply_deposit(
+    tx: &mut Transaction<'static, Any>,
+    auction_id: &str,
+    bidder: &str,
+    applied: Money,
+    released: Money,
+) -> Result<bool, AppError> {
+    let payments: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT id, amount_fen FROM auction_payments
+          WHERE auction_id = $1 AND account_id = $2 AND purpose = 'deposit'
+            AND status = 'succeeded' AND counted = 1 AND outcome = 'held'
+          ORDER BY created_at, id",
+    )
+    .bind(auction_id)
+    .bind(bidder)
+    .fetch_all(&mut **tx)
+    .await?;
+    let held = payments
+        .iter()
+        .try_fold(Money::ZERO, |sum, (_, fen)| sum.checked_add(Money(*fen)));
+    if held.is_none() || held != applied.checked_add(released) {
+        // Never charge or refund a wrong amount: the batch fails and nothing is committed.
+        return Err(AppError::Internal {
+            message: format!(
+                "the buyer's deposit payments ({held:?}) are not the deposit the auction split \
+                 ({applied:?} applied, {released:?} released)"
+            ),
+        });
+    }
+    let mut to_apply = applied;
+    let mut refunds = false;
+    for (id, fen) in payments {
+        let amount = Money(fen);
+        let take = to_apply.min(amount);
+        let (left, refund) = to_apply
+            .checked_sub(take)
+            .zip(amount.checked_sub(take))
+            .ok_or_else(|| AppError::Internal {
+                message: "a deposit split overflowed".into(),
+            })?;
+        to_apply = left;
+        let outcome = if take > Money::ZERO {
+            "applied"
+        } else {
+            "released"
+        };
+        if refund > Money::ZERO {
+            sqlx::query(
+                "UPDATE auction_payments
+                    SET outcome = $1, refund_fen = $2, refund_status = 'pending'
+                  WHERE id = $3",
+            )
+            .bind(outcome)
+            .bind(refund.get())
+            .bind(&id)
+            .execute(&mut **tx)
+            .await?;
+            refunds = true;
+        } else {
+            sqlx::query("UPDATE auction_payments SET outcome = $1 WHERE id = $2")
+                .bind(outcome)
+                .bind(&id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(refunds)
 }
 
 /// A re-run: a new auction with the new rules, refusing the defaulters.

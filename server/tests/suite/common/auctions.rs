@@ -311,3 +311,69 @@ pub async fn sessions(
     }
     tokens
 }
+
+/// Pays a deposit (a registration or a top-up) and waits until the bidder's deposit reaches
+/// `total`; answers the paddle.
+pub async fn deposit(http: &Http, token: &str, auction: &str, amount_fen: i64, total: i64) -> i64 {
+    let (status, body) = http
+        .call(
+            Some(token),
+            "POST",
+            &format!("/api/v1/auctions/{auction}/register"),
+            Some(json!({"amount_fen": amount_fen, "idempotency_key": uuid::Uuid::new_v4().to_string()})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    for _ in 0..400 {
+        let (_, view) = http
+            .call(
+                Some(token),
+                "GET",
+                &format!("/api/v1/auctions/{auction}"),
+                None,
+            )
+            .await;
+        if view["you"]["deposit_fen"].as_i64().unwrap_or(0) >= total {
+            return view["you"]["paddle"].as_i64().expect("paddle");
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the deposit never reached {total}");
+}
+
+/// Waits (10 s at most) until no refund of the auction is pending any more.
+pub async fn wait_for_refunds(db: &services::Db, auction: &str) {
+    for _ in 0..200 {
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM auction_payments WHERE auction_id = $1 AND refund_status = 'pending'",
+        )
+        .bind(auction)
+        .fetch_one(db)
+        .await
+        .expect("pending refunds");
+        if pending == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("refunds of {auction} are still pending");
+}
+
+/// The auction's books per bidder: (paddle, charges succeeded, refunds settled), by paddle.
+/// A partial refund counts its `refund_fen`, a whole one the payment's amount.
+pub async fn books(db: &services::Db, auction: &str) -> Vec<(i64, i64, i64)> {
+    sqlx::query_as(
+        "SELECT b.paddle,
+                CAST(COALESCE(SUM(CASE WHEN p.status = 'succeeded' THEN p.amount_fen ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN p.refund_status = 'succeeded'
+                                       THEN COALESCE(p.refund_fen, p.amount_fen) ELSE 0 END), 0) AS BIGINT)
+           FROM auction_bidders b
+           LEFT JOIN auction_payments p ON p.auction_id = b.auction_id AND p.account_id = b.account_id
+          WHERE b.auction_id = $1
+          GROUP BY b.paddle ORDER BY b.paddle",
+    )
+    .bind(auction)
+    .fetch_all(db)
+    .await
+    .expect("books")
+}
