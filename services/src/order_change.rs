@@ -9,7 +9,7 @@ use super::accounts::require_role;
 use super::orders::{add_event, EARNEST_MAX_PERCENT};
 use super::{now_ms, share_code};
 use models::error::AppError;
-use models::{Account, OrderView, Role};
+use models::{Account, OrderEventKind, OrderStatus, OrderView, Role};
 
 impl crate::Orders<'_> {
     /// Replaces the configuration of `order_id`, which must depend on a dropped option, with
@@ -40,7 +40,7 @@ impl crate::Orders<'_> {
         .fetch_optional(&self.db)
         .await?
         .ok_or_else(|| AppError::not_found(format!("order {order_id}")))?;
-        let status: String = row.try_get("status")?;
+        let status: OrderStatus = row.try_get("status")?;
         let dropped: Option<String> = row.try_get("dropped_option")?;
         if dropped.is_none() {
             let current: String = row.try_get("configuration_code")?;
@@ -111,12 +111,12 @@ impl crate::Orders<'_> {
             row.try_get("catalog_version")?,
             row.try_get("sales_mode")?,
         );
-        if let (Some(out), Some(into)) = (before.at(&after.status), after.at(&after.status)) {
+        if let (Some(out), Some(into)) = (before.at(after.status), after.at(after.status)) {
             self.demand()
                 .move_demand(&mut tx, Some(&out), Some(&into))
                 .await?;
         }
-        add_event(&mut tx, order_id, "configuration_changed", now).await?;
+        add_event(&mut tx, order_id, OrderEventKind::ConfigurationChanged, now).await?;
         tx.commit().await?;
         tracing::info!(order = %order_id, code = %code, "order configuration changed after a dropped option");
         self.order(account, order_id).await

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::{now_ms, share_code};
 use models::error::AppError;
-use models::{ThresholdInput, ThresholdView};
+use models::{OrderEventKind, ThresholdInput, ThresholdStatus, ThresholdView};
 
 /// A `LIKE` pattern that finds `"option"` in a JSON array of option ids (with `\` escaping
 /// the wildcards ids may contain).
@@ -61,9 +61,9 @@ impl crate::Campaigns<'_> {
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let option: String = row.try_get("option_id")?;
-            let status: String = row.try_get("status")?;
+            let status: ThresholdStatus = row.try_get("status")?;
             let reached = match row.try_get::<Option<i64>, _>("reached")? {
-                Some(n) if status != "open" => n,
+                Some(n) if status != ThresholdStatus::Open => n,
                 _ => {
                     sqlx::query_scalar(PROGRESS_SQL)
                         .bind(campaign_id)
@@ -129,9 +129,9 @@ impl crate::Campaigns<'_> {
                 .fetch_one(&mut *tx)
                 .await?;
             let status = if reached >= target {
-                "confirmed"
+                ThresholdStatus::Confirmed
             } else {
-                "dropped"
+                ThresholdStatus::Dropped
             };
             sqlx::query("UPDATE thresholds SET status = $1, reached = $2 WHERE id = $3")
                 .bind(status)
@@ -139,7 +139,7 @@ impl crate::Campaigns<'_> {
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?;
-            if status == "dropped" {
+            if status == ThresholdStatus::Dropped {
                 let affected: Vec<String> = sqlx::query_scalar(
                     "SELECT id FROM orders WHERE campaign_id = $1 AND holds_unit = 1
                         AND selections LIKE $2 ESCAPE '\\' AND dropped_option IS NULL",
@@ -157,11 +157,12 @@ impl crate::Campaigns<'_> {
                     .bind(order)
                     .execute(&mut *tx)
                     .await?;
-                    super::orders::add_event(&mut tx, order, "option_dropped", now).await?;
+                    super::orders::add_event(&mut tx, order, OrderEventKind::OptionDropped, now)
+                        .await?;
                 }
             }
             tx.commit().await?;
-            tracing::info!(%campaign_id, %option, reached, target, status, "threshold decided");
+            tracing::info!(%campaign_id, %option, reached, target, %status, "threshold decided");
             decided += 1;
         }
         Ok(decided)

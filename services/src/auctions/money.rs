@@ -15,7 +15,7 @@ use crate::idempotency::{self, Replayable, Start};
 use crate::payments::{ChargeRequest, RefundRequest};
 use crate::{now_ms, share_code};
 use models::error::AppError;
-use models::{Account, Role};
+use models::{Account, AuctionPhase, Role};
 
 /// Prefix of auction payment ids (how a provider callback finds its table).
 pub(crate) const PAYMENT_PREFIX: &str = "aup_";
@@ -63,7 +63,7 @@ impl crate::Auctions<'_> {
         let amount = amount_fen.unwrap_or_else(|| spec.deposits[0].value.get().max(1));
         let amount = if amount == 0 { 1 } else { amount };
         check_amount("amount_fen", amount)?;
-        if row.try_get::<String, _>("phase")? != "open"
+        if row.try_get::<AuctionPhase, _>("phase")? != AuctionPhase::Open
             || row.try_get::<i64, _>("ends_at")? <= now_ms()
         {
             return Err(AppError::AuctionRule {
@@ -125,7 +125,7 @@ impl crate::Auctions<'_> {
         let state: models::AuctionState = serde_json::from_str(&state)?;
         let paddle = self.paddle(auction_id, &account.id).await?;
         let due = match (&state.settlement, paddle) {
-            (Some(s), Some(p)) if state.phase == "awaiting_payment" && s.paddle == p => {
+            (Some(s), Some(p)) if state.phase == AuctionPhase::AwaitingPayment && s.paddle == p => {
                 s.amount_fen
             }
             _ => {

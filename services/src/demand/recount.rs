@@ -8,7 +8,7 @@ use demand::{Cell, Kind, Person};
 use futures_util::TryStreamExt;
 use sqlx::Row;
 
-use super::cells::{CellKey, DemandRules, Signal, Stage};
+use super::cells::{CellKey, DemandRules, Signal};
 use super::signals::{
     configuration_row, order_row, vote_signal, CONFIGURATION_COLUMNS, ORDER_COLUMNS,
 };
@@ -92,7 +92,7 @@ impl crate::Demand<'_> {
         let mut rows = sqlx::query(&orders).bind(campaign_id).fetch(&self.db);
         while let Some(row) = rows.try_next().await? {
             let order = order_row(&row)?;
-            if let Some(signal) = order.at(&order.status) {
+            if let Some(signal) = order.at(order.status) {
                 count(&signal);
             }
         }
@@ -263,12 +263,9 @@ fn key_of(
     row: &sqlx::any::AnyRow,
     _with_province: bool,
 ) -> Result<CellKey, AppError> {
-    let stage: String = row.try_get("stage")?;
     Ok(CellKey {
         campaign_id: campaign_id.to_string(),
-        stage: Stage::parse(&stage).ok_or_else(|| AppError::Internal {
-            message: format!("unknown demand stage {stage}"),
-        })?,
+        stage: row.try_get("stage")?,
         catalog_version: row.try_get("catalog_version")?,
         day: row.try_get("day")?,
         province: row.try_get("province")?,
