@@ -41,6 +41,22 @@ pub enum Cardinality {
 }
 
 impl Cardinality {
+    /// Every cardinality.
+    pub const ALL: [Cardinality; 3] = [
+        Cardinality::ExactlyOne,
+        Cardinality::AtMostOne,
+        Cardinality::Any,
+    ];
+
+    /// The name used in catalogs and on the wire: `exactly-one`, `at-most-one` or `any`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cardinality::ExactlyOne => "exactly-one",
+            Cardinality::AtMostOne => "at-most-one",
+            Cardinality::Any => "any",
+        }
+    }
+
     /// Whether choosing an option of the group replaces the group's other option.
     pub fn is_exclusive(self) -> bool {
         !matches!(self, Cardinality::Any)
@@ -70,12 +86,20 @@ pub enum SalesMode {
 }
 
 impl SalesMode {
+    /// Both modes.
+    pub const ALL: [SalesMode; 2] = [SalesMode::Purchase, SalesMode::Lease];
+
     /// The name used in catalogs and storage: `purchase` or `lease`.
     pub fn as_str(self) -> &'static str {
         match self {
             SalesMode::Purchase => "purchase",
             SalesMode::Lease => "lease",
         }
+    }
+
+    /// The mode of a name (`None`: neither).
+    pub fn parse(name: &str) -> Option<SalesMode> {
+        SalesMode::ALL.into_iter().find(|m| m.as_str() == name)
     }
 }
 

@@ -3,6 +3,96 @@
 use configurator::Localized;
 use serde::{Deserialize, Serialize};
 
+wire_enum! {
+    /// Where an auction stands. An open auction past its end stays `open` until the next tick
+    /// closes it; one before its start is `open` too (bids are refused until then).
+    "auction phase"
+    pub enum AuctionPhase {
+        /// Bidding runs (or will: before `starts_at`).
+        Open = "open",
+        /// Ended without a valid winner (no bids, or the reserve was not met, or abandoned).
+        Unsold = "unsold",
+        /// The winner has to confirm the purchase before the deadline.
+        AwaitingConfirmation = "awaiting_confirmation",
+        /// The buyer has to pay the price before the deadline.
+        AwaitingPayment = "awaiting_payment",
+        /// The price is paid: the edition is sold.
+        Paid = "paid",
+        /// The winner defaulted: the marketer offers a second chance, re-runs or abandons.
+        AwaitingDecision = "awaiting_decision",
+        /// A runner-up may buy at their own highest bid before the deadline.
+        SecondChanceOffered = "second_chance_offered",
+        /// The auction is re-run as a new auction.
+        RerunScheduled = "rerun_scheduled",
+    }
+}
+
+wire_enum! {
+    /// How a bid was placed.
+    "bid kind"
+    pub enum BidKind {
+        /// Typed by the bidder.
+        Manual = "manual",
+        /// Placed by the bidder's hidden maximum.
+        Proxy = "proxy",
+        /// An earlier equal maximum taking the lead at the same price.
+        ProxyMatch = "proxy_match",
+    }
+}
+
+wire_enum! {
+    /// What a feed entry reports besides bids.
+    "auction notice"
+    pub enum Notice {
+        /// A bidder registered (paddle and deposit).
+        Registered = "registered",
+        /// A late bid moved the end (anti-sniping).
+        EndExtended = "end_extended",
+        /// Bidding closed with a winner.
+        Closed = "closed",
+        /// The auction ended unsold.
+        Unsold = "unsold",
+        /// Deposits were released for refund.
+        DepositReleased = "deposit_released",
+        /// A defaulter's deposit was forfeited.
+        DepositForfeited = "deposit_forfeited",
+        /// The winner is asked to confirm.
+        ConfirmationRequested = "confirmation_requested",
+        /// The buyer is asked to pay.
+        PaymentRequested = "payment_requested",
+        /// The price was paid.
+        Paid = "paid",
+        /// The winner (or a runner-up) defaulted.
+        Defaulted = "defaulted",
+        /// A runner-up was offered the edition.
+        SecondChanceOffered = "second_chance_offered",
+        /// The runner-up declined the offer.
+        OfferDeclined = "offer_declined",
+        /// The offer's deadline passed.
+        OfferExpired = "offer_expired",
+        /// The auction is re-run as a new auction.
+        RerunScheduled = "rerun_scheduled",
+    }
+}
+
+wire_enum! {
+    /// A settlement step: the winner's or runner-up's, or the marketer's decision after a
+    /// default.
+    "settlement step"
+    pub enum SettlementStep {
+        /// The winner confirms the purchase.
+        Confirm = "confirm",
+        /// The marketer offers the edition to the next runner-up.
+        OfferSecondChance = "second_chance",
+        /// The runner-up accepts the offer.
+        Accept = "accept",
+        /// The runner-up declines the offer.
+        Decline = "decline",
+        /// The marketer gives up (ends unsold).
+        Abandon = "abandon",
+    }
+}
+
 /// One row of a tier table: from `from_fen` (inclusive) upwards, `value_fen` applies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TierInput {
@@ -58,7 +148,7 @@ pub struct BidView {
     pub amount_fen: i64,
     /// `manual`, `proxy` (placed by a hidden maximum) or `proxy_match` (an earlier equal
     /// maximum taking the lead at the same price).
-    pub kind: String,
+    pub kind: BidKind,
     /// Server time it was accepted (UTC ms).
     pub at: i64,
 }
@@ -73,10 +163,8 @@ pub struct FeedEntry {
     pub at: i64,
     /// Bids this entry accepted, in order.
     pub bids: Vec<BidView>,
-    /// What happened besides bids: `registered`, `end_extended`, `closed`, `unsold`,
-    /// `confirmation_requested`, `payment_requested`, `paid`, `defaulted`,
-    /// `second_chance_offered`, `offer_declined`, `offer_expired`, `rerun_scheduled`, ...
-    pub notices: Vec<String>,
+    /// What happened besides bids, each once, in order.
+    pub notices: Vec<Notice>,
     /// The auction after this entry.
     pub state: AuctionState,
 }
@@ -84,9 +172,8 @@ pub struct FeedEntry {
 /// The public state of an auction at one point of its log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuctionState {
-    /// `open`, `unsold`, `awaiting_confirmation`, `awaiting_payment`, `paid`,
-    /// `awaiting_decision`, `second_chance_offered` or `rerun_scheduled`.
-    pub phase: String,
+    /// The phase.
+    pub phase: AuctionPhase,
     /// The leading bid, if any.
     pub current_fen: Option<i64>,
     /// The leader's paddle.

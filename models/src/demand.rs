@@ -2,8 +2,42 @@
 //! are the same figures). Every count here is a sum of figures released under the OEM's K;
 //! `None` means suppressed (or, for a funnel stage, not applicable to the filter).
 
-use configurator::Localized;
+use configurator::{Cardinality, Localized, SalesMode};
 use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+wire_enum! {
+    /// A stage of the demand funnel. The first four are what demand cells count (people who
+    /// configured, voted, reserved — locked orders included — and locked); `paid` is the
+    /// funnel's last step only (balance payments open at delivery, after the pre-sale).
+    "demand stage"
+    pub enum Stage {
+        /// A saved configuration (the latest of each signed-in person).
+        Configured = "configured",
+        /// A person who voted in at least one poll of the campaign.
+        Voted = "voted",
+        /// A reservation whose money was paid.
+        Reserved = "reserved",
+        /// A locked order whose earnest money was paid.
+        Locked = "locked",
+        /// The balance paid (never counted in cells).
+        Paid = "paid",
+    }
+}
+
+wire_enum! {
+    /// Where a demand threshold stands.
+    "threshold status"
+    pub enum ThresholdStatus {
+        /// Before the deadline.
+        Open = "open",
+        /// Enough active reservations included the option at the deadline: it is built.
+        Confirmed = "confirmed",
+        /// Too few did: the option will not be built.
+        Dropped = "dropped",
+    }
+}
 
 /// What the report covers, beyond its campaign. Dates are China Standard Time calendar days
 /// (`YYYY-MM-DD`), both ends included.
@@ -18,12 +52,25 @@ pub struct DemandFilter {
     /// Last day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    /// `purchase` or `lease`, or both.
+    /// One sales mode, or both.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sales_mode: Option<String>,
+    pub sales_mode: Option<SalesMode>,
     /// One province (its id, see `geo`), or all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
+}
+
+impl DemandFilter {
+    /// A sales mode as typed into a filter (a query string, a form): blank is none, anything
+    /// but `purchase` or `lease` is refused as an invalid `sales_mode`.
+    pub fn sales_mode_of(text: Option<&str>) -> Result<Option<SalesMode>, AppError> {
+        match text.map(str::trim).filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(text) => SalesMode::parse(text).map(Some).ok_or_else(|| {
+                AppError::invalid("sales_mode", "the sales mode is purchase or lease")
+            }),
+        }
+    }
 }
 
 /// `n` people out of `base`: a share among the cells where the figure could be shown.
@@ -59,8 +106,8 @@ pub struct Signals<T> {
 /// One step of the funnel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunnelStep {
-    /// `configured`, `voted`, `reserved`, `locked` or `paid`.
-    pub stage: String,
+    /// The stage.
+    pub stage: Stage,
     /// People; `None` where the step does not apply to the filter (votes have no sales mode).
     pub people: Option<u64>,
 }
@@ -83,8 +130,8 @@ pub struct DayCounts {
 /// The people of one sales mode.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModeSplit {
-    /// `purchase` or `lease`.
-    pub mode: String,
+    /// The sales mode.
+    pub mode: SalesMode,
     /// People per signal.
     pub people: Signals<u64>,
 }
@@ -107,8 +154,8 @@ pub struct GroupRates {
     pub id: String,
     /// Its name.
     pub name: Localized,
-    /// `exactly-one`, `at-most-one` or `any`.
-    pub cardinality: String,
+    /// How many of its options may be on together.
+    pub cardinality: Cardinality,
     /// People with at least one option of the group, per signal, in per mille (exclusive
     /// groups: the sum of their options' shares; `None` for any-groups, whose options overlap).
     pub taken_per_mille: Option<Signals<u64>>,
@@ -176,8 +223,8 @@ pub struct ThresholdProgress {
     pub target: u64,
     /// People so far (`None`: suppressed).
     pub reached: Option<u64>,
-    /// `open`, `confirmed` or `dropped`.
-    pub status: String,
+    /// Open until the deadline, then confirmed or dropped.
+    pub status: ThresholdStatus,
     /// When it is decided (UTC milliseconds).
     pub deadline: i64,
 }
@@ -189,8 +236,8 @@ pub struct AuctionSummary {
     pub id: String,
     /// The edition.
     pub title: String,
-    /// Its phase (`scheduled`, `open`, `awaiting_confirmation`, `paid`, ...).
-    pub phase: String,
+    /// Its phase.
+    pub phase: crate::AuctionPhase,
     /// Accepted bids.
     pub bids: u64,
     /// Distinct bidders who bid (`None`: suppressed).

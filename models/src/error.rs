@@ -5,6 +5,8 @@
 use configurator::Reason;
 use serde::{Deserialize, Serialize};
 
+use crate::OrderStatus;
+
 /// Everything that can go wrong, each with a stable machine-readable code.
 #[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "snake_case")]
@@ -96,7 +98,7 @@ pub enum AppError {
     #[error("{message}")]
     OrderState {
         /// The order's current status.
-        status: String,
+        status: OrderStatus,
         /// Why the action is refused.
         message: String,
     },
@@ -116,8 +118,9 @@ pub enum AppError {
         rule: String,
         /// The rule in words, with the amounts that apply.
         message: String,
-        /// The amounts behind the refusal (minimum, maximum, top-up needed, ...).
-        details: Option<serde_json::Value>,
+        /// The amounts behind the refusal (minimum, maximum, top-up needed, ...); boxed, so
+        /// that every `Result<_, AppError>` stays small.
+        details: Option<Box<RuleDetails>>,
     },
     /// The poll no longer takes votes.
     #[error("the poll closed")]
@@ -128,6 +131,49 @@ pub enum AppError {
         /// A short description safe to show.
         message: String,
     },
+}
+
+/// The amounts behind an auction's refusal of a bid or a proxy maximum: the refusal's `code`
+/// (the same as the error's `rule`) and the amounts of that refusal, the others absent (not
+/// `null`) on the wire. Amounts are fen, times UTC milliseconds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleDetails {
+    /// The rule's code (`below_minimum`, `deposit_too_low`, ...).
+    #[serde(default)]
+    pub code: String,
+    /// `not_started`: when bidding opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<i64>,
+    /// `ended`: when bidding ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+    /// `clock_went_back`: the request's time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<i64>,
+    /// `clock_went_back`: the last accepted request's time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<i64>,
+    /// `below_minimum`, `proxy_below_minimum`: the lowest valid bid now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<i64>,
+    /// `above_max_raise`: the highest valid bid now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<i64>,
+    /// `deposit_too_low`: the deposit the amount needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<i64>,
+    /// `deposit_too_low`: how much more deposit the bidder must pay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_up: Option<i64>,
+    /// `proxy_not_raised`: the bidder's current maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<i64>,
+    /// `deposit_above_maximum`: the deposit paid or pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit: Option<i64>,
+    /// `deposit_above_maximum`: the most that can still be paid in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_up_max: Option<i64>,
 }
 
 impl AppError {

@@ -1,49 +1,49 @@
 use configurator::{Localized, Money, Quote};
 use serde::{Deserialize, Serialize};
 
-/// Where an order stands. Money moves only through the provider's confirmations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    /// A unit is held; the reservation payment awaits the provider's confirmation.
-    PendingPayment,
-    /// The refundable reservation amount is paid.
-    Reserved,
-    /// The provider declined the reservation payment; the unit is released.
-    PaymentFailed,
-    /// Cancelled by the customer and refunded; the unit is released.
-    Cancelled,
-    /// The customer confirmed the lock; the earnest money awaits confirmation.
-    Locking,
-    /// Earnest money paid: a firm order (refundable only within the cooling-off period).
-    Locked,
+wire_enum! {
+    /// Where an order stands. Money moves only through the provider's confirmations.
+    "order status"
+    pub enum OrderStatus {
+        /// A unit is held; the reservation payment awaits the provider's confirmation.
+        PendingPayment = "pending_payment",
+        /// The refundable reservation amount is paid.
+        Reserved = "reserved",
+        /// The provider declined the reservation payment; the unit is released.
+        PaymentFailed = "payment_failed",
+        /// Cancelled by the customer and refunded; the unit is released.
+        Cancelled = "cancelled",
+        /// The customer confirmed the lock; the earnest money awaits confirmation.
+        Locking = "locking",
+        /// Earnest money paid: a firm order (refundable only within the cooling-off period).
+        Locked = "locked",
+    }
 }
 
-impl OrderStatus {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderStatus::PendingPayment => "pending_payment",
-            OrderStatus::Reserved => "reserved",
-            OrderStatus::PaymentFailed => "payment_failed",
-            OrderStatus::Cancelled => "cancelled",
-            OrderStatus::Locking => "locking",
-            OrderStatus::Locked => "locked",
-        }
-    }
-
-    /// Reads a stored name.
-    pub fn parse(name: &str) -> Option<OrderStatus> {
-        [
-            OrderStatus::PendingPayment,
-            OrderStatus::Reserved,
-            OrderStatus::PaymentFailed,
-            OrderStatus::Cancelled,
-            OrderStatus::Locking,
-            OrderStatus::Locked,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == name)
+wire_enum! {
+    /// What happened to an order, as its timeline says.
+    "order event kind"
+    pub enum OrderEventKind {
+        /// Reserved: a unit is held, the reservation payment requested.
+        Reserved = "reserved",
+        /// The provider confirmed the reservation payment.
+        PaymentConfirmed = "payment_confirmed",
+        /// The provider declined the reservation payment.
+        PaymentFailed = "payment_failed",
+        /// The customer confirmed the lock; the earnest money is requested.
+        LockRequested = "lock_requested",
+        /// The earnest money is paid: the order is locked.
+        Locked = "locked",
+        /// The provider declined the earnest money; the order is reserved again.
+        LockPaymentFailed = "lock_payment_failed",
+        /// Cancelled by the customer.
+        Cancelled = "cancelled",
+        /// A refund was paid out.
+        Refunded = "refunded",
+        /// An option of the order missed its demand threshold.
+        OptionDropped = "option_dropped",
+        /// The customer changed the configuration after a dropped option.
+        ConfigurationChanged = "configuration_changed",
     }
 }
 
@@ -52,9 +52,8 @@ impl OrderStatus {
 pub struct OrderEvent {
     /// When (UTC milliseconds).
     pub at: i64,
-    /// What happened: `reserved`, `payment_confirmed`, `payment_failed`, `lock_requested`,
-    /// `locked`, `cancelled`, `refunded`.
-    pub kind: String,
+    /// What happened.
+    pub kind: OrderEventKind,
 }
 
 /// An order with its snapshot, as "My orders" and the API show it.
@@ -171,6 +170,6 @@ pub struct ThresholdView {
     pub reached: i64,
     /// When it is decided (UTC milliseconds).
     pub deadline: i64,
-    /// `open`, `confirmed` or `dropped`.
-    pub status: String,
+    /// Open until the deadline, then confirmed or dropped.
+    pub status: super::ThresholdStatus,
 }

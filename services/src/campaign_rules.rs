@@ -11,7 +11,7 @@ use super::db::Json;
 use super::orders::EARNEST_MAX_PERCENT;
 use super::Db;
 use models::error::AppError;
-use models::CampaignInput;
+use models::{CampaignInput, ThresholdStatus};
 
 const MAX_BATCHES: usize = 20;
 const MAX_BATCH_CAP: i64 = 1_000_000;
@@ -45,7 +45,7 @@ pub(super) struct StoredThreshold {
     pub option: String,
     pub target: i64,
     pub deadline: i64,
-    pub status: String,
+    pub status: ThresholdStatus,
 }
 
 impl Stored {
@@ -73,7 +73,7 @@ impl Stored {
             votes,
         })
         .collect();
-        let thresholds = sqlx::query_as::<_, (String, i64, i64, String)>(
+        let thresholds = sqlx::query_as::<_, (String, i64, i64, ThresholdStatus)>(
             "SELECT option_id, target, deadline, status FROM thresholds WHERE campaign_id = $1",
         )
         .bind(id)
@@ -332,7 +332,7 @@ fn validate_thresholds(
             ));
         }
         let before = stored.threshold(&t.option);
-        if let Some(decided) = before.filter(|b| b.status != "open") {
+        if let Some(decided) = before.filter(|b| b.status != ThresholdStatus::Open) {
             if decided.target != t.target || decided.deadline != t.deadline {
                 return Err(AppError::invalid(
                     field("option"),
@@ -361,7 +361,7 @@ fn validate_thresholds(
     if let Some(decided) = stored
         .thresholds
         .iter()
-        .find(|t| t.status != "open" && !seen.contains(t.option.as_str()))
+        .find(|t| t.status != ThresholdStatus::Open && !seen.contains(t.option.as_str()))
     {
         return Err(AppError::invalid(
             "thresholds",

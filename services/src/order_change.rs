@@ -9,7 +9,7 @@ use super::db::Json;
 use super::orders::{add_event, EARNEST_MAX_PERCENT};
 use super::{now_ms, share_code};
 use models::error::AppError;
-use models::{Account, OrderView, Role};
+use models::{Account, OrderEventKind, OrderStatus, OrderView, Role};
 
 /// What a configuration change reads of the order before it.
 #[derive(sqlx::FromRow)]
@@ -18,7 +18,7 @@ struct ChangingOrder {
     configuration_code: String,
     dropped_option: Option<String>,
     holds_unit: i64,
-    status: String,
+    status: OrderStatus,
     earnest_fen: i64,
     selections: Json<Vec<String>>,
     catalog_version: i64,
@@ -119,12 +119,12 @@ impl crate::Orders<'_> {
         // ones read before the transaction are the ones replaced.
         let after = self.demand().order_demand(&mut tx, order_id).await?;
         let before = after.with_selections(row.selections.0, row.catalog_version, row.sales_mode);
-        if let (Some(out), Some(into)) = (before.at(&after.status), after.at(&after.status)) {
+        if let (Some(out), Some(into)) = (before.at(after.status), after.at(after.status)) {
             self.demand()
                 .move_demand(&mut tx, Some(&out), Some(&into))
                 .await?;
         }
-        add_event(&mut tx, order_id, "configuration_changed", now).await?;
+        add_event(&mut tx, order_id, OrderEventKind::ConfigurationChanged, now).await?;
         tx.commit().await?;
         tracing::info!(order = %order_id, code = %code, "order configuration changed after a dropped option");
         self.order(account, order_id).await

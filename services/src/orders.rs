@@ -18,7 +18,7 @@ use super::idempotency::{self, Replayable, Start};
 use super::payments::{ChargeRequest, RefundRequest};
 use super::{now_ms, share_code};
 use models::error::AppError;
-use models::{Account, OrderEvent, OrderStatus, OrderView, Role};
+use models::{Account, OrderEvent, OrderEventKind, OrderStatus, OrderView, Role};
 
 /// The most earnest money the law allows, as a share of the car's price.
 pub const EARNEST_MAX_PERCENT: i64 = 20;
@@ -87,7 +87,7 @@ impl TryFrom<OrderRow> for OrderView {
 struct OrderEventRow {
     order_id: String,
     at: i64,
-    kind: String,
+    kind: OrderEventKind,
 }
 
 impl From<OrderEventRow> for OrderEvent {
@@ -312,7 +312,7 @@ impl crate::Orders<'_> {
             }
             Err(e) => return Err(e.into()),
         }
-        add_event(tx, &order_id, "reserved", now).await?;
+        add_event(tx, &order_id, OrderEventKind::Reserved, now).await?;
         insert_payment(
             tx,
             &payment_id,
@@ -341,7 +341,7 @@ impl crate::Orders<'_> {
             refundable_until: None,
             timeline: vec![OrderEvent {
                 at: now,
-                kind: "reserved".into(),
+                kind: OrderEventKind::Reserved,
             }],
             dropped_option: None,
         };
@@ -389,11 +389,11 @@ impl crate::Orders<'_> {
         let result = if cancelled.rows_affected() == 1 {
             if let Some(before) = &before {
                 self.demand()
-                    .order_moved(&mut tx, before, &before.status, "cancelled")
+                    .order_moved(&mut tx, before, before.status, OrderStatus::Cancelled)
                     .await?;
             }
             release_unit(&mut tx, order_id).await?;
-            add_event(&mut tx, order_id, "cancelled", now).await?;
+            add_event(&mut tx, order_id, OrderEventKind::Cancelled, now).await?;
             let paid: Vec<(String, i64)> = sqlx::query_as(
                 "SELECT id, amount_fen FROM payments WHERE order_id = $1 AND status = 'succeeded'",
             )
@@ -485,7 +485,7 @@ impl crate::Orders<'_> {
                 now,
             )
             .await?;
-            add_event(&mut tx, order_id, "lock_requested", now).await?;
+            add_event(&mut tx, order_id, OrderEventKind::LockRequested, now).await?;
             charge = Some(ChargeRequest {
                 payment_id,
                 amount_fen: order.earnest.0,
@@ -588,14 +588,23 @@ impl crate::Orders<'_> {
                 .bind(payment_id)
                 .fetch_one(&mut *tx)
                 .await?;
+        use OrderStatus as S;
         let (from, to, event) = match (purpose.as_str(), succeeded) {
-            ("reservation", true) => ("pending_payment", "reserved", "payment_confirmed"),
-            ("reservation", false) => ("pending_payment", "payment_failed", "payment_failed"),
-            ("earnest", true) => ("locking", "locked", "locked"),
-            _ => ("locking", "reserved", "lock_payment_failed"),
+            ("reservation", true) => (
+                S::PendingPayment,
+                S::Reserved,
+                OrderEventKind::PaymentConfirmed,
+            ),
+            ("reservation", false) => (
+                S::PendingPayment,
+                S::PaymentFailed,
+                OrderEventKind::PaymentFailed,
+            ),
+            ("earnest", true) => (S::Locking, S::Locked, OrderEventKind::Locked),
+            _ => (S::Locking, S::Reserved, OrderEventKind::LockPaymentFailed),
         };
         let held_delta = if succeeded { amount } else { 0 };
-        let releases = to == "payment_failed";
+        let releases = to == S::PaymentFailed;
         let moved = sqlx::query(
             "UPDATE orders SET status = $1, held_fen = held_fen + $2, updated_at = $3,
                     holds_unit = CASE WHEN $4 = 1 THEN 0 ELSE holds_unit END,
@@ -659,7 +668,7 @@ impl crate::Orders<'_> {
             .bind(&order_id)
             .execute(&mut *tx)
             .await?;
-        add_event(&mut tx, &order_id, "refunded", now).await?;
+        add_event(&mut tx, &order_id, OrderEventKind::Refunded, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -736,7 +745,7 @@ fn refusal(order: &OrderView, action: &str, now: i64) -> AppError {
         status => format!("an order that is {} cannot be {action}", status.as_str()),
     };
     AppError::OrderState {
-        status: order.status.as_str().into(),
+        status: order.status,
         message,
     }
 }
@@ -778,7 +787,7 @@ async fn release_unit(tx: &mut Transaction<'static, Any>, order_id: &str) -> Res
 pub(super) async fn add_event(
     tx: &mut Transaction<'static, Any>,
     order_id: &str,
-    kind: &str,
+    kind: OrderEventKind,
     at: i64,
 ) -> Result<(), AppError> {
     sqlx::query(

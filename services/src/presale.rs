@@ -12,7 +12,7 @@ use super::{now_ms, share_code};
 use models::error::AppError;
 use models::{
     Account, BatchView, CampaignDetail, CampaignInput, PollChoice, PollChoiceInput, PollInput,
-    PollView, Role, ThresholdView,
+    PollView, Role, ThresholdStatus, ThresholdView,
 };
 
 /// A batch of a campaign.
@@ -406,7 +406,7 @@ impl crate::Campaigns<'_> {
         let mut added = Vec::new();
         for t in &input.thresholds {
             match stored.thresholds.iter().find(|s| s.option == t.option) {
-                Some(s) if s.status == "open" => {
+                Some(s) if s.status == ThresholdStatus::Open => {
                     let changed = sqlx::query(
                         "UPDATE thresholds SET target = $3, deadline = $4
                           WHERE campaign_id = $1 AND option_id = $2 AND status = 'open'",

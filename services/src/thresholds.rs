@@ -5,7 +5,7 @@ use configurator::Localized;
 
 use super::{now_ms, share_code};
 use models::error::AppError;
-use models::{ThresholdInput, ThresholdView};
+use models::{OrderEventKind, ThresholdInput, ThresholdStatus, ThresholdView};
 
 /// A `LIKE` pattern that finds `"option"` in a JSON array of option ids (with `\` escaping
 /// the wildcards ids may contain).
@@ -24,7 +24,7 @@ struct ThresholdRow {
     option_id: String,
     target: i64,
     deadline: i64,
-    status: String,
+    status: ThresholdStatus,
     reached: Option<i64>,
 }
 
@@ -71,7 +71,7 @@ impl crate::Campaigns<'_> {
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let reached = match row.reached {
-                Some(n) if row.status != "open" => n,
+                Some(n) if row.status != ThresholdStatus::Open => n,
                 _ => {
                     sqlx::query_scalar(PROGRESS_SQL)
                         .bind(campaign_id)
@@ -137,9 +137,9 @@ impl crate::Campaigns<'_> {
                 .fetch_one(&mut *tx)
                 .await?;
             let status = if reached >= target {
-                "confirmed"
+                ThresholdStatus::Confirmed
             } else {
-                "dropped"
+                ThresholdStatus::Dropped
             };
             sqlx::query("UPDATE thresholds SET status = $1, reached = $2 WHERE id = $3")
                 .bind(status)
@@ -147,7 +147,7 @@ impl crate::Campaigns<'_> {
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?;
-            if status == "dropped" {
+            if status == ThresholdStatus::Dropped {
                 let affected: Vec<String> = sqlx::query_scalar(
                     "SELECT id FROM orders WHERE campaign_id = $1 AND holds_unit = 1
                         AND selections LIKE $2 ESCAPE '\\' AND dropped_option IS NULL",
@@ -165,11 +165,12 @@ impl crate::Campaigns<'_> {
                     .bind(order)
                     .execute(&mut *tx)
                     .await?;
-                    super::orders::add_event(&mut tx, order, "option_dropped", now).await?;
+                    super::orders::add_event(&mut tx, order, OrderEventKind::OptionDropped, now)
+                        .await?;
                 }
             }
             tx.commit().await?;
-            tracing::info!(%campaign_id, %option, reached, target, status, "threshold decided");
+            tracing::info!(%campaign_id, %option, reached, target, %status, "threshold decided");
             decided += 1;
         }
         Ok(decided)

@@ -4,10 +4,10 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::error::{AppError, RuleDetails};
 use crate::format;
 use crate::i18n::{error_text, use_lang, AuctionTexts, Lang};
-use crate::models::AuctionState;
+use crate::models::{AuctionPhase, AuctionState};
 use configurator::Money;
 
 /// The server's clock as the browser estimates it: `offset = server_now − Date.now()`,
@@ -81,30 +81,32 @@ pub fn money(fen: i64) -> String {
 /// closing, one before its start is upcoming).
 pub fn phase_label(lang: Lang, state: &AuctionState, starts_at: i64, now: i64) -> &'static str {
     let t = au(lang);
-    match state.phase.as_str() {
-        "open" if now < starts_at => t.ph_upcoming,
-        "open" if now >= state.ends_at => t.ph_closing,
-        "open" => t.ph_open,
-        "unsold" => t.ph_unsold,
-        "awaiting_confirmation" => t.ph_awaiting_confirmation,
-        "awaiting_payment" => t.ph_awaiting_payment,
-        "paid" => t.ph_paid,
-        "awaiting_decision" => t.ph_awaiting_decision,
-        "second_chance_offered" => t.ph_second_chance,
-        "rerun_scheduled" => t.ph_rerun,
-        _ => t.ph_closed,
+    match state.phase {
+        AuctionPhase::Open if now < starts_at => t.ph_upcoming,
+        AuctionPhase::Open if now >= state.ends_at => t.ph_closing,
+        AuctionPhase::Open => t.ph_open,
+        AuctionPhase::Unsold => t.ph_unsold,
+        AuctionPhase::AwaitingConfirmation => t.ph_awaiting_confirmation,
+        AuctionPhase::AwaitingPayment => t.ph_awaiting_payment,
+        AuctionPhase::Paid => t.ph_paid,
+        AuctionPhase::AwaitingDecision => t.ph_awaiting_decision,
+        AuctionPhase::SecondChanceOffered => t.ph_second_chance,
+        AuctionPhase::RerunScheduled => t.ph_rerun,
     }
 }
 
 /// A CSS modifier for the phase badge.
 pub fn phase_class(state: &AuctionState, starts_at: i64, now: i64) -> &'static str {
-    match state.phase.as_str() {
-        "open" if now < starts_at => "upcoming",
-        "open" if now >= state.ends_at => "closing",
-        "open" => "live",
-        "paid" => "sold",
-        "unsold" | "rerun_scheduled" => "ended",
-        _ => "settling",
+    match state.phase {
+        AuctionPhase::Open if now < starts_at => "upcoming",
+        AuctionPhase::Open if now >= state.ends_at => "closing",
+        AuctionPhase::Open => "live",
+        AuctionPhase::Paid => "sold",
+        AuctionPhase::Unsold | AuctionPhase::RerunScheduled => "ended",
+        AuctionPhase::AwaitingConfirmation
+        | AuctionPhase::AwaitingPayment
+        | AuctionPhase::AwaitingDecision
+        | AuctionPhase::SecondChanceOffered => "settling",
     }
 }
 
@@ -118,12 +120,10 @@ pub fn fen_to_yuan(fen: i64) -> String {
     Money(fen).yuan_plain()
 }
 
-/// A number out of an error's details.
-pub fn detail(error: &AppError, key: &str) -> Option<i64> {
+/// The amounts behind an auction's refusal, if it gave any.
+pub fn details(error: &AppError) -> Option<&RuleDetails> {
     match error {
-        AppError::AuctionRule {
-            details: Some(d), ..
-        } => d.get(key).and_then(|v| v.as_i64()),
+        AppError::AuctionRule { details, .. } => details.as_deref(),
         _ => None,
     }
 }

@@ -10,6 +10,7 @@ use crate::components::time::{local_input, local_to_utc_ms, LocalTime};
 use crate::functions::auctions::{PayPrice, Rerun, Settle};
 use crate::functions::orders::new_key;
 use crate::i18n::use_lang;
+use crate::models::{AuctionPhase as P, SettlementStep};
 use crate::routes::auctions::Live;
 
 /// The settlement panel; empty while bidding runs.
@@ -27,10 +28,10 @@ pub fn SettlementPanel() -> impl IntoView {
             live.take_view(view);
         }
     });
-    let step = move |name: &'static str| {
+    let step = move |step: SettlementStep| {
         settle.dispatch(Settle {
             id: live.id.get_value(),
-            step: name.to_string(),
+            step,
         });
     };
     let rerun_start = RwSignal::new(String::new());
@@ -75,50 +76,50 @@ pub fn SettlementPanel() -> impl IntoView {
         let until = move || {
             deadline.map(|d| view! { <p class="settle__deadline">{t().deadline} " " <LocalTime utc_ms=d/></p> })
         };
-        let (title, text): (&'static str, String) = match state.phase.as_str() {
-            "awaiting_confirmation" if concerned => (t().you_won, (t().confirm_note)(&price)),
-            "awaiting_confirmation" => (
+        let phase = state.phase;
+        let (title, text): (&'static str, String) = match phase {
+            P::AwaitingConfirmation if concerned => (t().you_won, (t().confirm_note)(&price)),
+            P::AwaitingConfirmation => (
                 t().ph_awaiting_confirmation,
                 (t().waiting_winner)(&who, &price),
             ),
-            "awaiting_payment" if concerned => (t().pay_title, (t().pay_note)(&price)),
-            "awaiting_payment" => (t().ph_awaiting_payment, (t().waiting_payment)(&who, &price)),
-            "paid" => (t().ph_paid, (t().sold_to)(&who, &price)),
-            "awaiting_decision" => (t().ph_awaiting_decision, t().decision_note.to_string()),
-            "second_chance_offered" if concerned => (t().offer_title, (t().offer_note)(&price)),
-            "second_chance_offered" => (t().ph_second_chance, (t().offered_to)(&who, &price)),
-            "unsold" => (t().ph_unsold, t().unsold_note.to_string()),
-            "rerun_scheduled" => (t().ph_rerun, t().rerun_note.to_string()),
-            _ => return None,
+            P::AwaitingPayment if concerned => (t().pay_title, (t().pay_note)(&price)),
+            P::AwaitingPayment => (t().ph_awaiting_payment, (t().waiting_payment)(&who, &price)),
+            P::Paid => (t().ph_paid, (t().sold_to)(&who, &price)),
+            P::AwaitingDecision => (t().ph_awaiting_decision, t().decision_note.to_string()),
+            P::SecondChanceOffered if concerned => (t().offer_title, (t().offer_note)(&price)),
+            P::SecondChanceOffered => (t().ph_second_chance, (t().offered_to)(&who, &price)),
+            P::Unsold => (t().ph_unsold, t().unsold_note.to_string()),
+            P::RerunScheduled => (t().ph_rerun, t().rerun_note.to_string()),
+            P::Open => return None,
         };
-        let phase = state.phase.clone();
-        let actions = match phase.as_str() {
-            "awaiting_confirmation" if concerned => Some(view! {
+        let actions = match phase {
+            P::AwaitingConfirmation if concerned => Some(view! {
                 <button type="button" class="btn btn--primary btn--large" data-testid="settle-confirm"
-                    disabled=move || settle.pending().get() on:click=move |_| step("confirm")>{t().confirm_purchase}</button>
+                    disabled=move || settle.pending().get() on:click=move |_| step(SettlementStep::Confirm)>{t().confirm_purchase}</button>
             }.into_any()),
-            "awaiting_payment" if concerned => Some(view! {
+            P::AwaitingPayment if concerned => Some(view! {
                 <button type="button" class="btn btn--primary btn--large" data-testid="settle-pay"
                     disabled=move || pay.pending().get()
                     on:click=move |_| { pay.dispatch(PayPrice { id: live.id.get_value(), idempotency_key: new_key() }); }>
                     {t().pay_button}
                 </button>
             }.into_any()),
-            "second_chance_offered" if concerned => Some(view! {
+            P::SecondChanceOffered if concerned => Some(view! {
                 <div class="actions">
                     <button type="button" class="btn btn--ghost" data-testid="settle-decline"
-                        disabled=move || settle.pending().get() on:click=move |_| step("decline")>{t().decline}</button>
+                        disabled=move || settle.pending().get() on:click=move |_| step(SettlementStep::Decline)>{t().decline}</button>
                     <button type="button" class="btn btn--primary" data-testid="settle-accept"
-                        disabled=move || settle.pending().get() on:click=move |_| step("accept")>{t().accept}</button>
+                        disabled=move || settle.pending().get() on:click=move |_| step(SettlementStep::Accept)>{t().accept}</button>
                 </div>
             }.into_any()),
-            "awaiting_decision" if live.can_manage => Some(view! {
+            P::AwaitingDecision if live.can_manage => Some(view! {
                 <div class="settle__manage">
                     <div class="actions">
                         <button type="button" class="btn btn--primary" data-testid="settle-second-chance"
-                            disabled=move || settle.pending().get() on:click=move |_| step("second_chance")>{t().second_chance}</button>
+                            disabled=move || settle.pending().get() on:click=move |_| step(SettlementStep::OfferSecondChance)>{t().second_chance}</button>
                         <button type="button" class="btn btn--ghost" data-testid="settle-abandon"
-                            disabled=move || settle.pending().get() on:click=move |_| step("abandon")>{t().abandon}</button>
+                            disabled=move || settle.pending().get() on:click=move |_| step(SettlementStep::Abandon)>{t().abandon}</button>
                     </div>
                     <form class="settle__rerun" on:submit=send_rerun>
                         <strong>{t().rerun_title}</strong>
@@ -137,7 +138,7 @@ pub fn SettlementPanel() -> impl IntoView {
             _ => None,
         };
         Some(view! {
-            <div class=format!("settle settle--{phase}") data-testid="settlement" data-phase=phase.clone()>
+            <div class=format!("settle settle--{phase}") data-testid="settlement" data-phase=phase.as_str()>
                 <h2>{title}</h2>
                 <p>{text}</p>
                 {until()}

@@ -20,7 +20,7 @@ use crate::components::reserve::{ChangeOrderButton, ReserveButton};
 use crate::format;
 use crate::functions::configuration::SaveConfiguration;
 use crate::i18n::{error_text, use_lang, Lang};
-use crate::models::{ConfiguratorData, Restored, ThresholdView};
+use crate::models::{ConfiguratorData, Restored, ThresholdStatus, ThresholdView};
 
 /// A click on an excluded option waiting for the user to accept dropping earlier choices.
 #[derive(Clone, Debug, PartialEq)]
@@ -395,16 +395,16 @@ pub fn Configurator(data: ConfiguratorData, order: Option<String>) -> impl IntoV
 fn OptionThreshold(threshold: ThresholdView) -> impl IntoView {
     let lang = use_lang();
     let share = (threshold.reached * 100 / threshold.target.max(1)).min(100);
-    let status = threshold.status.clone();
+    let status = threshold.status;
     view! {
-        <span class=format!("option__threshold option__threshold--{}", threshold.status) data-testid="option-threshold">
+        <span class=format!("option__threshold option__threshold--{}", status.as_str()) data-testid="option-threshold">
             <span class="option__threshold-track"><span style=format!("width:{share}%")></span></span>
             {move || {
                 let t = lang.get().texts();
-                let outcome = match status.as_str() {
-                    "confirmed" => t.threshold_confirmed,
-                    "dropped" => t.threshold_dropped,
-                    _ => t.threshold_short,
+                let outcome = match status {
+                    ThresholdStatus::Confirmed => t.threshold_confirmed,
+                    ThresholdStatus::Dropped => t.threshold_dropped,
+                    ThresholdStatus::Open => t.threshold_short,
                 };
                 format!(
                     "{outcome} {} / {}",

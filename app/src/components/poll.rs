@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::format;
 use crate::functions::presale::{load_campaign_detail, Vote};
 use crate::i18n::{error_text, use_lang};
-use crate::models::{PollView, ThresholdView};
+use crate::models::{PollView, ThresholdStatus, ThresholdView};
 
 /// The demand thresholds and polls of campaign `campaign_id`, as the server reads them.
 #[component]
@@ -72,18 +72,18 @@ fn Polls(campaign_id: String, polls: Vec<PollView>) -> impl IntoView {
 fn Threshold(threshold: ThresholdView) -> impl IntoView {
     let lang = use_lang();
     let share = (threshold.reached * 100 / threshold.target.max(1)).min(100);
-    let status = threshold.status.clone();
+    let status = threshold.status;
     let name = threshold.name.clone();
     view! {
-        <li class=format!("threshold threshold--{}", threshold.status) data-testid="threshold" data-option=threshold.option.clone()>
+        <li class=format!("threshold threshold--{}", status.as_str()) data-testid="threshold" data-option=threshold.option.clone()>
             <div class="threshold__head">
                 <strong>{move || lang.get().pick(&name)}</strong>
                 <span class="threshold__status">{move || {
                     let t = lang.get().texts();
-                    match status.as_str() {
-                        "confirmed" => t.threshold_confirmed,
-                        "dropped" => t.threshold_dropped,
-                        _ => t.threshold_open,
+                    match status {
+                        ThresholdStatus::Confirmed => t.threshold_confirmed,
+                        ThresholdStatus::Dropped => t.threshold_dropped,
+                        ThresholdStatus::Open => t.threshold_open,
                     }
                 }}</span>
             </div>

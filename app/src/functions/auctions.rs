@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::models::{AuctionInput, AuctionView, BidAnswer, BidView};
+use crate::models::{AuctionInput, AuctionView, BidAnswer, BidView, SettlementStep};
 
 /// How many of the latest bids the auction page loads (the live feed adds the rest).
 pub const HISTORY_LEN: i64 = 100;
@@ -134,19 +134,10 @@ pub async fn set_proxy_max(
         .result
 }
 
-/// A settlement step: `confirm`, `accept`, `decline` (the bidder concerned) or
-/// `second_chance`, `abandon` (marketers).
+/// A settlement step: confirm, accept, decline (the bidder concerned) or a second chance,
+/// abandon (marketers).
 #[server(endpoint = "auction_settle")]
-pub async fn settle(id: String, step: String) -> Result<AuctionView, AppError> {
-    use crate::services::auctions::SettlementStep;
-    let step = match step.as_str() {
-        "confirm" => SettlementStep::Confirm,
-        "accept" => SettlementStep::Accept,
-        "decline" => SettlementStep::Decline,
-        "second_chance" => SettlementStep::OfferSecondChance,
-        "abandon" => SettlementStep::Abandon,
-        _ => return Err(AppError::invalid("step", "an unknown settlement step")),
-    };
+pub async fn settle(id: String, step: SettlementStep) -> Result<AuctionView, AppError> {
     let services = crate::request::use_services()?;
     let account = crate::request::require_account(&services).await?;
     services

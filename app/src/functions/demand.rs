@@ -18,7 +18,9 @@ pub async fn load_demand_campaigns() -> Result<Vec<DemandCampaign>, AppError> {
 }
 
 /// The demand report of a campaign (the first readable one when `campaign` is empty). The
-/// filter travels as flat fields: a form-encoded struct of absent options would vanish.
+/// filter travels as flat fields: a form-encoded struct of absent options would vanish. The
+/// sales mode travels as typed in the page's query string; one that is neither purchase nor
+/// lease is refused as an invalid `sales_mode`.
 #[server(endpoint = "demand_report")]
 pub async fn load_demand_report(
     campaign: String,
@@ -28,17 +30,18 @@ pub async fn load_demand_report(
     sales_mode: Option<String>,
     province: Option<String>,
 ) -> Result<Option<DemandReport>, AppError> {
-    let filter = crate::models::DemandFilter {
-        catalog_version,
-        from,
-        to,
-        sales_mode,
-        province,
-    };
+    use crate::models::DemandFilter;
     use crate::services::demand::Viewer;
     let services = crate::request::use_services()?;
     let account = crate::request::require_account(&services).await?;
     let viewer = Viewer::Member(&account);
+    let filter = DemandFilter {
+        catalog_version,
+        from,
+        to,
+        sales_mode: DemandFilter::sales_mode_of(sales_mode.as_deref())?,
+        province,
+    };
     let campaign = match campaign.trim() {
         "" => match services
             .demand()

@@ -8,8 +8,9 @@
 //! amounts that apply).
 
 use super::Lang;
-use crate::error::AppError;
+use crate::error::{AppError, RuleDetails};
 use crate::format;
+use crate::models::OrderStatus;
 use configurator::Money;
 
 /// A field of a form as the interface names it, and what a valid value is.
@@ -68,7 +69,6 @@ pub struct ErrorTexts {
     pub already_reserved: &'static str,
     /// Takes the order's status, in words.
     pub order_state: fn(&str) -> String,
-    pub order_state_any: &'static str,
     pub order_pending: &'static str,
     pub cooling_off_ended: &'static str,
     pub order_changed: &'static str,
@@ -176,7 +176,6 @@ pub const ER_ZH: ErrorTexts = ErrorTexts {
     sold_out: "该活动的所有批次均已约满。",
     already_reserved: "你在该活动中已有有效的预订。",
     order_state: |status| format!("订单当前状态为「{status}」，无法进行此操作。"),
-    order_state_any: "订单当前的状态不允许此操作。",
     order_pending: "订单的付款正在确认中，请稍后再试。",
     cooling_off_ended: "冷静期已结束：定金不再退还。",
     order_changed: "订单刚刚发生了变化，请刷新页面。",
@@ -445,7 +444,6 @@ pub const ER_EN: ErrorTexts = ErrorTexts {
     sold_out: "All batches of this campaign are full.",
     already_reserved: "You already have an active reservation in this campaign.",
     order_state: |status| format!("This order is “{status}”, so this is not possible now."),
-    order_state_any: "The order's current state does not allow this.",
     order_pending: "The order's payment is being confirmed; please try again shortly.",
     cooling_off_ended: "The cooling-off period has ended: the earnest money is no longer refundable.",
     order_changed: "The order changed meanwhile; please reload the page.",
@@ -702,12 +700,12 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         },
         AppError::SoldOut => t.sold_out.into(),
         AppError::AlreadyReserved => t.already_reserved.into(),
-        AppError::OrderState { status, message } => order_state(lang, status, message),
+        AppError::OrderState { status, message } => order_state(lang, *status, message),
         AppError::ConfirmationRequired { message } => {
             server_words(lang, message, t.confirmation_required)
         }
         AppError::IdempotencyKeyReused => t.idempotency_key_reused.into(),
-        AppError::AuctionRule { rule, details, .. } => auction_rule(lang, rule, details.as_ref()),
+        AppError::AuctionRule { rule, details, .. } => auction_rule(lang, rule, details.as_deref()),
         AppError::PollClosed => t.poll_closed.into(),
         AppError::Internal { .. } => t.internal.into(),
     }
@@ -879,7 +877,7 @@ fn forbidden(lang: Lang, message: &str) -> String {
 }
 
 /// Why an order cannot be changed, cancelled or locked now.
-fn order_state(lang: Lang, status: &str, message: &str) -> String {
+fn order_state(lang: Lang, status: OrderStatus, message: &str) -> String {
     let t = lang.texts().er;
     if message.contains("cooling-off period has ended") {
         return t.cooling_off_ended.into();
@@ -895,34 +893,34 @@ fn order_state(lang: Lang, status: &str, message: &str) -> String {
     }
     let texts = lang.texts();
     let status = match status {
-        "pending_payment" => texts.status_pending_payment,
-        "reserved" => texts.status_reserved,
-        "payment_failed" => texts.status_payment_failed,
-        "cancelled" => texts.status_cancelled,
-        "locking" => texts.status_locking,
-        "locked" => texts.status_locked,
-        _ => return server_words(lang, message, t.order_state_any),
+        OrderStatus::PendingPayment => texts.status_pending_payment,
+        OrderStatus::Reserved => texts.status_reserved,
+        OrderStatus::PaymentFailed => texts.status_payment_failed,
+        OrderStatus::Cancelled => texts.status_cancelled,
+        OrderStatus::Locking => texts.status_locking,
+        OrderStatus::Locked => texts.status_locked,
     };
     (t.order_state)(status)
 }
 
 /// An auction's refusal by its rule code, with the amounts that apply.
-fn auction_rule(lang: Lang, rule: &str, details: Option<&serde_json::Value>) -> String {
+fn auction_rule(lang: Lang, rule: &str, details: Option<&RuleDetails>) -> String {
     let t = lang.texts().au;
     let er = lang.texts().er;
-    let amount = |key: &str| {
+    let amount = |of: fn(&RuleDetails) -> Option<i64>| {
         details
-            .and_then(|d| d.get(key))
-            .and_then(|v| v.as_i64())
+            .and_then(of)
             .map(|fen| format::money(Money(fen)))
             .unwrap_or_default()
     };
     match rule {
-        "below_minimum" => (t.err_below_minimum)(&amount("minimum")),
-        "above_max_raise" => (t.err_above_max_raise)(&amount("maximum")),
-        "deposit_too_low" => (t.err_deposit_too_low)(&amount("required"), &amount("top_up")),
-        "proxy_below_minimum" => (t.err_proxy_below_minimum)(&amount("minimum")),
-        "proxy_not_raised" => (t.err_proxy_not_raised)(&amount("current")),
+        "below_minimum" => (t.err_below_minimum)(&amount(|d| d.minimum)),
+        "above_max_raise" => (t.err_above_max_raise)(&amount(|d| d.maximum)),
+        "deposit_too_low" => {
+            (t.err_deposit_too_low)(&amount(|d| d.required), &amount(|d| d.top_up))
+        }
+        "proxy_below_minimum" => (t.err_proxy_below_minimum)(&amount(|d| d.minimum)),
+        "proxy_not_raised" => (t.err_proxy_not_raised)(&amount(|d| d.current)),
         "already_leading" => t.err_already_leading.into(),
         "ended" => t.err_ended.into(),
         "not_started" => t.err_not_started.into(),
@@ -977,7 +975,7 @@ mod tests {
             AppError::SoldOut,
             AppError::AlreadyReserved,
             AppError::OrderState {
-                status: "payment_failed".into(),
+                status: OrderStatus::PaymentFailed,
                 message: "an order that is payment_failed cannot be locked".into(),
             },
             AppError::ConfirmationRequired {
@@ -987,7 +985,11 @@ mod tests {
             AppError::AuctionRule {
                 rule: "below_minimum".into(),
                 message: "the bid must be at least 3000000".into(),
-                details: Some(serde_json::json!({"code": "below_minimum", "minimum": 3_000_000})),
+                details: Some(Box::new(RuleDetails {
+                    code: "below_minimum".into(),
+                    minimum: Some(3_000_000),
+                    ..RuleDetails::default()
+                })),
             },
             AppError::PollClosed,
             AppError::Internal {
@@ -1234,7 +1236,12 @@ mod tests {
         let error = AppError::AuctionRule {
             rule: "deposit_too_low".into(),
             message: String::new(),
-            details: Some(serde_json::json!({"required": 5_000_000, "top_up": 2_000_000})),
+            details: Some(Box::new(RuleDetails {
+                code: "deposit_too_low".into(),
+                required: Some(5_000_000),
+                top_up: Some(2_000_000),
+                ..RuleDetails::default()
+            })),
         };
         assert_eq!(
             error_text(Lang::Zh, &error),
@@ -1248,31 +1255,37 @@ mod tests {
 
     #[test]
     fn server_messages_are_worded_by_what_they_say() {
-        let order = |status: &str, message: &str| AppError::OrderState {
-            status: status.into(),
+        let order = |status: OrderStatus, message: &str| AppError::OrderState {
+            status,
             message: message.into(),
         };
         let cases = [
             (
                 order(
-                    "locked",
+                    OrderStatus::Locked,
                     "the cooling-off period has ended: the earnest money is no longer refundable",
                 ),
                 ER_ZH.cooling_off_ended.to_string(),
             ),
             (
-                order("reserved", "the order changed meanwhile; reload it"),
+                order(
+                    OrderStatus::Reserved,
+                    "the order changed meanwhile; reload it",
+                ),
                 ER_ZH.order_changed.into(),
             ),
             (
                 order(
-                    "pending_payment",
+                    OrderStatus::PendingPayment,
                     "the order cannot be cancelled while its payment is being confirmed",
                 ),
                 ER_ZH.order_pending.into(),
             ),
             (
-                order("cancelled", "an order that is cancelled cannot be locked"),
+                order(
+                    OrderStatus::Cancelled,
+                    "an order that is cancelled cannot be locked",
+                ),
                 "订单当前状态为「已取消」，无法进行此操作。".into(),
             ),
             (
@@ -1291,14 +1304,17 @@ mod tests {
             assert_eq!(error_text(Lang::Zh, &error), zh);
         }
         let error = order(
-            "payment_failed",
+            OrderStatus::PaymentFailed,
             "an order that is payment_failed cannot be locked",
         );
         assert_eq!(
             error_text(Lang::En, &error),
             "This order is “Payment failed”, so this is not possible now."
         );
-        let error = order("reserved", "an order that is reserved cannot be changed");
+        let error = order(
+            OrderStatus::Reserved,
+            "an order that is reserved cannot be changed",
+        );
         assert_eq!(
             error_text(Lang::En, &error),
             "This order is “Reserved”, so this is not possible now."

@@ -24,7 +24,9 @@ use crate::functions::auctions::{
 };
 use crate::functions::orders::new_key;
 use crate::i18n::{error_text, use_lang};
-use crate::models::{AuctionState, AuctionView, BidView, BidderStanding, TierInput};
+use crate::models::{
+    AuctionPhase, AuctionState, AuctionView, BidKind, BidView, BidderStanding, TierInput,
+};
 
 pub use crate::components::auction_form::NewAuctionPage;
 
@@ -77,7 +79,7 @@ fn AuctionCard(auction: AuctionView) -> impl IntoView {
     let state = auction.state.clone();
     let starts_at = auction.starts_at;
     let ends_at = state.ends_at;
-    let open = state.phase == "open";
+    let open = state.phase == AuctionPhase::Open;
     let href = format!("/auctions/{}", auction.id);
     let current = state.current_fen;
     let price = money(current.unwrap_or(auction.starting_price_fen));
@@ -299,7 +301,7 @@ fn AuctionHero() -> impl IntoView {
     let scheduled_end = info.scheduled_end;
     let has_reserve = info.has_reserve;
     let code = info.configuration_code.clone();
-    let open = Signal::derive(move || state.with(|s| s.phase == "open"));
+    let open = Signal::derive(move || state.with(|s| s.phase == AuctionPhase::Open));
     view! {
         <div class="auction-hero">
             <div class="auction-hero__top">
@@ -361,7 +363,7 @@ fn AuctionHero() -> impl IntoView {
 fn standing_banner(live: Live) -> Option<bool> {
     let you = live.you.get()?;
     let state = live.state.get();
-    if state.phase != "open" {
+    if state.phase != AuctionPhase::Open {
         return None;
     }
     if state.leader_paddle == Some(you.paddle) {
@@ -437,7 +439,8 @@ fn BidPanel() -> impl IntoView {
     });
 
     let now = live.clock.now;
-    let bidding_open = move || state.with(|s| s.phase == "open" && now.get() < s.ends_at);
+    let bidding_open =
+        move || state.with(|s| s.phase == AuctionPhase::Open && now.get() < s.ends_at);
     let started = move || now.get() >= starts_at;
     let typed_fen = move || yuan_to_fen(&amount.get());
     // The deposit the typed amount needs beyond what is paid (or on its way).
@@ -450,7 +453,7 @@ fn BidPanel() -> impl IntoView {
     let bid_error = move || bid.value().get().and_then(|r| r.err());
     let top_up = move || {
         bid_error()
-            .and_then(|e| crate::components::auction_parts::detail(&e, "top_up"))
+            .and_then(|e| crate::components::auction_parts::details(&e).and_then(|d| d.top_up))
             .or_else(|| typed_fen().and_then(top_up_for))
     };
     let pay_deposit = move |amount_fen: Option<i64>| {
@@ -641,7 +644,7 @@ fn BidHistory() -> impl IntoView {
                 <tbody>
                     <For each={move || live.bids.get().into_iter().rev().collect::<Vec<_>>()} key=|b| b.seq let:b>
                         {
-                            let kind = b.kind.clone();
+                            let kind = b.kind;
                             let fresh = b.seq > first_live;
                             let mine = move || you() == Some(b.paddle);
                             let leading = move || live.state.with(|s| s.bid_count) > 0 && live.bids.with(|l| l.last().map(|x| x.seq)) == Some(b.seq);
@@ -650,10 +653,10 @@ fn BidHistory() -> impl IntoView {
                                     <td class="muted">{b.seq}</td>
                                     <td>{move || paddle(lang.get(), b.paddle)}{move || mine().then(|| view! { <span class="you-tag">{t().you}</span> })}</td>
                                     <td class="num"><strong>{money(b.amount_fen)}</strong></td>
-                                    <td><span class=format!("kind kind--{}", b.kind)>{move || match kind.as_str() {
-                                        "proxy" => t().kind_proxy,
-                                        "proxy_match" => t().kind_proxy_match,
-                                        _ => t().kind_manual,
+                                    <td><span class=format!("kind kind--{}", b.kind.as_str())>{move || match kind {
+                                        BidKind::Proxy => t().kind_proxy,
+                                        BidKind::ProxyMatch => t().kind_proxy_match,
+                                        BidKind::Manual => t().kind_manual,
                                     }}</span></td>
                                     <td class="muted"><BidTime utc_ms=b.at/></td>
                                 </tr>

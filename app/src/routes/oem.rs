@@ -16,20 +16,32 @@ use crate::functions::demand::{
 };
 use crate::geo::{self, PROVINCES};
 use crate::i18n::{error_text, use_lang, DemandTexts, Lang};
-use crate::models::{ApiTokenView, DemandCampaign, DemandFilter, DemandReport, Rate, Signals};
+use crate::models::{
+    ApiTokenView, DemandCampaign, DemandFilter, DemandReport, Rate, Signals, Stage,
+};
+use configurator::SalesMode;
 
-fn filter_of(query: &leptos_router::params::ParamsMap) -> (String, DemandFilter) {
+/// The report the page's query string asks for, as typed: the server checks it.
+#[derive(Clone, Debug, PartialEq)]
+struct Wanted {
+    campaign: String,
+    catalog_version: Option<u32>,
+    from: Option<String>,
+    to: Option<String>,
+    sales_mode: Option<String>,
+    province: Option<String>,
+}
+
+fn filter_of(query: &leptos_router::params::ParamsMap) -> Wanted {
     let text = |k: &str| query.get(k).filter(|v| !v.trim().is_empty());
-    (
-        text("campaign").unwrap_or_default(),
-        DemandFilter {
-            catalog_version: text("version").and_then(|v| v.parse().ok()),
-            from: text("from"),
-            to: text("to"),
-            sales_mode: text("mode"),
-            province: text("province"),
-        },
-    )
+    Wanted {
+        campaign: text("campaign").unwrap_or_default(),
+        catalog_version: text("version").and_then(|v| v.parse().ok()),
+        from: text("from"),
+        to: text("to"),
+        sales_mode: text("mode"),
+        province: text("province"),
+    }
 }
 
 /// The feed's query string for a report's filter (the export links).
@@ -39,10 +51,10 @@ fn feed_query(filter: &DemandFilter, figure: Option<&str>) -> String {
         parts.push(format!("catalog_version={v}"));
     }
     for (k, v) in [
-        ("from", &filter.from),
-        ("to", &filter.to),
-        ("sales_mode", &filter.sales_mode),
-        ("province", &filter.province),
+        ("from", filter.from.as_deref()),
+        ("to", filter.to.as_deref()),
+        ("sales_mode", filter.sales_mode.map(SalesMode::as_str)),
+        ("province", filter.province.as_deref()),
     ] {
         if let Some(v) = v {
             parts.push(format!("{k}={v}"));
@@ -99,14 +111,14 @@ pub fn DashboardPage() -> impl IntoView {
     let campaigns = Resource::new(|| (), |_| load_demand_campaigns());
     let report = Resource::new(
         move || filter_of(&query.get()),
-        |(campaign, f)| {
+        |w| {
             load_demand_report(
-                campaign,
-                f.catalog_version,
-                f.from,
-                f.to,
-                f.sales_mode,
-                f.province,
+                w.campaign,
+                w.catalog_version,
+                w.from,
+                w.to,
+                w.sales_mode,
+                w.province,
             )
         },
     );
@@ -250,8 +262,8 @@ fn FilterForm(report: DemandReport, campaigns: Vec<DemandCampaign>) -> impl Into
             <label>{t.mode}
                 <select name="mode" data-testid="f-mode">
                     <option value="">{t.all_modes}</option>
-                    <option value="lease" selected=f.sales_mode.as_deref() == Some("lease")>{l.texts().price_lease}</option>
-                    <option value="purchase" selected=f.sales_mode.as_deref() == Some("purchase")>{l.texts().price_purchase}</option>
+                    <option value=SalesMode::Lease.as_str() selected=f.sales_mode == Some(SalesMode::Lease)>{l.texts().price_lease}</option>
+                    <option value=SalesMode::Purchase.as_str() selected=f.sales_mode == Some(SalesMode::Purchase)>{l.texts().price_purchase}</option>
                 </select>
             </label>
             <label>{t.province}
@@ -271,18 +283,18 @@ fn FilterForm(report: DemandReport, campaigns: Vec<DemandCampaign>) -> impl Into
 #[component]
 fn Funnel(report: DemandReport) -> impl IntoView {
     let t = use_lang().get_untracked().texts().dm;
-    let label = |stage: &str| match stage {
-        "configured" => t.st_configured,
-        "voted" => t.st_voted,
-        "reserved" => t.st_reserved,
-        "locked" => t.st_locked,
-        _ => t.st_paid,
+    let label = |stage: Stage| match stage {
+        Stage::Configured => t.st_configured,
+        Stage::Voted => t.st_voted,
+        Stage::Reserved => t.st_reserved,
+        Stage::Locked => t.st_locked,
+        Stage::Paid => t.st_paid,
     };
     let bars: Vec<Bar> = report
         .funnel
         .iter()
         .map(|s| Bar {
-            label: label(&s.stage).into(),
+            label: label(s.stage).into(),
             value: s.people.unwrap_or(0),
             text: match s.people {
                 Some(n) => format::number(n),
@@ -293,7 +305,7 @@ fn Funnel(report: DemandReport) -> impl IntoView {
     let voted_na = report
         .funnel
         .iter()
-        .any(|s| s.stage == "voted" && s.people.is_none());
+        .any(|s| s.stage == Stage::Voted && s.people.is_none());
     view! {
         <BarList bars label=t.funnel_title accent=true/>
         <p class="muted">{t.paid_note} {voted_na.then(|| format!(" {}.", t.voted_na))}</p>
@@ -304,7 +316,7 @@ fn Funnel(report: DemandReport) -> impl IntoView {
 fn Modes(report: DemandReport) -> impl IntoView {
     let l = use_lang().get_untracked();
     let t = l.texts().dm;
-    let of = |mode: &str, f: fn(&Signals<u64>) -> u64| {
+    let of = |mode: SalesMode, f: fn(&Signals<u64>) -> u64| {
         report
             .modes
             .iter()
@@ -323,8 +335,8 @@ fn Modes(report: DemandReport) -> impl IntoView {
         <div class="splits">
             {rows.into_iter().map(|(label, f)| view! {
                 <SplitBar label=label parts=vec![
-                    (l.texts().price_lease.to_string(), of("lease", f), "p-lease"),
-                    (l.texts().price_purchase.to_string(), of("purchase", f), "p-purchase"),
+                    (l.texts().price_lease.to_string(), of(SalesMode::Lease, f), "p-lease"),
+                    (l.texts().price_purchase.to_string(), of(SalesMode::Purchase, f), "p-purchase"),
                 ]/>
             }).collect_view()}
         </div>
@@ -494,7 +506,7 @@ fn Thresholds(report: DemandReport) -> impl IntoView {
                     <li data-testid=format!("dash-threshold-{}", th.option)>
                         <div class="dash-thresholds__head">
                             <strong>{l.pick(&th.name)}</strong>
-                            <span class=format!("pill pill--{}", th.status)>{th.status.clone()}</span>
+                            <span class=format!("pill pill--{}", th.status.as_str())>{th.status.as_str()}</span>
                         </div>
                         <div class="meter"><span style=format!("width:{width:.1}%")></span></div>
                         <span class="muted">{t.reached} " " {match reached { Some(r) => format::number(r), None => (t.suppressed)(k) }}
@@ -520,7 +532,7 @@ fn Auctions(report: DemandReport) -> impl IntoView {
                 {report.auctions.into_iter().map(|a| view! {
                     <tr>
                         <th scope="row"><a href=format!("/auctions/{}", a.id)>{a.title}</a></th>
-                        <td>{a.phase}</td>
+                        <td>{a.phase.as_str()}</td>
                         <td class="num">{format::number(a.bids)}</td>
                         <td class="num">{match a.bidders { Some(b) => format::number(b), None => (t.suppressed)(k) }}</td>
                         <td class="num">{format::money(configurator::Money(a.price_fen))}</td>

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::format;
 use crate::functions::orders::{my_orders, new_key, CancelOrder, LockOrder};
 use crate::i18n::{error_text, use_lang, Texts};
-use crate::models::{OrderStatus, OrderView};
+use crate::models::{OrderEventKind, OrderStatus, OrderView};
 
 /// `/orders`.
 #[component]
@@ -104,19 +104,18 @@ fn status_text(t: &Texts, status: OrderStatus) -> &'static str {
     }
 }
 
-fn event_text(t: &Texts, kind: &str) -> &'static str {
+fn event_text(t: &Texts, kind: OrderEventKind) -> &'static str {
     match kind {
-        "reserved" => t.ev_reserved,
-        "payment_confirmed" => t.ev_payment_confirmed,
-        "payment_failed" => t.ev_payment_failed,
-        "lock_requested" => t.ev_lock_requested,
-        "locked" => t.ev_locked,
-        "lock_payment_failed" => t.ev_lock_payment_failed,
-        "cancelled" => t.ev_cancelled,
-        "refunded" => t.ev_refunded,
-        "option_dropped" => t.ev_option_dropped,
-        "configuration_changed" => t.ev_configuration_changed,
-        _ => "·",
+        OrderEventKind::Reserved => t.ev_reserved,
+        OrderEventKind::PaymentConfirmed => t.ev_payment_confirmed,
+        OrderEventKind::PaymentFailed => t.ev_payment_failed,
+        OrderEventKind::LockRequested => t.ev_lock_requested,
+        OrderEventKind::Locked => t.ev_locked,
+        OrderEventKind::LockPaymentFailed => t.ev_lock_payment_failed,
+        OrderEventKind::Cancelled => t.ev_cancelled,
+        OrderEventKind::Refunded => t.ev_refunded,
+        OrderEventKind::OptionDropped => t.ev_option_dropped,
+        OrderEventKind::ConfigurationChanged => t.ev_configuration_changed,
     }
 }
 
@@ -179,8 +178,8 @@ fn OrderCard(
             })}
             <ol class="timeline">
                 {order.timeline.iter().map(|event| {
-                    let kind = event.kind.clone();
-                    view! { <li><LocalTime utc_ms=event.at/> " " {move || event_text(lang.get().texts(), &kind)}</li> }
+                    let kind = event.kind;
+                    view! { <li><LocalTime utc_ms=event.at/> " " {move || event_text(lang.get().texts(), kind)}</li> }
                 }).collect_view()}
             </ol>
             <div class="actions">

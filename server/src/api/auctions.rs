@@ -9,10 +9,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use models::{AuctionInput, AuctionView, BidView};
+use models::{AuctionInput, AuctionView, BidView, SettlementStep};
 use serde::Deserialize;
+use services::auctions::BidRequest;
 use services::auctions::LiveEntry;
-use services::auctions::{BidRequest, SettlementStep};
 use tokio::sync::{broadcast, mpsc};
 use utoipa::{IntoParams, ToSchema};
 
@@ -209,7 +209,8 @@ pub async fn bids(
 
 /// The live stream (server-sent events). First `snapshot` (the auction as `GET` answers it),
 /// then one `entry` per committed log entry, in order, `id` = its `seq` (consecutive: a gap
-/// means a missed entry), and a `time` event with the server's clock every 5 seconds. A
+/// means a missed entry; an entry is {`seq`, `at`, `bids`, `notices` (see NoticeDoc),
+/// `state`}), and a `time` event with the server's clock every 5 seconds. A
 /// reconnecting client sends `Last-Event-ID` (browsers do) or `?after=` and first gets what it
 /// missed.
 #[utoipa::path(get, path = "/api/v1/auctions/{id}/events", tag = "auctions",

@@ -45,8 +45,8 @@ pub fn demand_csv(report: &DemandReport, figure: Option<&str>) -> String {
         for step in &report.funnel {
             row(
                 "funnel",
-                &step.stage,
-                &step.stage,
+                step.stage.as_str(),
+                step.stage.as_str(),
                 "people",
                 step.people,
                 None,
@@ -68,7 +68,14 @@ pub fn demand_csv(report: &DemandReport, figure: Option<&str>) -> String {
     if wants("modes") {
         for m in &report.modes {
             for (signal, n) in signals(&m.people) {
-                row("modes", &m.mode, &m.mode, signal, Some(n), None);
+                row(
+                    "modes",
+                    m.mode.as_str(),
+                    m.mode.as_str(),
+                    signal,
+                    Some(n),
+                    None,
+                );
             }
         }
     }
@@ -151,7 +158,7 @@ pub fn demand_csv(report: &DemandReport, figure: Option<&str>) -> String {
                 "thresholds",
                 &t.option,
                 &t.name.en,
-                &t.status,
+                t.status.as_str(),
                 t.reached,
                 Some(t.target),
             );

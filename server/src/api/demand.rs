@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{cookie, Authed};
 use super::extract::ApiJson;
-use super::openapi::{DemandDoc, ErrorBody, TokenDoc};
+use super::openapi::{DemandDoc, ErrorBody, SalesModeDoc, TokenDoc};
 use super::{ApiError, ApiState};
 
 /// The filter of a report.
@@ -30,6 +30,7 @@ pub struct DemandQuery {
     /// Last day, `YYYY-MM-DD` (China Standard Time).
     to: Option<String>,
     /// `purchase` or `lease`.
+    #[param(value_type = Option<SalesModeDoc>)]
     sales_mode: Option<String>,
     /// A province id (e.g. `guangdong`).
     province: Option<String>,
@@ -150,7 +151,7 @@ pub async fn report(
         catalog_version: q.catalog_version,
         from: q.from,
         to: q.to,
-        sales_mode: q.sales_mode,
+        sales_mode: DemandFilter::sales_mode_of(q.sales_mode.as_deref())?,
         province: q.province,
     };
     let report: DemandReport = services

@@ -1,13 +1,93 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use axum::Json;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
 use utoipa::{OpenApi, ToSchema};
 
 use super::{
     auctions, auth, campaigns, catalog, configurations, demand, health, orders, payments, polls,
 };
 
-/// `{"error": code, "message": text}`, plus details for some codes.
+/// A string that is one of a wire enum's names, with the enum's description. The names come
+/// from the type itself, so the document cannot list a state the API never sends (or miss one).
+fn names(description: &str, names: impl IntoIterator<Item = &'static str>) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(description.trim()))
+        .enum_values(Some(names))
+        .build()
+        .into()
+}
+
+/// A schema for a closed set of names: the doc comment describes it, `$names` lists them.
+macro_rules! names_doc {
+    ($(#[doc = $doc:literal])+ $name:ident = $names:expr) => {
+        $(#[doc = $doc])+
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                names(concat!($($doc, "\n"),+), $names)
+            }
+        }
+
+        impl ToSchema for $name {}
+    };
+}
+
+names_doc! {
+    /// An auction's phase: `open` while bidding runs (also before the start and past the end
+    /// until the auction closes), then unsold, or the settlement steps up to `paid`.
+    AuctionPhaseDoc = models::AuctionPhase::ALL.iter().map(|p| p.as_str())
+}
+
+names_doc! {
+    /// How a bid was placed: typed (`manual`), by a hidden maximum (`proxy`), or by an earlier
+    /// equal maximum taking the lead at the same price (`proxy_match`).
+    BidKindDoc = models::BidKind::ALL.iter().map(|k| k.as_str())
+}
+
+names_doc! {
+    /// What a live feed entry reports besides bids (`notices`, each once, in order).
+    NoticeDoc = models::Notice::ALL.iter().map(|n| n.as_str())
+}
+
+names_doc! {
+    /// Where an order stands.
+    OrderStatusDoc = models::OrderStatus::ALL.iter().map(|s| s.as_str())
+}
+
+names_doc! {
+    /// What happened to an order (`timeline[].kind`).
+    OrderEventKindDoc = models::OrderEventKind::ALL.iter().map(|k| k.as_str())
+}
+
+names_doc! {
+    /// A stage of the demand funnel (`funnel[].stage`).
+    StageDoc = models::Stage::ALL.iter().map(|s| s.as_str())
+}
+
+names_doc! {
+    /// A demand threshold's status: open until its deadline, then confirmed or dropped.
+    ThresholdStatusDoc = models::ThresholdStatus::ALL.iter().map(|s| s.as_str())
+}
+
+names_doc! {
+    /// How the car is sold: with its battery pack, or with a leased pack.
+    SalesModeDoc = configurator::SalesMode::ALL.map(|m| m.as_str())
+}
+
+names_doc! {
+    /// How many options of a group may be on together.
+    CardinalityDoc = configurator::Cardinality::ALL.map(|c| c.as_str())
+}
+
+/// `{"error": code, "message": text}`, plus details for some codes: the field of
+/// `invalid_field`, the order's `status` (see OrderStatusDoc) of `order_state`, and for
+/// `auction_rule` the `rule` broken and `details` (`null`, or the rule's `code` with the
+/// amounts that apply: `minimum`, `maximum`, `required` and `top_up` of a deposit, `current`
+/// maximum, or `starts_at` / `ended_at`).
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ErrorBody {
@@ -18,7 +98,7 @@ pub struct ErrorBody {
 }
 
 /// A catalog: `car_line`, `version`, `name`, `base_price` {purchase, lease} in fen, `groups`
-/// (each with `cardinality` exactly-one / at-most-one / any and its `options` with per-mode
+/// (each with `cardinality`, see CardinalityDoc, and its `options` with per-mode
 /// `price` deltas and optional `lease_terms`) and `rules` (`expr` in the rule syntax, `text`).
 #[derive(ToSchema)]
 #[schema(value_type = Object)]
@@ -51,7 +131,8 @@ pub struct AccountDoc(serde_json::Value);
 
 /// A campaign: the public fields (`id`, `car_line`, `title`, `opens_at`, `closes_at`, prices in
 /// fen, ...) plus `reservation`, `earnest` (fen), `cooling_off_hours`, `batches` (`seq`, `cap`,
-/// `held`) and `polls` (see the poll schema).
+/// `held`), `polls` (see the poll schema) and `thresholds` (`id`, `option`, `name`, `target`,
+/// `reached`, `deadline`, `status`: see ThresholdStatusDoc).
 #[derive(ToSchema)]
 #[schema(value_type = Object)]
 #[allow(dead_code)]
@@ -67,11 +148,11 @@ pub struct CampaignDoc(serde_json::Value);
 #[allow(dead_code)]
 pub struct CampaignInputDoc(serde_json::Value);
 
-/// An order: `id`, `campaign_id`, `batch`, `status` (pending_payment, reserved,
-/// payment_failed, cancelled, locking, locked), the snapshot (`configuration_code`,
-/// `car_line`, `catalog_version`, `selections`, `price` breakdown), `reservation`, `earnest`,
-/// `held` (fen), `cooling_off_hours`, `locked_at`, `refundable_until`, and `timeline`
-/// [{`at`, `kind`}].
+/// An order: `id`, `campaign_id`, `batch`, `status` (see OrderStatusDoc), the snapshot
+/// (`configuration_code`, `car_line`, `catalog_version`, `selections`, `price` breakdown),
+/// `reservation`, `earnest`, `held` (fen), `cooling_off_hours`, `locked_at`,
+/// `refundable_until`, `timeline` [{`at`, `kind` (see OrderEventKindDoc)}] and
+/// `dropped_option`.
 #[derive(ToSchema)]
 #[schema(value_type = Object)]
 #[allow(dead_code)]
@@ -86,7 +167,8 @@ pub struct PollDoc(serde_json::Value);
 /// An auction: `id`, `title`, `car_line`, `car_name` {`zh`, `en`}, `configuration_code`,
 /// `version` (the log position it reflects), the settings (`starting_price_fen`, `increments`
 /// and `deposits` as [{`from_fen`, `value_fen`}], `max_raise_fen`, `starts_at`, `scheduled_end`,
-/// `anti_sniping_minutes`, `has_reserve`), `state` {`phase`, `current_fen`, `leader_paddle`,
+/// `anti_sniping_minutes`, `has_reserve`), `state` {`phase` (see AuctionPhaseDoc),
+/// `current_fen`, `leader_paddle`,
 /// `bid_count`, `minimum_bid_fen`, `maximum_bid_fen`, `ends_at` (with extensions),
 /// `reserve_met`, `settlement` {`paddle`, `amount_fen`, `deadline`}, `bidders`}, `server_now`,
 /// and `you` {`paddle`, `deposit_fen`, `deposit_pending_fen`, `covers_up_to_fen`} for a
@@ -105,8 +187,8 @@ pub struct AuctionDoc(serde_json::Value);
 #[allow(dead_code)]
 pub struct AuctionInputDoc(serde_json::Value);
 
-/// An accepted bid: `seq` (strictly increasing), `paddle`, `amount_fen`, `kind` (manual, proxy,
-/// proxy_match), `at` (server time, UTC ms).
+/// An accepted bid: `seq` (strictly increasing), `paddle`, `amount_fen`, `kind` (see
+/// BidKindDoc), `at` (server time, UTC ms).
 #[derive(ToSchema)]
 #[schema(value_type = Object)]
 #[allow(dead_code)]
@@ -125,11 +207,14 @@ pub struct BidAnswerDoc(serde_json::Value);
 #[allow(dead_code)]
 pub struct RegistrationDoc(serde_json::Value);
 
-/// A demand report: `campaign`, `k` (the smallest group shown), `filter`, `versions`, `span`,
-/// `funnel` [{`stage`, `people`}], `trend` [{`date`, `configured`, `voted`, `reserved`,
-/// `locked`}], `modes`, `groups` (take rates: each option's `rate` {`configured`, `reserved`,
-/// `locked`} as {`n`, `base`}), `provinces`, `cities`, `top_configurations`, `polls`,
-/// `thresholds`, `auctions`. `null` counts are suppressed (fewer than K people).
+/// A demand report: `campaign`, `k` (the smallest group shown), `filter` (its `sales_mode`:
+/// see SalesModeDoc), `versions`, `span`, `funnel` [{`stage` (see StageDoc), `people`}],
+/// `trend` [{`date`, `configured`, `voted`, `reserved`, `locked`}], `modes` [{`mode` (see
+/// SalesModeDoc), `people`}], `groups` (take rates, with `cardinality`: see CardinalityDoc;
+/// each option's `rate` {`configured`, `reserved`, `locked`} as {`n`, `base`}), `provinces`,
+/// `cities`, `top_configurations`, `polls`, `thresholds` (`status`: see ThresholdStatusDoc),
+/// `auctions` (`phase`: see AuctionPhaseDoc). `null` counts are suppressed (fewer than K
+/// people).
 #[derive(ToSchema)]
 #[schema(value_type = Object)]
 #[allow(dead_code)]
@@ -210,6 +295,15 @@ pub struct TokenDoc(serde_json::Value);
         RegistrationDoc,
         DemandDoc,
         TokenDoc,
+        AuctionPhaseDoc,
+        BidKindDoc,
+        NoticeDoc,
+        OrderStatusDoc,
+        OrderEventKindDoc,
+        StageDoc,
+        ThresholdStatusDoc,
+        SalesModeDoc,
+        CardinalityDoc,
         demand::TokenRequest,
         auctions::RegisterRequest,
         auctions::BidRequestBody,

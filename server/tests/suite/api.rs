@@ -347,6 +347,11 @@ async fn unknown_paths_and_methods_answer_json() {
     assert_eq!(body["error"], "method_not_allowed");
 }
 
+/// The names of a wire enum's variants.
+fn wire_names<T: std::fmt::Display>(all: &[T]) -> Vec<String> {
+    all.iter().map(T::to_string).collect()
+}
+
 #[tokio::test]
 async fn the_openapi_document_lists_every_endpoint() {
     let app = TestApp::new().await;
@@ -370,6 +375,48 @@ async fn the_openapi_document_lists_every_endpoint() {
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
+    // The states the API sends are documented as string enums of exactly their wire names.
+    let names = |schema: &str| -> Vec<String> {
+        let values = doc["components"]["schemas"][schema]["enum"].as_array();
+        let values = values.unwrap_or_else(|| panic!("{schema} is not an enum in the document"));
+        values
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        names("AuctionPhaseDoc"),
+        [
+            "open",
+            "unsold",
+            "awaiting_confirmation",
+            "awaiting_payment",
+            "paid",
+            "awaiting_decision",
+            "second_chance_offered",
+            "rerun_scheduled"
+        ]
+    );
+    assert_eq!(names("BidKindDoc"), ["manual", "proxy", "proxy_match"]);
+    assert_eq!(
+        names("ThresholdStatusDoc"),
+        ["open", "confirmed", "dropped"]
+    );
+    assert_eq!(names("SalesModeDoc"), ["purchase", "lease"]);
+    assert_eq!(
+        names("CardinalityDoc"),
+        ["exactly-one", "at-most-one", "any"]
+    );
+    assert_eq!(names("StageDoc"), wire_names(models::Stage::ALL));
+    assert_eq!(names("NoticeDoc"), wire_names(models::Notice::ALL));
+    assert_eq!(
+        names("OrderStatusDoc"),
+        wire_names(models::OrderStatus::ALL)
+    );
+    assert_eq!(
+        names("OrderEventKindDoc"),
+        wire_names(models::OrderEventKind::ALL)
+    );
 }
 
 #[tokio::test]

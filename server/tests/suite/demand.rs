@@ -214,7 +214,14 @@ async fn kept_cells_equal_a_full_recount_after_every_kind_of_signal() {
         .await;
     assert_eq!(status, StatusCode::OK, "{report}");
     let report: models::DemandReport = serde_json::from_value(report).unwrap();
-    let step = |s: &str| report.funnel.iter().find(|f| f.stage == s).unwrap().people;
+    let step = |s: &str| {
+        report
+            .funnel
+            .iter()
+            .find(|f| f.stage.as_str() == s)
+            .unwrap()
+            .people
+    };
     assert_eq!(step("reserved"), Some(16));
     assert_eq!(step("locked"), Some(8));
     assert_eq!(step("voted"), Some(24));

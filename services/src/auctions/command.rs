@@ -4,7 +4,8 @@
 use auction::{Auction, AuctionRules, Event, Millis, Money, Phase};
 use serde::{Deserialize, Serialize};
 
-use models::error::AppError;
+use models::error::{AppError, RuleDetails};
+use models::{AuctionPhase, Notice};
 
 /// One accepted request, as the log stores it. Bidders are account ids (the log is private).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,11 +127,53 @@ fn rule_broken(code: &str, message: String) -> AppError {
 }
 
 fn bid_error(error: auction::BidError) -> AppError {
-    let details = serde_json::to_value(&error).ok();
     AppError::AuctionRule {
         rule: error.code().to_string(),
         message: error.to_string(),
-        details,
+        details: Some(Box::new(details(&error))),
+    }
+}
+
+/// The amounts of a bid's refusal, as the wire has always carried them: the error's own fields
+/// under its `code`.
+fn details(error: &auction::BidError) -> RuleDetails {
+    use auction::BidError as E;
+    let details = RuleDetails {
+        code: error.code().to_string(),
+        ..RuleDetails::default()
+    };
+    match *error {
+        E::NotStarted { starts_at } => RuleDetails {
+            starts_at: Some(starts_at),
+            ..details
+        },
+        E::Ended { ended_at } => RuleDetails {
+            ended_at: Some(ended_at),
+            ..details
+        },
+        E::ClockWentBack { now, last } => RuleDetails {
+            now: Some(now),
+            last: Some(last),
+            ..details
+        },
+        E::BelowMinimum { minimum } | E::ProxyBelowMinimum { minimum } => RuleDetails {
+            minimum: Some(minimum.get()),
+            ..details
+        },
+        E::AboveMaxRaise { maximum } => RuleDetails {
+            maximum: Some(maximum.get()),
+            ..details
+        },
+        E::DepositTooLow { required, top_up } => RuleDetails {
+            required: Some(required.get()),
+            top_up: Some(top_up.get()),
+            ..details
+        },
+        E::ProxyNotRaised { current } => RuleDetails {
+            current: Some(current.get()),
+            ..details
+        },
+        E::Excluded | E::NotRegistered | E::AlreadyLeading | E::AmountOutOfRange => details,
     }
 }
 
@@ -138,17 +181,17 @@ fn settlement(error: auction::SettlementError) -> AppError {
     rule_broken(error.code(), error.to_string())
 }
 
-/// The phase's name on the wire.
-pub(crate) fn phase_name(phase: &Phase) -> &'static str {
+/// The phase as the wire (and the `phase` column) names it.
+pub(crate) fn public_phase(phase: &Phase) -> AuctionPhase {
     match phase {
-        Phase::Open => "open",
-        Phase::Unsold { .. } => "unsold",
-        Phase::AwaitingConfirmation { .. } => "awaiting_confirmation",
-        Phase::AwaitingPayment { .. } => "awaiting_payment",
-        Phase::Paid { .. } => "paid",
-        Phase::AwaitingDecision => "awaiting_decision",
-        Phase::SecondChanceOffered { .. } => "second_chance_offered",
-        Phase::RerunScheduled => "rerun_scheduled",
+        Phase::Open => AuctionPhase::Open,
+        Phase::Unsold { .. } => AuctionPhase::Unsold,
+        Phase::AwaitingConfirmation { .. } => AuctionPhase::AwaitingConfirmation,
+        Phase::AwaitingPayment { .. } => AuctionPhase::AwaitingPayment,
+        Phase::Paid { .. } => AuctionPhase::Paid,
+        Phase::AwaitingDecision => AuctionPhase::AwaitingDecision,
+        Phase::SecondChanceOffered { .. } => AuctionPhase::SecondChanceOffered,
+        Phase::RerunScheduled => AuctionPhase::RerunScheduled,
     }
 }
 
@@ -163,25 +206,25 @@ pub(crate) fn next_due(state: &Auction) -> Option<Millis> {
     }
 }
 
-/// The event's name in a feed entry's notices; `None` for events only the bidder may see.
-pub(crate) fn notice(event: &Event) -> Option<&'static str> {
+/// The event in a feed entry's notices; `None` for events only the bidder may see.
+pub(crate) fn notice(event: &Event) -> Option<Notice> {
     Some(match event {
-        Event::Registered { .. } => "registered",
+        Event::Registered { .. } => Notice::Registered,
         Event::DepositToppedUp { .. } | Event::ProxySet { .. } => return None,
         Event::BidAccepted(_) | Event::Outbid { .. } => return None,
-        Event::EndExtended { .. } => "end_extended",
-        Event::Closed { .. } => "closed",
-        Event::Unsold { .. } => "unsold",
-        Event::DepositReleased { .. } => "deposit_released",
-        Event::DepositForfeited { .. } => "deposit_forfeited",
-        Event::ConfirmationRequested { .. } => "confirmation_requested",
-        Event::PaymentRequested { .. } => "payment_requested",
-        Event::Paid { .. } => "paid",
-        Event::Defaulted { .. } => "defaulted",
-        Event::SecondChanceOffered { .. } => "second_chance_offered",
-        Event::OfferDeclined { .. } => "offer_declined",
-        Event::OfferExpired { .. } => "offer_expired",
-        Event::RerunScheduled { .. } => "rerun_scheduled",
+        Event::EndExtended { .. } => Notice::EndExtended,
+        Event::Closed { .. } => Notice::Closed,
+        Event::Unsold { .. } => Notice::Unsold,
+        Event::DepositReleased { .. } => Notice::DepositReleased,
+        Event::DepositForfeited { .. } => Notice::DepositForfeited,
+        Event::ConfirmationRequested { .. } => Notice::ConfirmationRequested,
+        Event::PaymentRequested { .. } => Notice::PaymentRequested,
+        Event::Paid { .. } => Notice::Paid,
+        Event::Defaulted { .. } => Notice::Defaulted,
+        Event::SecondChanceOffered { .. } => Notice::SecondChanceOffered,
+        Event::OfferDeclined { .. } => Notice::OfferDeclined,
+        Event::OfferExpired { .. } => Notice::OfferExpired,
+        Event::RerunScheduled { .. } => Notice::RerunScheduled,
     })
 }
 
@@ -263,5 +306,75 @@ mod tests {
                 ..
             }]
         ));
+    }
+
+    use auction::BidError;
+    use models::BidKind;
+    use sqlx::Row;
+
+    /// States are bound and read as their wire names; a name no variant has is an error (an
+    /// internal one for the caller), never a panic.
+    #[tokio::test]
+    async fn stored_states_are_their_wire_names() {
+        sqlx::any::install_default_drivers();
+        let db = sqlx::AnyPool::connect("sqlite::memory:").await.unwrap();
+        let row = sqlx::query("SELECT $1 AS phase, 'proxy_match' AS kind, 'bogus' AS bad")
+            .bind(AuctionPhase::AwaitingPayment)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            row.try_get::<String, _>("phase").unwrap(),
+            "awaiting_payment"
+        );
+        assert_eq!(
+            row.try_get::<AuctionPhase, _>("phase").unwrap(),
+            AuctionPhase::AwaitingPayment
+        );
+        assert_eq!(
+            row.try_get::<BidKind, _>("kind").unwrap(),
+            BidKind::ProxyMatch
+        );
+        let error = row.try_get::<BidKind, _>("bad").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("unknown stored bid kind `bogus`"),
+            "{error}"
+        );
+        assert!(matches!(AppError::from(error), AppError::Internal { .. }));
+    }
+
+    /// The typed details serialize exactly as the refusal itself always did (field names,
+    /// order, amounts as bare fen): API clients and stored answers read them.
+    #[test]
+    fn refusal_details_are_the_errors_own_json() {
+        let m = Money(1_234_500);
+        for error in [
+            BidError::NotStarted { starts_at: 1_000 },
+            BidError::Ended { ended_at: 2_000 },
+            BidError::ClockWentBack {
+                now: 3_000,
+                last: 3_001,
+            },
+            BidError::Excluded,
+            BidError::NotRegistered,
+            BidError::AlreadyLeading,
+            BidError::BelowMinimum { minimum: m },
+            BidError::AboveMaxRaise { maximum: m },
+            BidError::DepositTooLow {
+                required: m,
+                top_up: Money(5),
+            },
+            BidError::ProxyBelowMinimum { minimum: m },
+            BidError::ProxyNotRaised { current: m },
+            BidError::AmountOutOfRange,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&details(&error)).unwrap(),
+                serde_json::to_string(&error).unwrap(),
+                "{error:?}"
+            );
+        }
     }
 }

@@ -31,7 +31,7 @@ use super::{now_ms, share_code};
 use models::error::AppError;
 use models::{
     Account, AuctionInput, AuctionState, AuctionView, BidAnswer, BidView, BidderStanding, Role,
-    TierInput,
+    SettlementStep, TierInput,
 };
 
 use models::time::HOUR_MS;
@@ -65,7 +65,7 @@ struct BidRow {
     seq: i64,
     paddle: i64,
     amount_fen: i64,
-    kind: String,
+    kind: models::BidKind,
     at: i64,
 }
 
@@ -88,21 +88,6 @@ pub enum BidRequest {
     Amount(i64),
     /// Bid for me, one increment at a time, up to this maximum.
     Proxy(i64),
-}
-
-/// A marketer's settlement decision or a bidder's settlement step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SettlementStep {
-    /// The winner confirms the purchase.
-    Confirm,
-    /// The marketer offers the edition to the next runner-up.
-    OfferSecondChance,
-    /// The runner-up accepts the offer.
-    Accept,
-    /// The runner-up declines the offer.
-    Decline,
-    /// The marketer gives up (ends unsold).
-    Abandon,
 }
 
 impl crate::Auctions<'_> {
@@ -164,23 +149,25 @@ impl crate::Auctions<'_> {
         created_by: &str,
     ) -> Result<(), AppError> {
         let spec = rules.spec().clone();
+        let state = sequencer::initial_state(rules);
         let now = now_ms();
         sqlx::query(
             "INSERT INTO auctions (id, title, car_line, configuration_code, rules, excluded, version,
                                    phase, state, starts_at, ends_at, next_due_at, created_by,
                                    created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, '[]', 0, 'open', $6, $7, $8, $8, $9, $10, $10)",
+             VALUES ($1, $2, $3, $4, $5, '[]', 0, $11, $6, $7, $8, $8, $9, $10, $10)",
         )
         .bind(id)
         .bind(title)
         .bind(car_line)
         .bind(code)
         .bind(serde_json::to_string(&spec)?)
-        .bind(serde_json::to_string(&sequencer::initial_state(rules))?)
+        .bind(serde_json::to_string(&state)?)
         .bind(spec.starts_at)
         .bind(spec.ends_at)
         .bind(created_by)
         .bind(now)
+        .bind(state.phase)
         .execute(&self.db)
         .await?;
         Ok(())

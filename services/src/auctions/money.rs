@@ -20,7 +20,7 @@ use crate::idempotency::{self, Replayable, Start};
 use crate::payments::{ChargeRequest, RefundRequest};
 use crate::{now_ms, share_code};
 use models::error::AppError;
-use models::{Account, Role};
+use models::{Account, AuctionPhase, Role};
 
 /// Prefix of auction payment ids (how a provider callback finds its table).
 pub(crate) const PAYMENT_PREFIX: &str = "aup_";
@@ -71,7 +71,7 @@ impl crate::Auctions<'_> {
         idempotency_key: &str,
     ) -> Result<Replayable<Registration>, AppError> {
         require_role(account, &[Role::Consumer], "register for auctions")?;
-        let (Json(spec), phase, ends_at): (Json<RulesSpec>, String, i64) =
+        let (Json(spec), phase, ends_at): (Json<RulesSpec>, AuctionPhase, i64) =
             sqlx::query_as("SELECT rules, phase, ends_at FROM auctions WHERE id = $1")
                 .bind(auction_id)
                 .fetch_optional(&self.db)
@@ -80,7 +80,7 @@ impl crate::Auctions<'_> {
         let amount = amount_fen.unwrap_or_else(|| spec.deposits[0].value.get().max(1));
         let amount = if amount == 0 { 1 } else { amount };
         check_amount("amount_fen", amount)?;
-        if phase != "open" || ends_at <= now_ms() {
+        if phase != AuctionPhase::Open || ends_at <= now_ms() {
             return Err(AppError::AuctionRule {
                 rule: "ended".into(),
                 message: "the auction has ended".into(),
@@ -188,7 +188,7 @@ impl crate::Auctions<'_> {
                 .ok_or_else(|| AppError::not_found("auction"))?;
         let paddle = self.paddle(auction_id, &account.id).await?;
         let (price, paddle) = match (&state.settlement, paddle) {
-            (Some(s), Some(p)) if state.phase == "awaiting_payment" && s.paddle == p => {
+            (Some(s), Some(p)) if state.phase == AuctionPhase::AwaitingPayment && s.paddle == p => {
                 (s.amount_fen, p)
             }
             _ => {
@@ -503,10 +503,12 @@ async fn check_deposit_bound(
             held.yuan_exact(),
             room.yuan_exact()
         ),
-        details: Some(serde_json::json!({
-            "maximum": maximum,
-            "deposit": held,
-            "top_up_max": room,
+        details: Some(Box::new(models::error::RuleDetails {
+            code: "deposit_above_maximum".into(),
+            maximum: Some(maximum.fen()),
+            deposit: Some(held.fen()),
+            top_up_max: Some(room.fen()),
+            ..Default::default()
         })),
     })
 }

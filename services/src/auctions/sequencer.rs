@@ -16,12 +16,12 @@ use auction::{Auction, AuctionRules, Event, Money, Phase, RulesSpec};
 use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use super::command::{next_due, notice, phase_name, Command};
+use super::command::{next_due, notice, public_phase, Command};
 use super::feed::LiveEntry;
 use crate::db::{value_rows, Json, ROWS_PER_INSERT};
 use crate::{now_ms, Backend, Services};
 use models::error::AppError;
-use models::{AuctionState, BidAnswer, BidView, FeedEntry, SettlementView};
+use models::{AuctionState, BidAnswer, BidKind, BidView, FeedEntry, SettlementView};
 
 /// The most requests committed together.
 const MAX_BATCH: usize = 256;
@@ -377,7 +377,7 @@ impl crate::Auctions<'_> {
                   WHERE id = $7",
             )
             .bind(cached.version)
-            .bind(phase_name(cached.state.phase()))
+            .bind(public_phase(cached.state.phase()))
             .bind(serde_json::to_string(&last_state)?)
             .bind(cached.state.ends_at())
             .bind(next_due(&cached.state))
@@ -505,7 +505,7 @@ fn public_state(cached: &Cached) -> AuctionState {
         _ => None,
     };
     AuctionState {
-        phase: phase_name(state.phase()).to_string(),
+        phase: public_phase(state.phase()),
         current_fen: state.current_price().map(|p| p.get()),
         leader_paddle: state.leader().map(|b| paddle(cached, b)),
         bid_count: state.history().len() as i64,
@@ -528,20 +528,19 @@ fn feed_entry(cached: &Cached, now: i64, events: &[Event]) -> FeedEntry {
                 paddle: paddle(cached, &b.bidder),
                 amount_fen: b.amount.get(),
                 kind: match b.kind {
-                    auction::BidKind::Manual => "manual",
-                    auction::BidKind::Proxy => "proxy",
-                    auction::BidKind::ProxyMatch => "proxy_match",
-                }
-                .to_string(),
+                    auction::BidKind::Manual => BidKind::Manual,
+                    auction::BidKind::Proxy => BidKind::Proxy,
+                    auction::BidKind::ProxyMatch => BidKind::ProxyMatch,
+                },
                 at: b.at,
             }),
             _ => None,
         })
         .collect();
-    let mut notices: Vec<String> = Vec::new();
-    for name in events.iter().filter_map(notice) {
-        if !notices.iter().any(|n| n == name) {
-            notices.push(name.to_string());
+    let mut notices = Vec::new();
+    for n in events.iter().filter_map(notice) {
+        if !notices.contains(&n) {
+            notices.push(n);
         }
     }
     FeedEntry {
@@ -560,7 +559,7 @@ struct Writes {
     /// `auction_log`: seq, at, command, feed.
     log: Vec<(i64, i64, String, String)>,
     /// `auction_bids`: seq, log seq, account, paddle, amount, kind, at.
-    bids: Vec<(i64, i64, String, i64, i64, String, i64)>,
+    bids: Vec<(i64, i64, String, i64, i64, BidKind, i64)>,
     /// `idempotency_keys`: account, key, fingerprint, answer.
     answers: Vec<(String, String, String, String)>,
     /// Whether deposits were released, in whole or in part (and so have refunds to request).
@@ -592,7 +591,7 @@ impl Writes {
                 account,
                 bid.paddle,
                 bid.amount_fen,
-                bid.kind.clone(),
+                bid.kind,
                 bid.at,
             ));
         }
@@ -647,7 +646,7 @@ impl Writes {
                     .bind(account)
                     .bind(*paddle)
                     .bind(*amount)
-                    .bind(kind)
+                    .bind(*kind)
                     .bind(*at);
             }
             query.execute(&mut **tx).await?;
@@ -826,7 +825,7 @@ async fn insert_rerun(
         "INSERT INTO auctions (id, title, car_line, configuration_code, rules, excluded, rerun_of,
                                version, phase, state, starts_at, ends_at, next_due_at, created_by,
                                created_at, updated_at)
-         SELECT $1, title, car_line, configuration_code, $2, $3, id, 0, 'open', $4, $5, $6, $6,
+         SELECT $1, title, car_line, configuration_code, $2, $3, id, 0, $9, $4, $5, $6, $6,
                 created_by, $7, $7
            FROM auctions WHERE id = $8",
     )
@@ -838,6 +837,7 @@ async fn insert_rerun(
     .bind(rules.ends_at)
     .bind(now)
     .bind(auction_id)
+    .bind(public_phase(fresh.state.phase()))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -9,52 +9,15 @@ use sqlx::{Any, Row, Transaction};
 use super::super::Backend;
 use crate::db::{value_rows, Json};
 use models::error::AppError;
+use models::{OrderStatus, Stage};
 
-/// The kinds of signal a cell counts. Orders count at their current level: a reservation
-/// (paid reservation, or a lock whose earnest money is pending) or a locked order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Stage {
-    /// A saved configuration (the latest of each signed-in person).
-    Configured,
-    /// A person who voted in at least one poll of the campaign.
-    Voted,
-    /// A reservation whose money was paid.
-    Reserved,
-    /// A locked order whose earnest money was paid.
-    Locked,
-}
-
-impl Stage {
-    /// Every stage, in funnel order.
-    pub const ALL: [Stage; 4] = [
-        Stage::Configured,
-        Stage::Voted,
-        Stage::Reserved,
-        Stage::Locked,
-    ];
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Configured => "configured",
-            Stage::Voted => "voted",
-            Stage::Reserved => "reserved",
-            Stage::Locked => "locked",
-        }
-    }
-
-    /// The stage of a stored name.
-    pub fn parse(name: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-
-    /// The stage an order in `status` counts in, if any.
-    pub fn of_order(status: &str) -> Option<Stage> {
-        match status {
-            "reserved" | "locking" => Some(Stage::Reserved),
-            "locked" => Some(Stage::Locked),
-            _ => None,
-        }
+/// The stage an order in `status` counts in, if any. Orders count at their current level: a
+/// reservation (paid reservation, or a lock whose earnest money is pending) or a locked order.
+pub fn stage_of_order(status: OrderStatus) -> Option<Stage> {
+    match status {
+        OrderStatus::Reserved | OrderStatus::Locking => Some(Stage::Reserved),
+        OrderStatus::Locked => Some(Stage::Locked),
+        OrderStatus::PendingPayment | OrderStatus::PaymentFailed | OrderStatus::Cancelled => None,
     }
 }
 

@@ -15,7 +15,7 @@ mod report;
 mod signals;
 mod tokens;
 
-pub use cells::{day_of, CellKey, DemandRules, Stage};
+pub use cells::{day_of, CellKey, DemandRules};
 pub use recount::DemandBooks;
 pub use report::{CountCache, Viewer};
 pub use tokens::TOKEN_PREFIX;

@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use demand::{Cell, Kind, Person};
 use futures_util::TryStreamExt;
 
-use super::cells::{CellKey, DemandRules, Signal, Stage};
+use super::cells::{CellKey, DemandRules, Signal};
 use super::signals::{
     vote_signal, OrderDemand, OrderSignalRow, SignalRow, CONFIGURATION_COLUMNS, ORDER_COLUMNS,
 };
 use crate::db::{value_rows, Json, ROWS_PER_INSERT};
 use models::error::AppError;
+use models::Stage;
 
 /// A released figure's place: its cell, kind and item.
 pub type FigureKey = (CellKey, Kind, String);
@@ -136,7 +137,7 @@ impl crate::Demand<'_> {
             .fetch(&self.db);
         while let Some(row) = rows.try_next().await? {
             let order = OrderDemand::from(row);
-            if let Some(signal) = order.at(&order.status) {
+            if let Some(signal) = order.at(order.status) {
                 count(&signal);
             }
         }

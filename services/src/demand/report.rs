@@ -4,10 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use configurator::Localized;
+use configurator::{Localized, SalesMode};
 use demand::K;
 
-use super::cells::Stage;
 use crate::accounts::require_role;
 use crate::db::Json;
 use models::error::AppError;
@@ -16,7 +15,7 @@ use models::time::{iso_date, parse_iso_date};
 use models::{
     Account, AuctionSummary, DayCounts, DemandCampaign, DemandFilter, DemandReport, FunnelStep,
     GroupRates, ModeSplit, OptionRate, PollCount, PollResult, Rate, RegionCount, Role, Signals,
-    ThresholdProgress, TopConfiguration,
+    Stage, ThresholdProgress, TopConfiguration,
 };
 
 /// Who reads demand: an OEM member (or an admin) signed in, or an OEM's API token.
@@ -145,15 +144,6 @@ fn normalise(filter: &DemandFilter) -> Result<Normalised, AppError> {
             ));
         }
     }
-    let sales_mode = blank(&filter.sales_mode);
-    if let Some(mode) = &sales_mode {
-        if mode != "purchase" && mode != "lease" {
-            return Err(AppError::invalid(
-                "sales_mode",
-                "the sales mode is purchase or lease",
-            ));
-        }
-    }
     let province = blank(&filter.province);
     if let Some(p) = &province {
         if geo::province(p).is_none() {
@@ -168,7 +158,7 @@ fn normalise(filter: &DemandFilter) -> Result<Normalised, AppError> {
             catalog_version: filter.catalog_version,
             from: from.map(iso_date),
             to: to.map(iso_date),
-            sales_mode,
+            sales_mode: filter.sales_mode,
             province,
         },
         from,
@@ -305,8 +295,8 @@ impl crate::Demand<'_> {
         if let Some(to) = wanted.to {
             all.and("day", "<=", Param::Int(to));
         }
-        if let Some(mode) = &wanted.filter.sales_mode {
-            all.and("sales_mode", "=", Param::Text(mode.clone()));
+        if let Some(mode) = wanted.filter.sales_mode {
+            all.and("sales_mode", "=", Param::Text(mode.as_str().into()));
         }
         let everywhere = Sql {
             conditions: all.conditions.clone(),
@@ -337,13 +327,10 @@ impl crate::Demand<'_> {
         let mut by_day: BTreeMap<i64, BTreeMap<Stage, u64>> = BTreeMap::new();
         let mut by_mode: BTreeMap<String, BTreeMap<Stage, u64>> = BTreeMap::new();
         for (stage, day, mode, n) in filtered
-            .query_as::<(String, i64, String, i64)>(&sql)
+            .query_as::<(Stage, i64, String, i64)>(&sql)
             .fetch_all(&self.db)
             .await?
         {
-            let Some(stage) = Stage::parse(&stage) else {
-                continue;
-            };
             let n = n.max(0) as u64;
             *funnel.entry(stage).or_default() += n;
             *by_day.entry(day).or_default().entry(stage).or_default() += n;
@@ -355,24 +342,24 @@ impl crate::Demand<'_> {
         let voted = funnel.get(&Stage::Voted).copied().unwrap_or(0);
         let funnel = vec![
             FunnelStep {
-                stage: "configured".into(),
+                stage: Stage::Configured,
                 people: Some(total.configured),
             },
             FunnelStep {
-                stage: "voted".into(),
+                stage: Stage::Voted,
                 people: wanted.filter.sales_mode.is_none().then_some(voted),
             },
             FunnelStep {
-                stage: "reserved".into(),
+                stage: Stage::Reserved,
                 people: Some(total.reserved),
             },
             FunnelStep {
-                stage: "locked".into(),
+                stage: Stage::Locked,
                 people: Some(total.locked),
             },
             // Balance payments open at delivery, after the pre-sale: none are counted yet.
             FunnelStep {
-                stage: "paid".into(),
+                stage: Stage::Paid,
                 people: Some(0),
             },
         ];
@@ -389,12 +376,12 @@ impl crate::Demand<'_> {
                 }
             })
             .collect();
-        let modes = ["purchase", "lease"]
-            .iter()
-            .filter(|m| wanted.filter.sales_mode.as_deref().is_none_or(|w| w == **m))
-            .map(|m| ModeSplit {
-                mode: m.to_string(),
-                people: by_mode.get(*m).map(signals).unwrap_or_default(),
+        let modes = SalesMode::ALL
+            .into_iter()
+            .filter(|m| wanted.filter.sales_mode.is_none_or(|w| w == *m))
+            .map(|mode| ModeSplit {
+                mode,
+                people: by_mode.get(mode.as_str()).map(signals).unwrap_or_default(),
             })
             .collect();
 
@@ -405,13 +392,10 @@ impl crate::Demand<'_> {
         );
         let mut rates: BTreeMap<String, BTreeMap<Stage, Rate>> = BTreeMap::new();
         for (stage, item, n, base) in filtered
-            .query_as::<(String, String, i64, i64)>(&sql)
+            .query_as::<(Stage, String, i64, i64)>(&sql)
             .fetch_all(&self.db)
             .await?
         {
-            let Some(stage) = Stage::parse(&stage) else {
-                continue;
-            };
             let rate = Rate {
                 n: n.max(0) as u64,
                 base: base.max(0) as u64,
@@ -449,12 +433,7 @@ impl crate::Demand<'_> {
                 GroupRates {
                     id: g.id.clone(),
                     name: g.name.clone(),
-                    cardinality: match g.cardinality {
-                        configurator::Cardinality::ExactlyOne => "exactly-one",
-                        configurator::Cardinality::AtMostOne => "at-most-one",
-                        configurator::Cardinality::Any => "any",
-                    }
-                    .into(),
+                    cardinality: g.cardinality,
                     taken_per_mille,
                     options,
                 }
@@ -468,13 +447,10 @@ impl crate::Demand<'_> {
         );
         let mut configs: BTreeMap<String, BTreeMap<Stage, u64>> = BTreeMap::new();
         for (stage, item, n) in filtered
-            .query_as::<(String, String, i64)>(&sql)
+            .query_as::<(Stage, String, i64)>(&sql)
             .fetch_all(&self.db)
             .await?
         {
-            let Some(stage) = Stage::parse(&stage) else {
-                continue;
-            };
             *configs.entry(item).or_default().entry(stage).or_default() += n.max(0) as u64;
         }
         let mut top: Vec<(String, Signals<u64>)> = configs
@@ -513,13 +489,10 @@ impl crate::Demand<'_> {
         );
         let mut provinces: BTreeMap<String, BTreeMap<Stage, u64>> = BTreeMap::new();
         for (province, stage, n) in everywhere
-            .query_as::<(String, String, i64)>(&sql)
+            .query_as::<(String, Stage, i64)>(&sql)
             .fetch_all(&self.db)
             .await?
         {
-            let Some(stage) = Stage::parse(&stage) else {
-                continue;
-            };
             *provinces
                 .entry(province)
                 .or_default()
@@ -549,13 +522,10 @@ impl crate::Demand<'_> {
         );
         let mut cities: BTreeMap<(String, String), BTreeMap<Stage, u64>> = BTreeMap::new();
         for (province, city, stage, n) in filtered
-            .query_as::<(String, String, String, i64)>(&sql)
+            .query_as::<(String, String, Stage, i64)>(&sql)
             .fetch_all(&self.db)
             .await?
         {
-            let Some(stage) = Stage::parse(&stage) else {
-                continue;
-            };
             *cities
                 .entry((province, city))
                 .or_default()

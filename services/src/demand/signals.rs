@@ -4,10 +4,11 @@
 
 use sqlx::{Any, Transaction};
 
-use super::cells::{day_of, CellKey, Signal, Stage};
+use super::cells::{day_of, stage_of_order, CellKey, Signal};
 use crate::db::Json;
 use crate::Backend;
 use models::error::AppError;
+use models::{OrderStatus, Stage};
 
 /// The columns of an [`OrderSignalRow`] in `orders`.
 pub(super) const ORDER_COLUMNS: &str =
@@ -50,7 +51,7 @@ impl SignalRow {
 pub(super) struct OrderSignalRow {
     #[sqlx(flatten)]
     signal: SignalRow,
-    status: String,
+    status: OrderStatus,
 }
 
 impl From<OrderSignalRow> for OrderDemand {
@@ -67,13 +68,13 @@ impl From<OrderSignalRow> for OrderDemand {
 pub(crate) struct OrderDemand {
     signal: Signal,
     /// The order's status when it was read.
-    pub(crate) status: String,
+    pub(crate) status: OrderStatus,
 }
 
 impl OrderDemand {
     /// The order's signal if it were in `status` (`None`: it does not count there).
-    pub(crate) fn at(&self, status: &str) -> Option<Signal> {
-        let stage = Stage::of_order(status)?;
+    pub(crate) fn at(&self, status: OrderStatus) -> Option<Signal> {
+        let stage = stage_of_order(status)?;
         let mut signal = self.signal.clone();
         signal.key.stage = stage;
         Some(signal)
@@ -155,8 +156,8 @@ impl crate::Demand<'_> {
         self,
         tx: &mut Transaction<'static, Any>,
         order: &OrderDemand,
-        from: &str,
-        to: &str,
+        from: OrderStatus,
+        to: OrderStatus,
     ) -> Result<(), AppError> {
         self.move_demand(tx, order.at(from).as_ref(), order.at(to).as_ref())
             .await

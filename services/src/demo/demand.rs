@@ -14,6 +14,7 @@ use crate::db::Json;
 use crate::now_ms;
 use models::error::AppError;
 use models::geo::PROVINCES;
+use models::OrderStatus;
 
 use models::time::DAY_MS;
 use models::time::HOUR_MS;
@@ -494,7 +495,15 @@ impl crate::Demand<'_> {
                     Value::Int(reservation_fen),
                     Value::Int(earnest_fen),
                     Value::Int(168),
-                    Value::Text(if locked { "locked" } else { "reserved" }.into()),
+                    Value::Text(
+                        if locked {
+                            OrderStatus::Locked
+                        } else {
+                            OrderStatus::Reserved
+                        }
+                        .as_str()
+                        .into(),
+                    ),
                     Value::Int(1),
                     Value::Int(reservation_fen + if locked { earnest_fen } else { 0 }),
                     Value::Int(reserved_at),
