@@ -125,6 +125,19 @@ pub enum AppError {
     /// The poll no longer takes votes.
     #[error("the poll closed")]
     PollClosed,
+    /// The server is at its limit for this kind of work (password hashing, live streams);
+    /// nothing was done, and the same request may be sent again later.
+    #[error("the server is busy; try again in {retry_after_secs} seconds")]
+    Busy {
+        /// Seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
+    /// This client already follows as many live streams as one client may.
+    #[error("this client already follows {limit} live streams; close one to open another")]
+    TooManyStreams {
+        /// How many streams one client may follow at once.
+        limit: u64,
+    },
     /// A failure on our side; details are in the server log, not in the answer.
     #[error("internal error: {message}")]
     Internal {
@@ -201,6 +214,8 @@ impl AppError {
             AppError::IdempotencyKeyReused => "idempotency_key_reused",
             AppError::PollClosed => "poll_closed",
             AppError::AuctionRule { .. } => "auction_rule",
+            AppError::Busy { .. } => "busy",
+            AppError::TooManyStreams { .. } => "too_many_streams",
             AppError::Internal { .. } => "internal",
         }
     }
@@ -215,7 +230,7 @@ impl AppError {
             AppError::MalformedCode { .. } | AppError::BadRequest { .. } => 400,
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Forbidden { .. } => 403,
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::TooManyStreams { .. } => 429,
             AppError::InvalidField { .. }
             | AppError::ConfirmationRequired { .. }
             | AppError::IdempotencyKeyReused => 422,
@@ -227,6 +242,17 @@ impl AppError {
             | AppError::PollClosed
             | AppError::AuctionRule { .. } => 409,
             AppError::Internal { .. } => 500,
+            AppError::Busy { .. } => 503,
+        }
+    }
+
+    /// For refusals that pass with time: the seconds to wait (the `Retry-After` header).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
         }
     }
 

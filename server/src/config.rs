@@ -64,6 +64,12 @@ pub struct Settings {
     /// Reservations of generated demand for a freshly seeded demo (`C2M_DEMO_DEMAND`, default
     /// 0; `make run` asks for 20,000), so the OEM dashboard has something to show.
     pub demo_demand: u64,
+    /// `C2M_STREAMS_PER_CLIENT`: live auction streams one client address may follow at once
+    /// (default 8). Behind a proxy that does not name the client every client has the proxy's
+    /// address: raise it there.
+    pub streams_per_client: Option<usize>,
+    /// `C2M_STREAMS_TOTAL`: live auction streams the process serves at once (default 10000).
+    pub streams_total: Option<usize>,
 }
 
 impl Settings {
@@ -126,9 +132,18 @@ impl Settings {
                 .parse()
                 .map_err(|e| format!("C2M_DEMO_DEMAND `{v}` is not a number: {e}"))?,
         };
+        let positive = |name: &str| match var(name) {
+            None => Ok(None),
+            Some(v) => match v.parse() {
+                Ok(n) if n > 0 => Ok(Some(n)),
+                _ => Err(format!("{name} `{v}` is not a positive number")),
+            },
+        };
         Ok(Settings {
             deadline_check_ms,
             demo_demand,
+            streams_per_client: positive("C2M_STREAMS_PER_CLIENT")?,
+            streams_total: positive("C2M_STREAMS_TOTAL")?,
             demo_password: secret("C2M_DEMO_PASSWORD")?
                 .unwrap_or_else(|| Secret(DEMO_PASSWORD.into())),
             secure_cookies,

@@ -34,6 +34,10 @@ pub async fn connect(settings: &Settings) -> Result<Arc<Services>, String> {
         },
         deadline_check: Some(Duration::from_millis(settings.deadline_check_ms)),
         auction_check: None,
+        streams_per_client: settings.streams_per_client,
+        streams_total: settings.streams_total,
+        // The other bounds (hashing, idle sequencers) keep their defaults.
+        ..ServiceOptions::default()
     };
     let services = Services::connect_with(&settings.database_url, options)
         .await
@@ -75,8 +79,9 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
 }
 
 /// A server function that fails answers its error as JSON with status 500; the status is
-/// replaced by the error's own (401, 404, 409, 422, ...), so a refused bid or a wrong field is
-/// a 4xx in the browser's network log and in the server's, as in the JSON API.
+/// replaced by the error's own (401, 404, 409, 422, 503, ...), so a refused bid or a wrong field
+/// is a 4xx in the browser's network log and in the server's, as in the JSON API; refusals that
+/// pass with time get the API's `Retry-After` header too.
 async fn server_fn_status(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -93,6 +98,11 @@ async fn server_fn_status(
     if let Ok(error) = serde_json::from_slice::<models::error::AppError>(&bytes) {
         if let Ok(status) = http::StatusCode::from_u16(error.status()) {
             parts.status = status;
+        }
+        if let Some(seconds) = error.retry_after_secs() {
+            parts
+                .headers
+                .insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
         }
     }
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))

@@ -117,12 +117,11 @@ impl crate::Accounts<'_> {
             return Err(AppError::invalid("password", "at most 1024 bytes"));
         }
         let password = new.password.to_string();
-        // Argon2 is deliberately slow: keep it off the async workers.
-        let hash = tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
-            .await
-            .map_err(|_| AppError::Internal {
-                message: "password hashing failed".into(),
-            })?;
+        // Argon2 is deliberately slow: off the async workers, and within the hashing limit.
+        let hash = self
+            .hashing
+            .run(move || password_auth::generate_hash(password))
+            .await?;
         self.insert_account(&new, &hash).await
     }
 
@@ -204,8 +203,9 @@ impl crate::Accounts<'_> {
         })
     }
 
-    /// Checks a login and password and opens a session. Failed attempts are limited per
-    /// account and per client address.
+    /// Checks a login and password and opens a session. Failed attempts back off per account
+    /// and per client address (see [`crate::limiter`]); an unknown login costs a verification
+    /// like a known one, so the time of the answer does not tell whether the account exists.
     pub async fn login(
         self,
         login: &str,
@@ -215,7 +215,10 @@ impl crate::Accounts<'_> {
         let login = Login::parse(login).map_err(|_| AppError::InvalidCredentials)?;
         let account_key = format!("login:{}", login.value());
         let client_key = format!("addr:{client}");
-        self.limiter.check(&[&account_key, &client_key], now_ms())?;
+        // Counted from here; given back if no answer is reached (busy, database failure).
+        let attempt = self
+            .limiter
+            .attempt(&[&account_key, &client_key], now_ms())?;
         let row: Option<(String, String)> = sqlx::query_as(&format!(
             "SELECT id, password_hash FROM accounts WHERE {} = $1",
             login.column()
@@ -223,25 +226,31 @@ impl crate::Accounts<'_> {
         .bind(login.value())
         .fetch_optional(&self.db)
         .await?;
-        let verified = match row {
-            Some((id, hash)) => {
-                let password = password.to_string();
-                let ok = tokio::task::spawn_blocking(move || {
-                    password_auth::verify_password(password, &hash).is_ok()
-                })
-                .await
-                .unwrap_or(false);
-                ok.then_some(id)
-            }
-            None => None,
+        let (account_id, hash): (Option<String>, Option<String>) = match row {
+            Some((id, hash)) => (Some(id), Some(hash)),
+            None => (None, None),
         };
-        let Some(account_id) = verified else {
-            self.limiter
-                .record_failure(&[&account_key, &client_key], now_ms());
+        let password = password.to_string();
+        let verified = self
+            .hashing
+            .run(move || {
+                let hash = hash.as_deref().unwrap_or_else(|| dummy_hash());
+                password_auth::verify_password(password, hash).is_ok()
+            })
+            .await?;
+        let Some(account_id) = account_id.filter(|_| verified) else {
+            attempt.failed();
             return Err(AppError::InvalidCredentials);
         };
-        self.limiter.clear(&account_key);
+        attempt.succeeded();
         self.open_session(&account_id).await
+    }
+
+    /// The most password hashes (and verifications) that ran at once so far, and how many
+    /// ran (for tests).
+    #[doc(hidden)]
+    pub fn hashing_counts(self) -> (usize, usize) {
+        self.hashing.counts()
     }
 
     /// Opens a session for an account (after a login or a registration).
@@ -355,6 +364,14 @@ pub fn require_role(account: &Account, roles: &[Role], what: &str) -> Result<(),
             names.join(" or ")
         )))
     }
+}
+
+/// A hash no password is checked against but for logins without an account: verifying
+/// against it costs what verifying a real one costs. Made once (with the same parameters as
+/// every hash), on the first unknown login, inside the hashing limit.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| password_auth::generate_hash(super::share_code::token(24)))
 }
 
 pub(crate) fn token_hash(token: &str) -> String {

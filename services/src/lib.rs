@@ -13,6 +13,7 @@ mod configurations;
 pub mod db;
 pub mod demand;
 pub mod demo;
+mod hashing;
 pub mod idempotency;
 pub mod limiter;
 mod order_change;
@@ -30,7 +31,8 @@ pub use db::{Backend, Db};
 pub use demo::{demo_catalog, DEMO_ACCOUNTS, DEMO_CAMPAIGN_ID};
 use models::error::AppError;
 
-/// How the services behave beyond the database: cookies and the payment sandbox.
+/// How the services behave beyond the database: cookies, the payment sandbox, and the bounds
+/// that keep a process standing under abuse.
 #[derive(Clone, Debug, Default)]
 pub struct ServiceOptions {
     /// Mark session cookies `Secure` (everywhere but local development).
@@ -41,6 +43,18 @@ pub struct ServiceOptions {
     pub deadline_check: Option<std::time::Duration>,
     /// How often auction ends and settlement deadlines are looked for; `None`: every second.
     pub auction_check: Option<std::time::Duration>,
+    /// Password hashes (and verifications) computed at once; `None`: one per core.
+    pub hash_permits: Option<usize>,
+    /// Hashing requests that may wait for a permit; more are refused as busy (503). `None`:
+    /// four per permit.
+    pub hash_queue: Option<usize>,
+    /// Live auction streams one client address may follow at once; `None`: 8.
+    pub streams_per_client: Option<usize>,
+    /// Live auction streams the process serves at once; `None`: 10,000.
+    pub streams_total: Option<usize>,
+    /// How long an auction's sequencer waits without a request before it ends (it starts
+    /// again on demand); `None`: 60 seconds.
+    pub sequencer_idle: Option<std::time::Duration>,
 }
 
 /// The services of one server process: a database pool, the compiled catalogs, the login
@@ -50,6 +64,7 @@ pub struct Services {
     backend: Backend,
     catalog_cache: catalogs::CatalogCache,
     limiter: limiter::LoginLimiter,
+    hashing: hashing::Hashing,
     payment_provider: payments::Payments,
     auction_runtime: auctions::Runtime,
     demand_counts: demand::CountCache,
@@ -74,6 +89,7 @@ impl Services {
             backend,
             catalog_cache: Default::default(),
             limiter: Default::default(),
+            hashing: hashing::Hashing::new(options.hash_permits, options.hash_queue),
             payment_provider: payments::Payments {
                 sandbox: std::sync::Arc::new(payments::Sandbox::new(options.sandbox.clone())),
             },

@@ -196,10 +196,14 @@ impl Sandbox {
                             // A real provider retries failed webhooks; so does the sandbox.
                             tracing::warn!(%error, "payment callback failed; retrying");
                             tokio::time::sleep(Duration::from_millis(500)).await;
-                            let _ = services
+                            if let Err(error) = services
                                 .payments()
                                 .payment_callback(&body, &signature)
-                                .await;
+                                .await
+                            {
+                                // Still pending: requested again at the next start.
+                                tracing::error!(%error, "payment callback failed again");
+                            }
                         }
                     }
                 });

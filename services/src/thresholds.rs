@@ -105,7 +105,8 @@ impl crate::Campaigns<'_> {
 
     /// Decides every threshold whose deadline has passed: confirmed when enough active orders
     /// include the option, else dropped, and then every active order that includes it is
-    /// flagged (and told on its timeline). Idempotent; answers how many it decided.
+    /// flagged (and told on its timeline). Idempotent; answers how many it decided. A threshold
+    /// that fails is logged and the others go on (it is tried again next time).
     pub async fn decide_thresholds(self) -> Result<usize, AppError> {
         let now = now_ms();
         let due: Vec<(String, String, String, i64)> = sqlx::query_as(
@@ -117,62 +118,81 @@ impl crate::Campaigns<'_> {
         .await?;
         let mut decided = 0;
         for (id, campaign_id, option, target) in due {
-            let pattern = selection_pattern(&option);
-            let mut tx = self.db.begin().await?;
-            // The decision is a write first (SQLite takes its lock at once); only one wins.
-            let claimed = sqlx::query(
-                "UPDATE thresholds SET status = 'dropped', decided_at = $1 WHERE id = $2 AND status = 'open'",
-            )
-            .bind(now)
-            .bind(&id)
+            match self
+                .decide_threshold(&id, &campaign_id, &option, target, now)
+                .await
+            {
+                Ok(true) => decided += 1,
+                Ok(false) => {}
+                Err(error) => {
+                    tracing::warn!(%error, threshold = %id, "deciding a threshold failed; will retry")
+                }
+            }
+        }
+        Ok(decided)
+    }
+
+    /// Decides one threshold; false when another server did.
+    async fn decide_threshold(
+        self,
+        id: &str,
+        campaign_id: &str,
+        option: &str,
+        target: i64,
+        now: i64,
+    ) -> Result<bool, AppError> {
+        let pattern = selection_pattern(option);
+        let mut tx = self.db.begin().await?;
+        // The decision is a write first (SQLite takes its lock at once); only one wins.
+        let claimed = sqlx::query(
+            "UPDATE thresholds SET status = 'dropped', decided_at = $1 WHERE id = $2 AND status = 'open'",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let reached: i64 = sqlx::query_scalar(PROGRESS_SQL)
+            .bind(campaign_id)
+            .bind(&pattern)
+            .fetch_one(&mut *tx)
+            .await?;
+        let status = if reached >= target {
+            ThresholdStatus::Confirmed
+        } else {
+            ThresholdStatus::Dropped
+        };
+        sqlx::query("UPDATE thresholds SET status = $1, reached = $2 WHERE id = $3")
+            .bind(status)
+            .bind(reached)
+            .bind(id)
             .execute(&mut *tx)
             .await?;
-            if claimed.rows_affected() == 0 {
-                tx.rollback().await?;
-                continue;
-            }
-            let reached: i64 = sqlx::query_scalar(PROGRESS_SQL)
-                .bind(&campaign_id)
-                .bind(&pattern)
-                .fetch_one(&mut *tx)
-                .await?;
-            let status = if reached >= target {
-                ThresholdStatus::Confirmed
-            } else {
-                ThresholdStatus::Dropped
-            };
-            sqlx::query("UPDATE thresholds SET status = $1, reached = $2 WHERE id = $3")
-                .bind(status)
-                .bind(reached)
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-            if status == ThresholdStatus::Dropped {
-                let affected: Vec<String> = sqlx::query_scalar(
-                    "SELECT id FROM orders WHERE campaign_id = $1 AND holds_unit = 1
-                        AND selections LIKE $2 ESCAPE '\\' AND dropped_option IS NULL",
-                )
-                .bind(&campaign_id)
-                .bind(&pattern)
-                .fetch_all(&mut *tx)
-                .await?;
-                for order in &affected {
-                    sqlx::query(
-                        "UPDATE orders SET dropped_option = $1, updated_at = $2 WHERE id = $3",
-                    )
-                    .bind(&option)
+        if status == ThresholdStatus::Dropped {
+            let affected: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM orders WHERE campaign_id = $1 AND holds_unit = 1
+                    AND selections LIKE $2 ESCAPE '\\' AND dropped_option IS NULL",
+            )
+            .bind(campaign_id)
+            .bind(&pattern)
+            .fetch_all(&mut *tx)
+            .await?;
+            for order in &affected {
+                sqlx::query("UPDATE orders SET dropped_option = $1, updated_at = $2 WHERE id = $3")
+                    .bind(option)
                     .bind(now)
                     .bind(order)
                     .execute(&mut *tx)
                     .await?;
-                    super::orders::add_event(&mut tx, order, OrderEventKind::OptionDropped, now)
-                        .await?;
-                }
+                super::orders::add_event(&mut tx, order, OrderEventKind::OptionDropped, now)
+                    .await?;
             }
-            tx.commit().await?;
-            tracing::info!(%campaign_id, %option, reached, target, %status, "threshold decided");
-            decided += 1;
         }
-        Ok(decided)
+        tx.commit().await?;
+        tracing::info!(%campaign_id, %option, reached, target, %status, "threshold decided");
+        Ok(true)
     }
 }

@@ -80,6 +80,10 @@ pub struct ErrorTexts {
     pub invalid_deposit: &'static str,
     pub try_again: &'static str,
     pub poll_closed: &'static str,
+    /// Takes the seconds to wait before trying again.
+    pub busy: fn(u64) -> String,
+    /// Takes how many live streams one client may follow.
+    pub too_many_streams: fn(u64) -> String,
     pub internal: &'static str,
     pub f_campaign_id: FieldText,
     pub f_car_line: FieldText,
@@ -187,6 +191,10 @@ pub const ER_ZH: ErrorTexts = ErrorTexts {
     invalid_deposit: "保证金金额无效。",
     try_again: "请稍后重试。",
     poll_closed: "投票已截止。",
+    busy: |seconds| format!("服务器正忙，请 {seconds} 秒后再试。"),
+    too_many_streams: |limit| {
+        format!("你已同时打开 {limit} 个实时竞拍页面，请先关闭一个再打开新的。")
+    },
     internal: "服务器出了点问题，请稍后再试。",
     f_campaign_id: FieldText {
         label: "活动 ID",
@@ -455,6 +463,10 @@ pub const ER_EN: ErrorTexts = ErrorTexts {
     invalid_deposit: "The deposit amount is not valid.",
     try_again: "Please try again.",
     poll_closed: "The poll has closed.",
+    busy: |seconds| format!("The server is busy; please try again in {seconds} seconds."),
+    too_many_streams: |limit| {
+        format!("You already follow {limit} live auctions at once; close one to open another.")
+    },
     internal: "Something went wrong on our side; please try again later.",
     f_campaign_id: FieldText {
         label: "Campaign id",
@@ -707,6 +719,8 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         AppError::IdempotencyKeyReused => t.idempotency_key_reused.into(),
         AppError::AuctionRule { rule, details, .. } => auction_rule(lang, rule, details.as_deref()),
         AppError::PollClosed => t.poll_closed.into(),
+        AppError::Busy { retry_after_secs } => (t.busy)(*retry_after_secs),
+        AppError::TooManyStreams { limit } => (t.too_many_streams)(*limit),
         AppError::Internal { .. } => t.internal.into(),
     }
 }
@@ -992,6 +1006,10 @@ mod tests {
                 })),
             },
             AppError::PollClosed,
+            AppError::Busy {
+                retry_after_secs: 1,
+            },
+            AppError::TooManyStreams { limit: 8 },
             AppError::Internal {
                 message: "database error".into(),
             },
@@ -1022,6 +1040,8 @@ mod tests {
             AppError::AuctionRule { .. } => 19,
             AppError::PollClosed => 20,
             AppError::Internal { .. } => 21,
+            AppError::Busy { .. } => 22,
+            AppError::TooManyStreams { .. } => 23,
         }
     }
 
@@ -1041,7 +1061,7 @@ mod tests {
         let mut seen: Vec<usize> = every_variant().iter().map(index).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..22).collect::<Vec<_>>());
+        assert_eq!(seen, (0..24).collect::<Vec<_>>());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use axum::Json;
 use models::{AuctionInput, AuctionView, BidView, SettlementStep};
 use serde::Deserialize;
 use services::auctions::BidRequest;
-use services::auctions::LiveEntry;
+use services::auctions::{LiveEntry, FEED_PAGE};
 use tokio::sync::{broadcast, mpsc};
 use utoipa::{IntoParams, ToSchema};
 
@@ -80,7 +80,8 @@ pub struct BidsQuery {
 /// Where a stream resumes.
 #[derive(Deserialize, IntoParams)]
 pub struct EventsQuery {
-    /// Send the log entries after this `seq` first (the `Last-Event-ID` header does the same).
+    /// Send the log entries after this `seq` first (the `Last-Event-ID` header does the same);
+    /// at most 500 behind the head, else the stream goes on from its snapshot.
     after: Option<i64>,
 }
 
@@ -212,18 +213,23 @@ pub async fn bids(
 /// means a missed entry; an entry is {`seq`, `at`, `bids`, `notices` (see NoticeDoc),
 /// `state`}), and a `time` event with the server's clock every 5 seconds. A
 /// reconnecting client sends `Last-Event-ID` (browsers do) or `?after=` and first gets what it
-/// missed.
+/// missed, up to 500 entries; a client further behind (or asking for the whole log) goes on
+/// from the snapshot (the bid history is at `/bids`). One client address follows at most 8
+/// streams at once (429 `too_many_streams`); a server at its total answers 503 `busy`.
 #[utoipa::path(get, path = "/api/v1/auctions/{id}/events", tag = "auctions",
     params(("id" = String, Path, description = "Auction id"), EventsQuery),
     responses(
         (status = 200, description = "text/event-stream", content_type = "text/event-stream", body = String),
-        (status = 404, description = "No such auction", body = ErrorBody)))]
+        (status = 404, description = "No such auction", body = ErrorBody),
+        (status = 429, description = "This client follows too many streams", body = ErrorBody),
+        (status = 503, description = "The server serves as many streams as it may; see `Retry-After`", body = ErrorBody)))]
 pub async fn events(
     State(services): State<ApiState>,
     MaybeAuthed(viewer): MaybeAuthed,
     Path(id): Path<String>,
     Query(query): Query<EventsQuery>,
     headers: HeaderMap,
+    extensions: http::Extensions,
 ) -> Result<Response, ApiError> {
     let resume = headers
         .get("last-event-id")
@@ -231,37 +237,32 @@ pub async fn events(
         .and_then(|v| v.trim().parse::<i64>().ok())
         .or(query.after);
     let snapshot = services.auctions().auction(&id, viewer.as_ref()).await?;
-    let after = resume.unwrap_or(snapshot.version);
-    let mut watch = services.auctions().watch_auction(&id, after).await?;
+    let client = app::request::client_addr(&extensions);
+    let mut watch = services
+        .auctions()
+        .watch_auction(&id, resume, snapshot.version, &client)
+        .await?;
     let (sender, receiver) = mpsc::channel::<Event>(64);
     tokio::spawn(async move {
-        let mut last = after;
+        let mut last = watch.after();
         let send = |event: Event| sender.send(event);
         if send(json_event("snapshot", &snapshot)).await.is_err() {
             return;
         }
-        for entry in std::mem::take(&mut watch.backlog) {
-            if !forward(&sender, &mut last, &entry).await {
-                return;
-            }
+        // The backlog, a page at a time.
+        if !from_log(&services, &id, &sender, &mut last, None).await {
+            return;
         }
         let mut clock = tokio::time::interval(Duration::from_secs(5));
         loop {
             tokio::select! {
-                received = watch.live.recv() => match received {
+                received = watch.recv() => match received {
                     Ok(entry) => {
-                        if entry.seq > last + 1 {
-                            // Missed entries (another server's, not yet here): read the log.
-                            match services.auctions().feed_since(&id, last).await {
-                                Ok(missing) => {
-                                    for m in missing.iter().filter(|m| m.seq < entry.seq) {
-                                        if !forward(&sender, &mut last, m).await {
-                                            return;
-                                        }
-                                    }
-                                }
-                                Err(_) => return,
-                            }
+                        // Missed entries (another server's, not yet here): read the log.
+                        if entry.seq > last + 1
+                            && !from_log(&services, &id, &sender, &mut last, Some(entry.seq)).await
+                        {
+                            return;
                         }
                         if !forward(&sender, &mut last, &entry).await {
                             return;
@@ -269,13 +270,8 @@ pub async fn events(
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         // Too slow for the live stream: catch up from the log.
-                        let Ok(missing) = services.auctions().feed_since(&id, last).await else {
+                        if !from_log(&services, &id, &sender, &mut last, None).await {
                             return;
-                        };
-                        for m in &missing {
-                            if !forward(&sender, &mut last, m).await {
-                                return;
-                            }
                         }
                     }
                     Err(broadcast::error::RecvError::Closed) => return,
@@ -299,6 +295,34 @@ pub async fn events(
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response())
+}
+
+/// Forwards the log's entries after `last` up to `until` (excluded; `None`: to the end), a page
+/// at a time; false when the stream ended.
+async fn from_log(
+    services: &ApiState,
+    id: &str,
+    sender: &mpsc::Sender<Event>,
+    last: &mut i64,
+    until: Option<i64>,
+) -> bool {
+    loop {
+        let Ok(page) = services.auctions().feed_page(id, *last, FEED_PAGE).await else {
+            return false;
+        };
+        let full = page.len() == FEED_PAGE;
+        for entry in &page {
+            if until.is_some_and(|until| entry.seq >= until) {
+                return true;
+            }
+            if !forward(sender, last, entry).await {
+                return false;
+            }
+        }
+        if !full {
+            return true;
+        }
+    }
 }
 
 async fn forward(sender: &mpsc::Sender<Event>, last: &mut i64, entry: &LiveEntry) -> bool {

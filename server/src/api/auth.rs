@@ -117,13 +117,15 @@ fn with_session(status: StatusCode, session: Session, secure: bool) -> Response 
     (status, [(header::SET_COOKIE, cookie)], Json(body)).into_response()
 }
 
-/// Registers a consumer account and logs it in.
+/// Registers a consumer account and logs it in. Password hashing is bounded: when as many
+/// are waiting as may, the answer is 503 `busy` with `Retry-After` (nothing was stored).
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth",
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered and logged in", body = SessionBody),
         (status = 409, description = "The login is taken", body = ErrorBody),
-        (status = 422, description = "A field fails validation", body = ErrorBody)))]
+        (status = 422, description = "A field fails validation", body = ErrorBody),
+        (status = 503, description = "Busy hashing passwords; try again after `Retry-After` seconds", body = ErrorBody)))]
 pub async fn register(
     State(services): State<ApiState>,
     ApiJson(request): ApiJson<RegisterRequest>,
@@ -143,13 +145,17 @@ pub async fn register(
     ))
 }
 
-/// Logs in. Failed attempts are limited per account and per client address.
+/// Logs in. After a few failures, attempts back off per account and per client address
+/// (1 s, 2 s, 4 s ... at most 5 minutes between attempts; 429 with `Retry-After`); the right
+/// password works once the wait has passed. Password checks are bounded like registrations
+/// (503 `busy` with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = SessionBody),
         (status = 401, description = "Wrong login or password", body = ErrorBody),
-        (status = 429, description = "Too many attempts", body = ErrorBody)))]
+        (status = 429, description = "Too many attempts; try again after `Retry-After` seconds", body = ErrorBody),
+        (status = 503, description = "Busy checking passwords; try again after `Retry-After` seconds", body = ErrorBody)))]
 pub async fn login(
     State(services): State<ApiState>,
     extensions: http::Extensions,

@@ -1,18 +1,20 @@
 //! Errors as the API answers them.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use models::error::AppError;
 use serde_json::json;
 
-/// An error answered as `{"error": code, "message": text, ...details}`.
+/// An error answered as `{"error": code, "message": text, ...details}`; refusals that pass
+/// with time (`rate_limited`, `busy`) carry a `Retry-After` header as well.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
     details: Option<serde_json::Value>,
+    retry_after_secs: Option<u64>,
 }
 
 impl ApiError {
@@ -23,6 +25,7 @@ impl ApiError {
             code,
             message: message.into(),
             details: None,
+            retry_after_secs: None,
         }
     }
 }
@@ -42,6 +45,7 @@ impl From<AppError> for ApiError {
             code: error.code(),
             message: error.to_string(),
             details,
+            retry_after_secs: error.retry_after_secs(),
         }
     }
 }
@@ -54,7 +58,13 @@ impl IntoResponse for ApiError {
         {
             map.extend(details);
         }
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

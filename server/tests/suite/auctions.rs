@@ -836,3 +836,219 @@ async fn deposits_stop_at_what_the_highest_tier_requires() {
     .unwrap();
     assert_eq!(charged, 1_000_000, "refused deposits charge nothing");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn requests_for_unknown_auctions_leave_nothing_behind_and_idle_sequencers_end() {
+    let app = TestApp::with_options(|options| {
+        options.sequencer_idle = Some(Duration::from_millis(300));
+    })
+    .await;
+    let http = Http::serve(&app).await;
+    let marketer = app.login(Role::Marketer).await;
+    let code = app.saved_code().await;
+    let bidder = app.consumers(1, "ghost").await.remove(0);
+    let tables = [
+        "auctions",
+        "auction_log",
+        "auction_bids",
+        "idempotency_keys",
+    ];
+    let mut before = Vec::new();
+    for table in tables {
+        before.push(count(&app, table).await);
+    }
+    let paths: Vec<String> = (0..200)
+        .map(|i| format!("/api/v1/auctions/au_ghost{i}/bids"))
+        .collect();
+    let answers = futures::future::join_all(paths.iter().enumerate().map(|(i, path)| {
+        app.call_as(
+            &bidder,
+            "POST",
+            path,
+            Some(json!({"amount_fen": 1_000_000, "idempotency_key": format!("ghost-key-{i}")})),
+        )
+    }))
+    .await;
+    for (status, body) in &answers {
+        assert_eq!(
+            (status.as_u16(), body["error"].as_str()),
+            (404, Some("not_found")),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        app.services.auctions().running_sequencers(),
+        0,
+        "no sequencer for an auction that does not exist"
+    );
+    for (table, before) in tables.into_iter().zip(before) {
+        assert_eq!(count(&app, table).await, before, "no row in {table}");
+    }
+
+    // A real auction gets a sequencer; quiet, it ends; the next request starts it again
+    // (rebuilding the state from the log).
+    let id = open_auction(&http, &marketer, &code, 3_600_000, 0).await;
+    register(&http, &bidder, &id, 10_000).await;
+    assert_eq!(bid(&http, &bidder, &id, 1_000_000).await.0, 201);
+    let mut running = app.services.auctions().running_sequencers();
+    for _ in 0..100 {
+        if running == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        running = app.services.auctions().running_sequencers();
+    }
+    assert_eq!(running, 0, "an idle sequencer ends");
+    let (status, body) = http
+        .call(
+            Some(&bidder),
+            "POST",
+            &format!("/api/v1/auctions/{id}/bids"),
+            Some(json!({"max_fen": 2_000_000, "idempotency_key": "after-idle"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["state"]["current_fen"], 1_000_000, "{body}");
+    assert_eq!(body["state"]["bid_count"], 1, "{body}");
+    assert_eq!(app.services.auctions().running_sequencers(), 1);
+}
+
+/// A request for the live stream from `client` (an IP address), served in-process.
+fn stream_request(id: &str, client: &str) -> http::Request<axum::body::Body> {
+    let mut request = http::Request::get(format!("/api/v1/auctions/{id}/events"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let addr: std::net::SocketAddr = format!("{client}:40000").parse().unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    request
+}
+
+async fn open_stream(app: &TestApp, id: &str, client: &str) -> axum::response::Response {
+    tower::ServiceExt::oneshot(app.api.clone(), stream_request(id, client))
+        .await
+        .unwrap()
+}
+
+async fn json_body(response: axum::response::Response) -> serde_json::Value {
+    use http_body_util::BodyExt;
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn live_streams_are_capped_per_client_and_in_total() {
+    let app = TestApp::with_options(|options| options.streams_total = Some(10)).await;
+    let marketer = app.login(Role::Marketer).await;
+    let code = app.saved_code().await;
+    let now = now_ms();
+    let (status, created) = app
+        .call_as(
+            &marketer,
+            "POST",
+            "/api/v1/auctions",
+            Some(auction_input(&code, now, now + 3_600_000, 0)),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+
+    // One client: eight streams, then 429.
+    let mut streams = Vec::new();
+    for _ in 0..8 {
+        let response = open_stream(&app, &id, "198.51.100.7").await;
+        assert_eq!(response.status(), 200);
+        streams.push(response);
+    }
+    let refused = open_stream(&app, &id, "198.51.100.7").await;
+    assert_eq!(refused.status(), 429);
+    let body = json_body(refused).await;
+    assert_eq!(body["error"], "too_many_streams", "{body}");
+    assert_eq!(body["limit"], 8, "{body}");
+    assert_eq!(app.services.auctions().live_streams(), (8, 1));
+
+    // Another client still gets in, up to the process's total; then 503 with Retry-After.
+    for _ in 0..2 {
+        let response = open_stream(&app, &id, "203.0.113.9").await;
+        assert_eq!(response.status(), 200);
+        streams.push(response);
+    }
+    let refused = open_stream(&app, &id, "203.0.113.9").await;
+    assert_eq!(refused.status(), 503);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert_eq!(json_body(refused).await["error"], "busy");
+
+    // A closed stream gives its place back; when all are closed, nothing is left.
+    streams.remove(0);
+    let mut reopened = None;
+    for _ in 0..100 {
+        let response = open_stream(&app, &id, "198.51.100.7").await;
+        if response.status() == 200 {
+            reopened = Some(response);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(reopened.is_some(), "a closed stream frees its place");
+    drop(reopened);
+    drop(streams);
+    let mut left = app.services.auctions().live_streams();
+    for _ in 0..100 {
+        if left == (0, 0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        left = app.services.auctions().live_streams();
+    }
+    assert_eq!(left, (0, 0), "no stream and no hub left");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_long_backlog_is_not_replayed_and_a_short_one_is_read_in_pages() {
+    let (app, http, marketer, code) = setup().await;
+    let id = open_auction(&http, &marketer, &code, 3_600_000, 0).await;
+    // A long log (written directly: only the stream reads it in this test).
+    const HEAD: i64 = 650;
+    let mut tx = app.services.db().begin().await.unwrap();
+    for seq in 1..=HEAD {
+        sqlx::query(
+            "INSERT INTO auction_log (auction_id, seq, at, command, feed) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(seq)
+        .bind(now_ms())
+        .bind(r#"{"op":"tick"}"#)
+        .bind(format!(r#"{{"seq":{seq},"bids":[],"notices":[]}}"#))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    sqlx::query("UPDATE auctions SET version = $1 WHERE id = $2")
+        .bind(HEAD)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    // The whole log, or a watcher more than 500 entries behind: the snapshot, no replay.
+    for after in [-1, 0, HEAD - services::auctions::MAX_BACKLOG - 1] {
+        let watcher = Watcher::connect(&http, &id, Some(after)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(watcher.snapshots.lock().unwrap()[0]["version"], HEAD);
+        assert!(
+            watcher.seqs().is_empty(),
+            "after {after}: {} entries replayed",
+            watcher.seqs().len()
+        );
+        watcher.stop();
+    }
+    // Up to 500 behind: what was missed, in order, across pages.
+    for after in [HEAD - services::auctions::MAX_BACKLOG, 400, HEAD - 1] {
+        let watcher = Watcher::connect(&http, &id, Some(after)).await;
+        assert!(watcher.wait_for(HEAD, Duration::from_secs(10)).await);
+        assert_eq!(watcher.seqs(), (after + 1..=HEAD).collect::<Vec<_>>());
+        watcher.stop();
+    }
+}

@@ -150,6 +150,145 @@ async fn login_attempts_are_limited_per_account() {
     assert_eq!(status, StatusCode::OK);
 }
 
+/// The `Retry-After` header in seconds.
+fn retry_after(headers: &http::HeaderMap) -> u64 {
+    headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no Retry-After in {headers:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registration_storm_is_bounded_and_told_to_come_back() {
+    // One hash at a time, two waiting: a storm of 24 registrations at once.
+    let app = TestApp::with_options(|options| {
+        options.hash_permits = Some(1);
+        options.hash_queue = Some(2);
+    })
+    .await;
+    let accounts_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+        .fetch_one(app.services.db())
+        .await
+        .unwrap();
+    let answers = futures::future::join_all((0..24).map(|i| {
+        app.send_with_headers(TestApp::post(
+            "/api/v1/auth/register",
+            json!({"login": format!("storm{i}@example.com"), "password": "correct horse"}),
+        ))
+    }))
+    .await;
+    let mut created = 0;
+    let mut busy = 0;
+    for (status, headers, body) in &answers {
+        match status.as_u16() {
+            201 => created += 1,
+            503 => {
+                busy += 1;
+                assert_eq!(body["error"], "busy", "{body}");
+                assert!(retry_after(headers) >= 1);
+                assert_eq!(
+                    body["retry_after_secs"].as_u64(),
+                    Some(retry_after(headers))
+                );
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert!(created >= 1, "the storm is served as far as it can be");
+    assert!(busy >= 1, "beyond the queue the storm is refused at once");
+    let (peak, _) = app.services.accounts().hashing_counts();
+    assert_eq!(peak, 1, "never more hashes at once than permits");
+    let accounts_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+        .fetch_one(app.services.db())
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts_after - accounts_before,
+        created,
+        "a refused registration stores nothing"
+    );
+    // Once the storm has passed, registrations go through again.
+    let (status, _, body) = app
+        .send_with_headers(TestApp::post(
+            "/api/v1/auth/register",
+            json!({"login": "after-the-storm@example.com", "password": "correct horse"}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_are_each_counted_and_the_owner_only_waits_out_the_backoff() {
+    let app = TestApp::new().await;
+    let login = |password: &str| {
+        app.send_with_headers(TestApp::post(
+            "/api/v1/auth/login",
+            json!({"login": "consumer@demo.test", "password": password}),
+        ))
+    };
+    // A login without an account costs a password check like one with an account.
+    let (_, runs_before) = app.services.accounts().hashing_counts();
+    let (status, _, _) = app
+        .send_with_headers(TestApp::post(
+            "/api/v1/auth/login",
+            json!({"login": "nobody@demo.test", "password": "some guess"}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, runs_after) = app.services.accounts().hashing_counts();
+    assert_eq!(
+        runs_after - runs_before,
+        1,
+        "an unknown login is verified too"
+    );
+
+    // Eight guesses at once: each is counted the moment it is accepted, so only the free
+    // ones are checked and the rest wait.
+    let guesses = futures::future::join_all((0..8).map(|_| login("wrong password"))).await;
+    let free = services::limiter::FREE_FAILURES as usize;
+    let wrong = guesses
+        .iter()
+        .filter(|(status, _, _)| *status == StatusCode::UNAUTHORIZED)
+        .count();
+    let waiting: Vec<u64> = guesses
+        .iter()
+        .filter(|(status, _, _)| *status == StatusCode::TOO_MANY_REQUESTS)
+        .map(|(_, headers, body)| {
+            assert_eq!(body["error"], "rate_limited", "{body}");
+            retry_after(headers)
+        })
+        .collect();
+    assert_eq!(
+        (wrong, waiting.len()),
+        (free, 8 - free),
+        "parallel guesses pass the check only as far as they are free"
+    );
+    // The wait is a backoff of seconds, not a 15-minute lock-out.
+    assert!(waiting.iter().all(|&w| (1..=2).contains(&w)), "{waiting:?}");
+
+    // After the wait a guess is accepted again, and the next wait is longer (2 s).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, _, body) = login("still wrong").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (status, headers, body) = login(DEMO_PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits: {body}"
+    );
+    let wait = retry_after(&headers);
+    assert!((1..=2).contains(&wait), "{wait}");
+    // The owner is not locked out: once the wait has passed, the right password works.
+    tokio::time::sleep(std::time::Duration::from_millis(wait * 1000 + 100)).await;
+    let (status, _, body) = login(DEMO_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The success cleared the account's count: the free failures are free again.
+    for _ in 0..free {
+        assert_eq!(login("wrong again").await.0, StatusCode::UNAUTHORIZED);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_requests_that_change_state_are_refused() {
     let app = TestApp::new().await;

@@ -3,6 +3,12 @@
 //! other servers through PostgreSQL `LISTEN/NOTIFY` (a notice names the new head; the entries
 //! are read from the log). Either way a hub sends each entry once, in `seq` order, filling any
 //! gap from the log.
+//!
+//! Bounded: the log is read a page ([`FEED_PAGE`] entries) at a time, never whole; a stream
+//! replays at most [`MAX_BACKLOG`] entries before its live ones (a watcher further behind
+//! starts from the snapshot instead); one client address follows at most 8 streams at once and
+//! the process serves at most 10,000 (`ServiceOptions::streams_per_client`, `streams_total`);
+//! a hub lives while its auction has watchers.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -17,10 +23,73 @@ use models::error::AppError;
 /// Entries a slow watcher may fall behind before it re-reads from the log.
 const HUB_CAPACITY: usize = 4096;
 
-/// The hubs of this process, one per watched auction.
+/// Entries read from the log at a time (backlogs, gaps, watchers that fell behind).
+pub const FEED_PAGE: usize = 100;
+
+/// The most entries a new stream replays before its live ones. A watcher further behind, or
+/// asking for the whole log, starts from the snapshot instead (the bid history has the rest).
+pub const MAX_BACKLOG: i64 = 500;
+
+/// Streams one client address may follow at once, unless configured.
+const STREAMS_PER_CLIENT: usize = 8;
+
+/// Streams the process serves at once, unless configured.
+const STREAMS_TOTAL: usize = 10_000;
+
+/// The wait a refusal for a full process suggests.
+const STREAMS_BUSY_RETRY_SECS: u64 = 5;
+
+/// The hubs of this process, one per watched auction, and the streams it serves.
 #[derive(Default)]
 pub(crate) struct Feeds {
+    shared: Arc<Shared>,
+}
+
+#[derive(Default)]
+struct Shared {
     hubs: Mutex<HashMap<String, Arc<Hub>>>,
+    streams: Mutex<Streams>,
+}
+
+/// The streams served, in all and by client address.
+#[derive(Default)]
+struct Streams {
+    total: usize,
+    by_client: HashMap<String, usize>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A stream being served: counted against its client's and the process's caps until it is
+/// dropped; the last watcher of an auction to leave removes the auction's hub.
+struct Slot {
+    shared: Arc<Shared>,
+    client: String,
+    auction_id: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        {
+            let mut streams = lock(&self.shared.streams);
+            streams.total = streams.total.saturating_sub(1);
+            if let Some(count) = streams.by_client.get_mut(&self.client) {
+                *count -= 1;
+                if *count == 0 {
+                    streams.by_client.remove(&self.client);
+                }
+            }
+        }
+        let mut hubs = lock(&self.shared.hubs);
+        if hubs
+            .get(&self.auction_id)
+            .is_some_and(|hub| hub.sender.receiver_count() == 0)
+        {
+            hubs.remove(&self.auction_id);
+        }
+    }
 }
 
 /// A committed log entry as watchers receive it: its position and its public JSON (a
@@ -40,38 +109,119 @@ struct Hub {
     last: tokio::sync::Mutex<Option<i64>>,
 }
 
-/// A watcher's subscription: live entries after the backlog.
+/// A watcher's subscription: where its backlog starts, and the live entries after it. The
+/// stream counts against the caps while the `Watch` lives (it is used whole, never in parts).
 pub struct Watch {
-    /// Entries after the position the watcher asked for, up to at least the head at the
-    /// time of subscribing.
-    pub backlog: Vec<LiveEntry>,
-    /// Live entries (may repeat backlog entries: skip `seq` already seen).
-    pub live: broadcast::Receiver<Arc<LiveEntry>>,
+    after: i64,
+    live: broadcast::Receiver<Arc<LiveEntry>>,
+    /// Declared after `live`: the subscription is gone when the slot checks whether the hub
+    /// has watchers left.
+    _slot: Slot,
+}
+
+impl Watch {
+    /// The stream goes on after this `seq`: the log's entries after it (read a page at a time
+    /// with [`crate::Auctions::feed_page`], up to at least the head at the time of
+    /// subscribing) come first, then the live ones.
+    pub fn after(&self) -> i64 {
+        self.after
+    }
+
+    /// The next live entry (may repeat backlog entries: skip `seq` already seen).
+    pub async fn recv(&mut self) -> Result<Arc<LiveEntry>, broadcast::error::RecvError> {
+        self.live.recv().await
+    }
 }
 
 impl Feeds {
-    fn hub(&self, auction_id: &str) -> Arc<Hub> {
-        let mut hubs = self.hubs.lock().unwrap_or_else(|e| e.into_inner());
-        hubs.entry(auction_id.to_string())
+    /// Counts a new stream of `client`, or refuses it when the client or the process is at
+    /// its cap.
+    fn take_slot(
+        &self,
+        auction_id: &str,
+        client: &str,
+        per_client: usize,
+        total: usize,
+    ) -> Result<Slot, AppError> {
+        let mut streams = lock(&self.shared.streams);
+        let of_client = streams.by_client.get(client).copied().unwrap_or(0);
+        if of_client >= per_client {
+            return Err(AppError::TooManyStreams {
+                limit: per_client as u64,
+            });
+        }
+        if streams.total >= total {
+            return Err(AppError::Busy {
+                retry_after_secs: STREAMS_BUSY_RETRY_SECS,
+            });
+        }
+        streams.total += 1;
+        streams.by_client.insert(client.to_string(), of_client + 1);
+        Ok(Slot {
+            shared: self.shared.clone(),
+            client: client.to_string(),
+            auction_id: auction_id.to_string(),
+        })
+    }
+
+    /// The auction's hub (created if needed) and a subscription to it, taken under the lock
+    /// that removes hubs without watchers.
+    fn subscribe(&self, auction_id: &str) -> (Arc<Hub>, broadcast::Receiver<Arc<LiveEntry>>) {
+        let mut hubs = lock(&self.shared.hubs);
+        let hub = hubs
+            .entry(auction_id.to_string())
             .or_insert_with(|| {
                 Arc::new(Hub {
                     sender: broadcast::channel(HUB_CAPACITY).0,
                     last: tokio::sync::Mutex::new(None),
                 })
             })
-            .clone()
+            .clone();
+        let live = hub.sender.subscribe();
+        (hub, live)
     }
 
     fn existing(&self, auction_id: &str) -> Option<Arc<Hub>> {
-        let hubs = self.hubs.lock().unwrap_or_else(|e| e.into_inner());
-        hubs.get(auction_id).cloned()
+        lock(&self.shared.hubs).get(auction_id).cloned()
+    }
+
+    /// The auctions with watchers.
+    fn watched(&self) -> Vec<String> {
+        lock(&self.shared.hubs).keys().cloned().collect()
+    }
+}
+
+/// Where a stream that starts with the auction as of `snapshot` goes on: after the `seq` the
+/// watcher saw last, unless it is more than [`MAX_BACKLOG`] behind (then, as without one,
+/// after the snapshot).
+fn resume_after(resume: Option<i64>, snapshot: i64) -> i64 {
+    match resume.map(|seen| seen.clamp(0, snapshot)) {
+        Some(seen) if snapshot - seen <= MAX_BACKLOG => seen,
+        _ => snapshot,
     }
 }
 
 impl crate::Auctions<'_> {
-    /// Subscribes to an auction's feed; the backlog holds the entries after `after`.
-    pub async fn watch_auction(self, auction_id: &str, after: i64) -> Result<Watch, AppError> {
-        let hub = self.auction_runtime.feeds.hub(auction_id);
+    /// Subscribes `client` to an auction's feed for a stream that starts with the auction as
+    /// of log position `snapshot` (its `version`); the stream goes on after `resume` (the last
+    /// `seq` the watcher saw) when that is at most [`MAX_BACKLOG`] behind, else after the
+    /// snapshot. Refused when the client follows too many streams (429) or the process serves
+    /// as many as it may (503).
+    pub async fn watch_auction(
+        self,
+        auction_id: &str,
+        resume: Option<i64>,
+        snapshot: i64,
+        client: &str,
+    ) -> Result<Watch, AppError> {
+        let options = self.options();
+        let slot = self.auction_runtime.feeds.take_slot(
+            auction_id,
+            client,
+            options.streams_per_client.unwrap_or(STREAMS_PER_CLIENT),
+            options.streams_total.unwrap_or(STREAMS_TOTAL),
+        )?;
+        let (hub, live) = self.auction_runtime.feeds.subscribe(auction_id);
         {
             // A new hub starts at the current head: later entries are sent live.
             let mut last = hub.last.lock().await;
@@ -79,33 +229,62 @@ impl crate::Auctions<'_> {
                 *last = Some(self.auction_version(auction_id).await?);
             }
         }
-        let live = hub.sender.subscribe();
-        let backlog = self.feed_since(auction_id, after).await?;
-        Ok(Watch { backlog, live })
+        Ok(Watch {
+            after: resume_after(resume, snapshot),
+            live,
+            _slot: slot,
+        })
     }
 
-    /// The log's public entries after `after`, oldest first (read in pages).
-    pub async fn feed_since(
+    /// Up to `limit` (at most 1000) of the log's public entries after `after`, oldest first.
+    pub async fn feed_page(
         self,
         auction_id: &str,
         after: i64,
+        limit: usize,
     ) -> Result<Vec<LiveEntry>, AppError> {
-        const PAGE: i64 = 5000;
-        let mut entries: Vec<LiveEntry> = Vec::new();
+        Ok(sqlx::query_as::<_, LiveEntry>(
+            "SELECT seq, feed FROM auction_log WHERE auction_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(auction_id)
+        .bind(after)
+        .bind(limit.clamp(1, 1000) as i64)
+        .fetch_all(&self.db)
+        .await?)
+    }
+
+    /// How many live streams this process serves, and for how many auctions (for tests).
+    #[doc(hidden)]
+    pub fn live_streams(self) -> (usize, usize) {
+        let feeds = &self.auction_runtime.feeds;
+        let total = lock(&feeds.shared.streams).total;
+        (total, lock(&feeds.shared.hubs).len())
+    }
+
+    /// Sends the log's entries after the hub's last up to `until` (excluded; `None`: to the
+    /// end) to the hub's watchers, a page at a time.
+    async fn send_from_log(
+        self,
+        auction_id: &str,
+        hub: &Hub,
+        last: &mut Option<i64>,
+        until: Option<i64>,
+    ) -> Result<(), AppError> {
         loop {
-            let from = entries.last().map_or(after, |e| e.seq);
-            let rows: Vec<LiveEntry> = sqlx::query_as(
-                "SELECT seq, feed FROM auction_log WHERE auction_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            )
-            .bind(auction_id)
-            .bind(from)
-            .bind(PAGE)
-            .fetch_all(&self.db)
-            .await?;
-            let full = rows.len() as i64 == PAGE;
-            entries.extend(rows);
+            let Some(from) = *last else {
+                return Ok(());
+            };
+            let page = self.feed_page(auction_id, from, FEED_PAGE).await?;
+            let full = page.len() == FEED_PAGE;
+            for entry in page {
+                if until.is_some_and(|until| entry.seq >= until) {
+                    return Ok(());
+                }
+                *last = Some(entry.seq);
+                let _ = hub.sender.send(Arc::new(entry));
+            }
             if !full {
-                return Ok(entries);
+                return Ok(());
             }
         }
     }
@@ -141,13 +320,8 @@ impl crate::Auctions<'_> {
         if head <= from {
             return;
         }
-        match self.feed_since(auction_id, from).await {
-            Ok(entries) => {
-                for entry in entries {
-                    self.send_in_order(auction_id, &hub, &mut last, entry).await;
-                }
-            }
-            Err(error) => tracing::warn!(%error, "reading the auction log for watchers failed"),
+        if let Err(error) = self.send_from_log(auction_id, &hub, &mut last, None).await {
+            tracing::warn!(%error, "reading the auction log for watchers failed");
         }
     }
 
@@ -166,11 +340,11 @@ impl crate::Auctions<'_> {
         }
         if entry.seq > sent + 1 {
             // Entries from another server not yet notified: read them first.
-            if let Ok(missing) = self.feed_since(auction_id, sent).await {
-                for m in missing.into_iter().filter(|m| m.seq < entry.seq) {
-                    *last = Some(m.seq);
-                    let _ = hub.sender.send(Arc::new(m));
-                }
+            let missing = self
+                .send_from_log(auction_id, hub, last, Some(entry.seq))
+                .await;
+            if let Err(error) = missing {
+                tracing::warn!(%error, "reading the auction log for watchers failed");
             }
         }
         if last.is_some_and(|l| entry.seq == l + 1) {
@@ -219,18 +393,10 @@ impl crate::Auctions<'_> {
                     return;
                 };
                 // Whatever was missed while disconnected is in the log.
-                let watched: Vec<String> = {
-                    let hubs = services
-                        .auction_runtime
-                        .feeds
-                        .hubs
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner());
-                    hubs.keys().cloned().collect()
-                };
-                for id in watched {
-                    if let Ok(head) = services.auctions().auction_version(&id).await {
-                        services.auctions().caught_up_to(&id, head).await;
+                for id in services.auction_runtime.feeds.watched() {
+                    match services.auctions().auction_version(&id).await {
+                        Ok(head) => services.auctions().caught_up_to(&id, head).await,
+                        Err(error) => tracing::warn!(%error, auction = %id, "catching up failed"),
                     }
                 }
                 drop(services);

@@ -19,7 +19,7 @@ use std::time::Duration;
 use auction::{AuctionRules, Money, RuleError, RulesSpec, Tier};
 
 pub(crate) use command::Command;
-pub use feed::{LiveEntry, Watch};
+pub use feed::{LiveEntry, Watch, FEED_PAGE, MAX_BACKLOG};
 pub use money::Registration;
 pub(crate) use money::PAYMENT_PREFIX;
 use sequencer::{Idempotency, Request};
@@ -452,7 +452,8 @@ impl crate::Auctions<'_> {
 
     /// Closes auctions whose end passed and fires settlement deadlines; counts payments that
     /// succeeded but were not yet applied (a crash between the two). Runs in the background
-    /// of every server; running it twice at once is harmless (the sequencer serialises).
+    /// of every server; running it twice at once is harmless (the sequencer serialises). An
+    /// auction that fails is logged and the others go on (it is tried again next time).
     pub async fn run_auction_deadlines(self) -> Result<(), AppError> {
         let due: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM auctions WHERE next_due_at IS NOT NULL AND next_due_at <= $1",
@@ -461,7 +462,9 @@ impl crate::Auctions<'_> {
         .fetch_all(&self.db)
         .await?;
         for id in due {
-            self.submit(&id, tick()).await?;
+            if let Err(error) = self.submit(&id, tick()).await {
+                tracing::warn!(%error, auction = %id, "auction deadline failed; will retry");
+            }
         }
         self.count_settled_payments().await
     }

@@ -403,7 +403,7 @@ impl crate::Auctions<'_> {
     }
 
     /// Counts every succeeded payment not yet counted (after a crash between the callback and
-    /// the log entry).
+    /// the log entry). One that fails is logged and the others go on.
     pub(crate) async fn count_settled_payments(self) -> Result<(), AppError> {
         let ids: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM auction_payments WHERE status = 'succeeded' AND counted = 0",
@@ -411,7 +411,9 @@ impl crate::Auctions<'_> {
         .fetch_all(&self.db)
         .await?;
         for id in ids {
-            self.count_payment(&id).await?;
+            if let Err(error) = self.count_payment(&id).await {
+                tracing::warn!(%error, payment = %id, "counting an auction payment failed; will retry");
+            }
         }
         Ok(())
     }

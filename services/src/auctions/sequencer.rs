@@ -7,8 +7,14 @@
 //! requests answered and the entries published, so an acknowledged bid is durable and every
 //! watcher sees exactly the committed order. One commit per batch instead of per bid is what
 //! lets one hot auction take thousands of bids a second with durable commits.
+//!
+//! Sequencers are bounded: one starts only for an auction that exists (a request for an
+//! unknown id leaves no task and no entry behind), and one that has had no request for a
+//! while (`ServiceOptions::sequencer_idle`, 60 s by default) ends; the next request starts it
+//! again (it rebuilds its state from the log).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -31,6 +37,9 @@ const LINGER: Duration = Duration::from_millis(1);
 
 /// The longest a batch waits for requests in all.
 const MAX_LINGER: Duration = Duration::from_millis(2);
+
+/// How long a sequencer waits without a request before it ends, unless configured.
+const IDLE: Duration = Duration::from_secs(60);
 
 /// The channel PostgreSQL notifications of new log entries go to (`"{auction}:{seq}"`).
 pub(crate) const NOTIFY_CHANNEL: &str = "c2m_auction";
@@ -68,10 +77,37 @@ struct Job {
     reply: oneshot::Sender<Result<Applied, AppError>>,
 }
 
-/// The sequencers of this process, one per auction that received a request.
+/// The sequencers of this process, one per auction that received a request lately.
 #[derive(Default)]
 pub(crate) struct Sequencers {
-    senders: Mutex<HashMap<String, mpsc::UnboundedSender<Job>>>,
+    senders: Mutex<HashMap<String, Running>>,
+    /// Numbers the sequencers, so that one that ends removes itself and not its successor.
+    started: AtomicU64,
+}
+
+/// A running sequencer: its number and its queue.
+struct Running {
+    id: u64,
+    sender: mpsc::UnboundedSender<Job>,
+}
+
+impl Sequencers {
+    /// The running sequencer of an auction, if any.
+    fn running(&self, auction_id: &str) -> Option<(u64, mpsc::UnboundedSender<Job>)> {
+        let senders = self.senders.lock().unwrap_or_else(|e| e.into_inner());
+        senders
+            .get(auction_id)
+            .filter(|r| !r.sender.is_closed())
+            .map(|r| (r.id, r.sender.clone()))
+    }
+
+    /// Removes sequencer `id` of the auction (not a successor started meanwhile).
+    fn forget(&self, auction_id: &str, id: u64) {
+        let mut senders = self.senders.lock().unwrap_or_else(|e| e.into_inner());
+        if senders.get(auction_id).is_some_and(|r| r.id == id) {
+            senders.remove(auction_id);
+        }
+    }
 }
 
 /// The state machine of one auction as of log position `version`.
@@ -94,22 +130,17 @@ impl crate::Auctions<'_> {
         let (reply, answer) = oneshot::channel();
         let mut job = Job { request, reply };
         for _ in 0..2 {
-            let sender = self.sequencer(auction_id);
+            let (id, sender) = self.sequencer(auction_id).await?;
             match sender.send(job) {
                 Ok(()) => {
                     return answer.await.map_err(|_| AppError::Internal {
                         message: "the auction's sequencer stopped".into(),
                     })?
                 }
-                // The task ended (its services were dropped); start a new one once.
+                // The task ended (idle, or its services were dropped); start a new one once.
                 Err(mpsc::error::SendError(back)) => {
                     job = back;
-                    self.auction_runtime
-                        .sequencers
-                        .senders
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .remove(auction_id);
+                    self.auction_runtime.sequencers.forget(auction_id, id);
                 }
             }
         }
@@ -118,35 +149,82 @@ impl crate::Auctions<'_> {
         })
     }
 
-    fn sequencer(self, auction_id: &str) -> mpsc::UnboundedSender<Job> {
-        let mut senders = self
-            .auction_runtime
-            .sequencers
-            .senders
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if let Some(sender) = senders.get(auction_id).filter(|s| !s.is_closed()) {
-            return sender.clone();
+    /// The auction's sequencer, started if none runs; an auction that does not exist gets
+    /// none (and the answer is 404).
+    async fn sequencer(
+        self,
+        auction_id: &str,
+    ) -> Result<(u64, mpsc::UnboundedSender<Job>), AppError> {
+        let sequencers = &self.auction_runtime.sequencers;
+        if let Some(running) = sequencers.running(auction_id) {
+            return Ok(running);
         }
+        // Auctions are never deleted: once found, it exists when the sequencer starts.
+        self.auction_exists(auction_id).await?;
+        let mut senders = sequencers.senders.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(running) = senders.get(auction_id).filter(|r| !r.sender.is_closed()) {
+            return Ok((running.id, running.sender.clone()));
+        }
+        let id = sequencers.started.fetch_add(1, Ordering::Relaxed);
         let (sender, receiver) = mpsc::unbounded_channel();
-        senders.insert(auction_id.to_string(), sender.clone());
+        senders.insert(
+            auction_id.to_string(),
+            Running {
+                id,
+                sender: sender.clone(),
+            },
+        );
+        let idle = self
+            .options
+            .sequencer_idle
+            .filter(|d| !d.is_zero())
+            .unwrap_or(IDLE);
         tokio::spawn(run(
             Arc::downgrade(self.0),
             auction_id.to_string(),
+            id,
             receiver,
+            idle,
         ));
-        sender
+        Ok((id, sender))
+    }
+
+    /// How many sequencers this process runs (for tests).
+    #[doc(hidden)]
+    pub fn running_sequencers(self) -> usize {
+        self.auction_runtime
+            .sequencers
+            .senders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 }
 
 async fn run(
     services: Weak<Services>,
     auction_id: String,
+    id: u64,
     mut queue: mpsc::UnboundedReceiver<Job>,
+    idle: Duration,
 ) {
     let mut cache: Option<Cached> = None;
     let mut last_batch = 1;
-    while let Some(first) = queue.recv().await {
+    loop {
+        let first = match tokio::time::timeout(idle, queue.recv()).await {
+            Ok(Some(job)) => job,
+            Ok(None) => return,
+            Err(_) => {
+                // Quiet for a while: leave the map and close the queue. A request that took
+                // the sender before finds it closed and starts a successor; requests already
+                // queued are still answered (a closed queue yields them, then `None`).
+                if let Some(services) = services.upgrade() {
+                    services.auction_runtime.sequencers.forget(&auction_id, id);
+                }
+                queue.close();
+                continue;
+            }
+        };
         let jobs = gather(&mut queue, first, last_batch).await;
         last_batch = jobs.len();
         let Some(services) = services.upgrade() else {

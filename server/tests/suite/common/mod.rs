@@ -128,6 +128,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::with_options(|_| {}).await
+    }
+
+    /// A test app whose service options `adjust` changes (the bounds, for their tests).
+    pub async fn with_options(adjust: impl FnOnce(&mut ServiceOptions)) -> TestApp {
         // `C2M_TEST_LOG=warn` (an env filter) shows the services' log while debugging a test.
         if let Ok(filter) = std::env::var("C2M_TEST_LOG") {
             let _ = tracing_subscriber::fmt()
@@ -136,7 +141,7 @@ impl TestApp {
                 .try_init();
         }
         let db = TestDb::new().await;
-        let options = ServiceOptions {
+        let mut options = ServiceOptions {
             secure_cookies: false,
             sandbox: SandboxOptions {
                 secret: SANDBOX_SECRET.to_vec(),
@@ -145,7 +150,9 @@ impl TestApp {
             },
             deadline_check: None,
             auction_check: Some(std::time::Duration::from_millis(200)),
+            ..ServiceOptions::default()
         };
+        adjust(&mut options);
         let services = Services::connect_with(&db.url, options)
             .await
             .expect("connect");
@@ -314,8 +321,18 @@ impl TestApp {
 
     /// Sends a prepared request.
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let (status, _, body) = self.send_with_headers(request).await;
+        (status, body)
+    }
+
+    /// Sends a prepared request; answers the status, the headers and the body as JSON.
+    pub async fn send_with_headers(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, http::HeaderMap, Value) {
         let response = self.api.clone().oneshot(request).await.expect("response");
         let status = response.status();
+        let headers = response.headers().clone();
         let bytes = response
             .into_body()
             .collect()
@@ -323,7 +340,7 @@ impl TestApp {
             .expect("body")
             .to_bytes();
         if bytes.is_empty() {
-            return (status, Value::Null);
+            return (status, headers, Value::Null);
         }
         let json = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
             panic!(
@@ -331,7 +348,15 @@ impl TestApp {
                 String::from_utf8_lossy(&bytes)
             )
         });
-        (status, json)
+        (status, headers, json)
+    }
+
+    /// A JSON `POST` without a session.
+    pub fn post(uri: &str, body: Value) -> Request<Body> {
+        Request::post(uri)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request")
     }
 
     /// How many configurations are stored.
