@@ -9,8 +9,9 @@ dir=target/e2e
 rm -rf "$dir" && mkdir -p "$dir"
 
 # Deadlines are checked every half second so a threshold test need not wait half a minute.
-# Generated demand (3,000 reservations) gives the OEM dashboard test real figures.
-DATABASE_URL="sqlite://$dir/c2m.db" C2M_ADDR="127.0.0.1:$port" C2M_SEED_DEMO=on C2M_PAYMENT_SANDBOX=on C2M_LOG=warn C2M_DEADLINE_CHECK_MS=500 C2M_DEMO_DEMAND=3000 \
+# Generated demand (10,000 reservations) gives the OEM dashboard test real figures, enough that
+# complete configurations reach K whatever the weekday (3,000 did not on some days).
+DATABASE_URL="sqlite://$dir/c2m.db" C2M_ADDR="127.0.0.1:$port" C2M_SEED_DEMO=on C2M_PAYMENT_SANDBOX=on C2M_LOG=warn C2M_DEADLINE_CHECK_MS=500 C2M_DEMO_DEMAND=10000 \
   LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
   target/server-release/server > "$dir/server.log" 2>&1 &
 server=$!

@@ -22,11 +22,13 @@ test("an OEM member reads, filters and exports the demand of their car line", as
   await expect(page.getByTestId("k-badge")).toContainText("10");
   const funnel = page.getByTestId("funnel");
   await expect(funnel).toContainText("预订");
-  // The funnel's reservations: a real count of the 3,000 generated ones, less those in cells
-  // (day, province, sales mode) of fewer than K people, which stay hidden.
+  // The funnel's reservations: a real count of the 10,000 generated ones, less those in cells
+  // (day, province, sales mode) of fewer than K people, which stay hidden. (At 3,000 whether any
+  // complete configuration reached K in one cell depended on the weekday the demand was drawn
+  // on: the generator's weekend bumps move people between day cells.)
   const reservedAll = number(await funnel.locator(".bars__row").nth(2).locator(".bars__value").textContent());
   expect(reservedAll).toBeGreaterThan(300);
-  expect(reservedAll).toBeLessThanOrEqual(3000);
+  expect(reservedAll).toBeLessThanOrEqual(10000);
   await expect(page.getByTestId("provinces").locator("svg")).toBeVisible();
   await expect(page.getByTestId("region-guangdong")).toBeVisible();
   await expect(page.getByTestId("rate-lease")).toBeVisible();
