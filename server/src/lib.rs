@@ -86,7 +86,9 @@ async fn server_fn_status(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let is_server_fn = request.uri().path().starts_with("/api/");
+    // Server functions live under /api/; the JSON API (/api/v1) answers its own statuses.
+    let path = request.uri().path();
+    let is_server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1/");
     let response = next.run(request).await;
     if !is_server_fn || response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
         return response;

@@ -16,6 +16,64 @@ struct ConfigurationRow {
 }
 
 impl crate::Configurations<'_> {
+    /// What the configurator page opens with: the published catalog of `line` (the featured
+    /// campaign's line when none is named), or a saved configuration by share `code` re-checked
+    /// against the current catalog; `pick` (the choices the page's address keeps, comma
+    /// separated) replaces the selections, ids the catalog lacks ignored. With the line's
+    /// campaign and its thresholds.
+    pub async fn configurator(
+        self,
+        line: Option<&str>,
+        code: Option<&str>,
+        pick: Option<&str>,
+    ) -> Result<models::ConfiguratorData, AppError> {
+        let (line, selections, restored) = match code {
+            Some(code) => {
+                let saved = self.load_configuration(code).await?;
+                let restored = models::Restored {
+                    code: saved.code,
+                    saved_version: saved.catalog_version,
+                    current_version: saved.current_version,
+                    withdrawn: saved.withdrawn,
+                };
+                (saved.car_line, saved.selections, Some(restored))
+            }
+            None => {
+                let line = match line {
+                    Some(line) => line.to_string(),
+                    None => self
+                        .campaigns()
+                        .featured_campaign()
+                        .await?
+                        .map(|c| c.car_line)
+                        .ok_or_else(|| AppError::not_found("car line"))?,
+                };
+                (line, Vec::new(), None)
+            }
+        };
+        let compiled = self.catalogs().published_catalog(&line).await?;
+        let selections = match pick {
+            Some(pick) => pick
+                .split(',')
+                .filter(|id| compiled.catalog.option(id).is_some())
+                .map(str::to_owned)
+                .collect(),
+            None => selections,
+        };
+        let campaign = self.campaigns().campaign_for_line(&line).await?;
+        let thresholds = match &campaign {
+            Some(c) => self.campaigns().campaign_thresholds(&c.id).await?,
+            None => Vec::new(),
+        };
+        Ok(models::ConfiguratorData {
+            catalog: (*compiled.catalog).clone(),
+            campaign,
+            selections,
+            restored,
+            thresholds,
+        })
+    }
+
     /// Re-checks and stores a complete configuration; answers its share code.
     pub async fn save_configuration(
         self,

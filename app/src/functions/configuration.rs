@@ -13,53 +13,10 @@ pub async fn load_configurator(
     code: Option<String>,
     pick: Option<String>,
 ) -> Result<ConfiguratorData, AppError> {
-    use crate::models::Restored;
-    let services = crate::request::use_services()?;
-    let (line, selections, restored) = match code {
-        Some(code) => {
-            let saved = services.configurations().load_configuration(&code).await?;
-            let restored = Restored {
-                code: saved.code,
-                saved_version: saved.catalog_version,
-                current_version: saved.current_version,
-                withdrawn: saved.withdrawn,
-            };
-            (saved.car_line, saved.selections, Some(restored))
-        }
-        None => {
-            let line = match line {
-                Some(line) => line,
-                None => services
-                    .campaigns()
-                    .featured_campaign()
-                    .await?
-                    .map(|c| c.car_line)
-                    .ok_or_else(|| AppError::not_found("car line"))?,
-            };
-            (line, Vec::new(), None)
-        }
-    };
-    let compiled = services.catalogs().published_catalog(&line).await?;
-    let selections = match pick {
-        Some(pick) => pick
-            .split(',')
-            .filter(|id| compiled.catalog.option(id).is_some())
-            .map(str::to_owned)
-            .collect(),
-        None => selections,
-    };
-    let campaign = services.campaigns().campaign_for_line(&line).await?;
-    let thresholds = match &campaign {
-        Some(c) => services.campaigns().campaign_thresholds(&c.id).await?,
-        None => Vec::new(),
-    };
-    Ok(ConfiguratorData {
-        catalog: (*compiled.catalog).clone(),
-        campaign,
-        selections,
-        restored,
-        thresholds,
-    })
+    crate::request::use_services()?
+        .configurations()
+        .configurator(line.as_deref(), code.as_deref(), pick.as_deref())
+        .await
 }
 
 /// Re-checks a configuration on the server and saves it; answers the share code.
