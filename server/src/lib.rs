@@ -61,7 +61,8 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
             context, shell,
         ))
         .with_state(options);
-    Router::new()
+    let secure = services.options().secure_cookies;
+    let app = Router::new()
         .nest("/api/v1", api::router(services))
         .merge(pages.layer(axum::middleware::from_fn(server_fn_status)))
         // Refuse state-changing requests from other sites (CSRF), pages and API alike.
@@ -71,11 +72,17 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
         .layer(axum::middleware::map_response(revalidate_site_files))
         // The main wasm bundle is about 1 MB raw and under 300 KB with brotli: never send it raw.
         .layer(CompressionLayer::new())
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-            }),
-        )
+        .layer(axum::middleware::map_response(security::security_headers));
+    let app = if secure {
+        app.layer(axum::middleware::map_response(security::strict_transport))
+    } else {
+        app
+    };
+    app.layer(
+        TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        }),
+    )
 }
 
 /// A server function that fails answers its error as JSON with status 500; the status is

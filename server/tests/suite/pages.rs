@@ -202,3 +202,28 @@ async fn a_refused_server_function_answers_its_own_status_not_500() {
     let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(body["error"], "unauthenticated", "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_answer_carries_the_security_headers() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let app = TestApp::new().await;
+    let options = LeptosOptions::builder().output_name("c2m-studio").build();
+    for path in ["/", "/api/v1/health", "/no-such-page"] {
+        let router = server::router(app.services.clone(), options.clone());
+        let response = router
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        // The test server is plain HTTP on loopback (cookies not Secure): no HSTS.
+        assert!(headers.get("strict-transport-security").is_none(), "{path}");
+    }
+}
