@@ -1047,7 +1047,12 @@ async fn a_long_backlog_is_not_replayed_and_a_short_one_is_read_in_pages() {
     // Up to 500 behind: what was missed, in order, across pages.
     for after in [HEAD - services::auctions::MAX_BACKLOG, 400, HEAD - 1] {
         let watcher = Watcher::connect(&http, &id, Some(after)).await;
-        assert!(watcher.wait_for(HEAD, Duration::from_secs(10)).await);
+        // Wait for the entries themselves: `wait_for` is satisfied by the snapshot's version,
+        // which arrives before the backlog.
+        let until = tokio::time::Instant::now() + Duration::from_secs(10);
+        while watcher.seqs().last() != Some(&HEAD) && tokio::time::Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         assert_eq!(watcher.seqs(), (after + 1..=HEAD).collect::<Vec<_>>());
         watcher.stop();
     }
