@@ -176,7 +176,11 @@ async fn a_killed_server_loses_no_acknowledged_bid() {
     assert_eq!(status, 201, "the auction goes on: {answer}");
     assert_eq!(answer["bids"][0]["seq"], stored.len() as i64 + 1);
     let head = answer["seq"].as_i64().unwrap();
-    assert!(watcher.wait_for(head, Duration::from_secs(10)).await);
+    assert!(
+        watcher
+            .wait_for_entries(head, Duration::from_secs(10))
+            .await
+    );
     assert_eq!(
         watcher.seqs(),
         ((seen_before_kill + 1)..=head).collect::<Vec<_>>()
@@ -286,7 +290,9 @@ async fn two_instances_on_one_postgres_order_bids_as_one_and_stream_them_all() {
         .collect();
     for watcher in &watchers {
         assert!(
-            watcher.wait_for(head, Duration::from_secs(20)).await,
+            watcher
+                .wait_for_entries(head, Duration::from_secs(20))
+                .await,
             "watcher reached the head"
         );
         let seqs = watcher.seqs();

@@ -172,7 +172,9 @@ async fn two_hundred_bidders_storm_one_auction() {
     let expected: Vec<Ack> = stored.iter().map(|b| (b.0, b.1, b.2)).collect();
     for watcher in watchers {
         assert!(
-            watcher.wait_for(head, Duration::from_secs(30)).await,
+            watcher
+                .wait_for_entries(head, Duration::from_secs(30))
+                .await,
             "a watcher reached the head"
         );
         assert_eq!(

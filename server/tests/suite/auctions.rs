@@ -350,7 +350,7 @@ async fn watchers_see_every_entry_in_order_and_resume_where_they_left() {
     let head = view["version"].as_i64().unwrap();
     assert_eq!(head, 12, "two registrations and ten bids");
     assert_eq!(view["car_name"]["zh"], "小满 EV", "the car line's own name");
-    assert!(live.wait_for(head, Duration::from_secs(10)).await);
+    assert!(live.wait_for_entries(head, Duration::from_secs(10)).await);
     assert_eq!(live.seqs(), (1..=head).collect::<Vec<_>>());
     let streamed: Vec<i64> = live.bids().iter().map(|b| b.2).collect();
     let stored: Vec<i64> = stored_bids(app.services.db(), &id)
@@ -366,12 +366,23 @@ async fn watchers_see_every_entry_in_order_and_resume_where_they_left() {
 
     // A watcher that saw up to 5 reconnects and gets 6.. first, then live entries.
     let resumed = Watcher::connect(&http, &id, Some(5)).await;
-    assert!(resumed.wait_for(head, Duration::from_secs(10)).await);
+    assert!(
+        resumed
+            .wait_for_entries(head, Duration::from_secs(10))
+            .await
+    );
     assert_eq!(resumed.seqs(), (6..=head).collect::<Vec<_>>());
     let (status, _) = bid(&http, &bidders[0], &id, price).await;
     assert_eq!(status, 201);
-    assert!(resumed.wait_for(head + 1, Duration::from_secs(10)).await);
-    assert!(live.wait_for(head + 1, Duration::from_secs(10)).await);
+    assert!(
+        resumed
+            .wait_for_entries(head + 1, Duration::from_secs(10))
+            .await
+    );
+    assert!(
+        live.wait_for_entries(head + 1, Duration::from_secs(10))
+            .await
+    );
     assert_eq!(resumed.seqs(), (6..=head + 1).collect::<Vec<_>>());
     // An unknown auction has no stream.
     let (status, body) = http
@@ -1049,10 +1060,11 @@ async fn a_long_backlog_is_not_replayed_and_a_short_one_is_read_in_pages() {
         let watcher = Watcher::connect(&http, &id, Some(after)).await;
         // Wait for the entries themselves: `wait_for` is satisfied by the snapshot's version,
         // which arrives before the backlog.
-        let until = tokio::time::Instant::now() + Duration::from_secs(10);
-        while watcher.seqs().last() != Some(&HEAD) && tokio::time::Instant::now() < until {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        assert!(
+            watcher
+                .wait_for_entries(HEAD, Duration::from_secs(10))
+                .await
+        );
         assert_eq!(watcher.seqs(), (after + 1..=HEAD).collect::<Vec<_>>());
         watcher.stop();
     }

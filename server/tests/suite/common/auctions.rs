@@ -220,6 +220,19 @@ impl Watcher {
             .unwrap_or(0)
     }
 
+    /// Waits (up to `limit`) until a log entry (not just the snapshot) with `seq >= head`
+    /// arrived: the snapshot comes first, the backlog after it.
+    pub async fn wait_for_entries(&self, head: i64, limit: Duration) -> bool {
+        let until = tokio::time::Instant::now() + limit;
+        while tokio::time::Instant::now() < until {
+            if self.seqs().last().is_some_and(|&seq| seq >= head) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+
     /// Waits (up to `limit`) until an entry with `seq >= head` arrived.
     pub async fn wait_for(&self, head: i64, limit: Duration) -> bool {
         let until = tokio::time::Instant::now() + limit;
