@@ -102,32 +102,9 @@ pub fn auction_input(code: &str, starts_at: i64, ends_at: i64, anti_sniping_minu
     })
 }
 
-/// Registers `token`'s account with a deposit and waits until it counts.
+/// Registers `token`'s account with a deposit and waits until it counts; answers the paddle.
 pub async fn register(http: &Http, token: &str, auction: &str, deposit_fen: i64) -> i64 {
-    let (status, body) = http
-        .call(
-            Some(token),
-            "POST",
-            &format!("/api/v1/auctions/{auction}/register"),
-            Some(json!({"amount_fen": deposit_fen, "idempotency_key": uuid::Uuid::new_v4().to_string()})),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    for _ in 0..400 {
-        let (_, view) = http
-            .call(
-                Some(token),
-                "GET",
-                &format!("/api/v1/auctions/{auction}"),
-                None,
-            )
-            .await;
-        if view["you"]["deposit_fen"].as_i64().unwrap_or(0) >= deposit_fen {
-            return view["you"]["paddle"].as_i64().expect("paddle");
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the deposit never counted");
+    deposit(http, token, auction, deposit_fen, deposit_fen).await
 }
 
 /// Places a bid; answers the status and body.
