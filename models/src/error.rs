@@ -5,6 +5,7 @@
 use configurator::Reason;
 use serde::{Deserialize, Serialize};
 
+use crate::payment::CallbackRefusal;
 use crate::OrderStatus;
 
 /// Everything that can go wrong, each with a stable machine-readable code.
@@ -138,6 +139,19 @@ pub enum AppError {
         /// How many streams one client may follow at once.
         limit: u64,
     },
+    /// A payment provider's callback whose signature is missing or wrong: nothing was read
+    /// from it, whatever id it names.
+    #[error("the callback signature is missing or not valid")]
+    BadSignature,
+    /// A payment provider's callback, correctly signed, that is not applied: stale, replayed,
+    /// or for another amount than ours.
+    #[error("callback refused ({reason}): {message}")]
+    CallbackRefused {
+        /// Why.
+        reason: CallbackRefusal,
+        /// What was wrong, in words.
+        message: String,
+    },
     /// A failure on our side; details are in the server log, not in the answer.
     #[error("internal error: {message}")]
     Internal {
@@ -216,6 +230,8 @@ impl AppError {
             AppError::AuctionRule { .. } => "auction_rule",
             AppError::Busy { .. } => "busy",
             AppError::TooManyStreams { .. } => "too_many_streams",
+            AppError::BadSignature => "bad_signature",
+            AppError::CallbackRefused { .. } => "callback_refused",
             AppError::Internal { .. } => "internal",
         }
     }
@@ -228,7 +244,9 @@ impl AppError {
             | AppError::InvalidConfiguration { .. }
             | AppError::IncompleteConfiguration { .. } => 422,
             AppError::MalformedCode { .. } | AppError::BadRequest { .. } => 400,
-            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
+            AppError::Unauthenticated | AppError::InvalidCredentials | AppError::BadSignature => {
+                401
+            }
             AppError::Forbidden { .. } => 403,
             AppError::RateLimited { .. } | AppError::TooManyStreams { .. } => 429,
             AppError::InvalidField { .. }
@@ -240,7 +258,8 @@ impl AppError {
             | AppError::AlreadyReserved
             | AppError::OrderState { .. }
             | AppError::PollClosed
-            | AppError::AuctionRule { .. } => 409,
+            | AppError::AuctionRule { .. }
+            | AppError::CallbackRefused { .. } => 409,
             AppError::Internal { .. } => 500,
             AppError::Busy { .. } => 503,
         }

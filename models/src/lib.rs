@@ -83,6 +83,7 @@ macro_rules! wire_enum {
 
 pub mod error;
 pub mod geo;
+pub mod payment;
 pub mod time;
 
 mod account;
@@ -108,6 +109,9 @@ pub use error::{AppError, RuleDetails};
 pub use order::{
     BatchView, CampaignDetail, OrderEvent, OrderEventKind, OrderStatus, OrderView, PollChoice,
     PollView, ThresholdView,
+};
+pub use payment::{
+    CallbackRefusal, PaymentEntry, PaymentKind, PaymentPurpose, PaymentStatus, Statement,
 };
 
 #[cfg(test)]

@@ -75,6 +75,14 @@ pub async fn connect(url: &str) -> Result<(Db, Backend), AppError> {
     // One schema for both backends: the SQL is the dialect both understand (BIGINT integers,
     // TEXT, UTC milliseconds), so one folder cannot drift into two schemas.
     sqlx::migrate!("../migrations").run(&pool).await?;
+    // What the shared dialect cannot say: the ledger refuses UPDATE and DELETE.
+    let mut tx = pool.begin().await?;
+    tx.execute(match backend {
+        Backend::Sqlite => crate::ledger::SQLITE_APPEND_ONLY,
+        Backend::Postgres => crate::ledger::POSTGRES_APPEND_ONLY,
+    })
+    .await?;
+    tx.commit().await?;
     Ok((pool, backend))
 }
 

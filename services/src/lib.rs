@@ -15,6 +15,7 @@ pub mod demand;
 pub mod demo;
 mod hashing;
 pub mod idempotency;
+mod ledger;
 pub mod limiter;
 mod order_change;
 pub mod orders;
@@ -55,6 +56,9 @@ pub struct ServiceOptions {
     /// How long an auction's sequencer waits without a request before it ends (it starts
     /// again on demand); `None`: 60 seconds.
     pub sequencer_idle: Option<std::time::Duration>,
+    /// How long a charge may stay pending before it expires and gives back what it holds;
+    /// `None`: 30 minutes ([`payments::DEFAULT_PAYMENT_DEADLINE`]).
+    pub payment_deadline: Option<std::time::Duration>,
 }
 
 /// The services of one server process: a database pool, the compiled catalogs, the login

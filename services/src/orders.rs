@@ -15,9 +15,11 @@ use sqlx::{Any, Transaction};
 use super::accounts::require_role;
 use super::db::Json;
 use super::idempotency::{self, Replayable, Start};
-use super::payments::{ChargeRequest, RefundRequest};
+use super::ledger::{self, Entry, Owner};
+use super::payments::{ChargeOutcome, ChargeRequest, RefundRequest};
 use super::{now_ms, share_code};
 use models::error::AppError;
+use models::payment::PaymentKind;
 use models::{Account, OrderEvent, OrderEventKind, OrderStatus, OrderView, Role};
 
 /// The most earnest money the law allows, as a share of the car's price.
@@ -561,33 +563,44 @@ impl crate::Orders<'_> {
     }
 
     /// Applies a charge's outcome once (a repeated callback finds it settled and does nothing).
-    pub(super) async fn settle_payment(
+    /// A charge confirmed after it expired is recorded and refunded in full.
+    pub(crate) async fn settle_payment(
         self,
         payment_id: &str,
-        succeeded: bool,
+        outcome: ChargeOutcome,
         provider_ref: &str,
     ) -> Result<(), AppError> {
+        let succeeded = outcome == ChargeOutcome::Succeeded;
         let mut tx = self.db.begin().await?;
         let now = now_ms();
         let settled = sqlx::query(
-            "UPDATE payments SET status = $1, provider_ref = $2, settled_at = $3
+            "UPDATE payments SET status = $1, provider_ref = $2, settled_at = $3, expired_at = $5
               WHERE id = $4 AND status = 'pending'",
         )
         .bind(if succeeded { "succeeded" } else { "failed" })
         .bind(provider_ref)
         .bind(now)
         .bind(payment_id)
+        .bind((outcome == ChargeOutcome::Expired).then_some(now))
         .execute(&mut *tx)
         .await?;
         if settled.rows_affected() == 0 {
+            if succeeded {
+                return self
+                    .settle_late_payment(tx, payment_id, provider_ref, now)
+                    .await;
+            }
             tx.rollback().await?;
             return Ok(());
         }
-        let (order_id, purpose, amount): (String, String, i64) =
-            sqlx::query_as("SELECT order_id, purpose, amount_fen FROM payments WHERE id = $1")
-                .bind(payment_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let (order_id, purpose, amount, account_id): (String, String, i64, String) =
+            sqlx::query_as(
+                "SELECT p.order_id, p.purpose, p.amount_fen, o.account_id
+                   FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.id = $1",
+            )
+            .bind(payment_id)
+            .fetch_one(&mut *tx)
+            .await?;
         use OrderStatus as S;
         let (from, to, event) = match (purpose.as_str(), succeeded) {
             ("reservation", true) => (
@@ -603,6 +616,21 @@ impl crate::Orders<'_> {
             ("earnest", true) => (S::Locking, S::Locked, OrderEventKind::Locked),
             _ => (S::Locking, S::Reserved, OrderEventKind::LockPaymentFailed),
         };
+        if succeeded {
+            ledger::record(
+                &mut tx,
+                Entry {
+                    id: payment_id,
+                    kind: PaymentKind::Charge,
+                    account_id: &account_id,
+                    owner: Owner::Order(&order_id),
+                    payment_id,
+                    amount_fen: amount,
+                    at: now,
+                },
+            )
+            .await?;
+        }
         let held_delta = if succeeded { amount } else { 0 };
         let releases = to == S::PaymentFailed;
         let moved = sqlx::query(
@@ -639,8 +667,78 @@ impl crate::Orders<'_> {
         Ok(())
     }
 
+    /// A confirmation of a charge that had expired: the money did move, so it is recorded
+    /// (the order holds it) and refunded in full at once; the order stays where the expiry
+    /// left it. Anything else (an unknown id, a charge already settled) changes nothing.
+    async fn settle_late_payment(
+        self,
+        mut tx: Transaction<'static, Any>,
+        payment_id: &str,
+        provider_ref: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let late = sqlx::query(
+            "UPDATE payments SET status = 'succeeded', provider_ref = $1, settled_at = $2
+              WHERE id = $3 AND status = 'failed' AND expired_at IS NOT NULL",
+        )
+        .bind(provider_ref)
+        .bind(now)
+        .bind(payment_id)
+        .execute(&mut *tx)
+        .await?;
+        if late.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(());
+        }
+        let (order_id, amount, account_id): (String, i64, String) = sqlx::query_as(
+            "SELECT p.order_id, p.amount_fen, o.account_id
+               FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.id = $1",
+        )
+        .bind(payment_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        ledger::record(
+            &mut tx,
+            Entry {
+                id: payment_id,
+                kind: PaymentKind::Charge,
+                account_id: &account_id,
+                owner: Owner::Order(&order_id),
+                payment_id,
+                amount_fen: amount,
+                at: now,
+            },
+        )
+        .await?;
+        sqlx::query("UPDATE orders SET held_fen = held_fen + $1, updated_at = $2 WHERE id = $3")
+            .bind(amount)
+            .bind(now)
+            .bind(&order_id)
+            .execute(&mut *tx)
+            .await?;
+        let refund_id = format!("r_{}", share_code::token(16));
+        sqlx::query(
+            "INSERT INTO refunds (id, payment_id, amount_fen, status, created_at)
+             VALUES ($1, $2, $3, 'pending', $4)",
+        )
+        .bind(&refund_id)
+        .bind(payment_id)
+        .bind(amount)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        tracing::info!(%order_id, %payment_id, "a charge confirmed after it expired is refunded");
+        self.payments().request_refund(RefundRequest {
+            refund_id,
+            payment_id: payment_id.to_string(),
+            amount_fen: amount,
+        });
+        Ok(())
+    }
+
     /// Applies a refund's confirmation once.
-    pub(super) async fn settle_refund(self, refund_id: &str) -> Result<(), AppError> {
+    pub(crate) async fn settle_refund(self, refund_id: &str) -> Result<(), AppError> {
         let mut tx = self.db.begin().await?;
         let now = now_ms();
         let settled = sqlx::query(
@@ -655,12 +753,28 @@ impl crate::Orders<'_> {
             tx.rollback().await?;
             return Ok(());
         }
-        let (order_id, amount): (String, i64) = sqlx::query_as(
-            "SELECT p.order_id, r.amount_fen FROM refunds r JOIN payments p ON p.id = r.payment_id
-              WHERE r.id = $1",
+        let (order_id, payment_id, amount, account_id): (String, String, i64, String) =
+            sqlx::query_as(
+                "SELECT p.order_id, p.id, r.amount_fen, o.account_id
+                   FROM refunds r JOIN payments p ON p.id = r.payment_id
+                        JOIN orders o ON o.id = p.order_id
+                  WHERE r.id = $1",
+            )
+            .bind(refund_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        ledger::record(
+            &mut tx,
+            Entry {
+                id: refund_id,
+                kind: PaymentKind::Refund,
+                account_id: &account_id,
+                owner: Owner::Order(&order_id),
+                payment_id: &payment_id,
+                amount_fen: amount,
+                at: now,
+            },
         )
-        .bind(refund_id)
-        .fetch_one(&mut *tx)
         .await?;
         sqlx::query("UPDATE orders SET held_fen = held_fen - $1, updated_at = $2 WHERE id = $3")
             .bind(amount)

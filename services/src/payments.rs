@@ -11,12 +11,15 @@ use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
 use super::accounts::hex;
-use super::Services;
+use super::{now_ms, Services};
 use models::error::AppError;
+use models::payment::{
+    CallbackRefusal, PaymentEntry, PaymentKind, PaymentPurpose, PaymentStatus, Statement,
+};
 
 /// A charge the provider is asked to collect.
 #[derive(Clone, Debug)]
@@ -52,17 +55,45 @@ pub trait PaymentProvider: Send + Sync {
     fn refund(&self, request: RefundRequest);
 }
 
-/// The body of a provider callback.
+/// The body of a provider callback. The signature covers the whole body, so every field —
+/// our id, the amount, the currency and the provider's timestamp — is signed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Callback {
-    /// `charge` or `refund`.
-    pub kind: String,
+    /// A charge's outcome or a refund's.
+    pub kind: PaymentKind,
     /// Our payment or refund id.
     pub id: String,
     /// `succeeded` or `failed` (refunds always succeed in the sandbox).
-    pub status: String,
+    pub status: PaymentStatus,
+    /// The amount the provider moved, in fen: must equal the amount we asked for.
+    pub amount_fen: i64,
+    /// The currency of the amount: always `CNY` here.
+    pub currency: String,
+    /// When the provider signed the callback (UTC milliseconds): a callback more than five
+    /// minutes away from our clock is refused as stale.
+    pub timestamp: i64,
     /// The provider's own reference.
     pub provider_ref: String,
+}
+
+/// The only currency the shop takes.
+pub const CURRENCY: &str = "CNY";
+
+/// How far a callback's timestamp may be from our clock.
+pub const CALLBACK_TOLERANCE_MS: i64 = 5 * 60 * 1000;
+
+/// How long a charge may stay pending before it expires, unless the options say otherwise.
+pub const DEFAULT_PAYMENT_DEADLINE: Duration = Duration::from_secs(30 * 60);
+
+/// What became of a charge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ChargeOutcome {
+    /// The provider confirmed it.
+    Succeeded,
+    /// The provider declined it.
+    Failed,
+    /// It stayed pending past its deadline; we gave up on it.
+    Expired,
 }
 
 /// Signs a callback body: lower-case hex HMAC-SHA256 with the shared secret.
@@ -162,19 +193,24 @@ impl Sandbox {
                     tokio::time::sleep(options.delay).await;
                     let callback = match job {
                         Job::Charge(c) => Callback {
-                            kind: "charge".into(),
+                            kind: PaymentKind::Charge,
                             status: if c.payer.contains("decline") {
-                                "failed"
+                                PaymentStatus::Failed
                             } else {
-                                "succeeded"
-                            }
-                            .into(),
+                                PaymentStatus::Succeeded
+                            },
+                            amount_fen: c.amount_fen,
+                            currency: CURRENCY.into(),
+                            timestamp: now_ms(),
                             provider_ref: format!("sbx_ch_{}", c.payment_id),
                             id: c.payment_id,
                         },
                         Job::Refund(r) => Callback {
-                            kind: "refund".into(),
-                            status: "succeeded".into(),
+                            kind: PaymentKind::Refund,
+                            status: PaymentStatus::Succeeded,
+                            amount_fen: r.amount_fen,
+                            currency: CURRENCY.into(),
+                            timestamp: now_ms(),
                             provider_ref: format!("sbx_re_{}", r.refund_id),
                             id: r.refund_id,
                         },
@@ -188,11 +224,21 @@ impl Sandbox {
                         let Some(services) = services.upgrade() else {
                             return;
                         };
-                        if let Err(error) = services
+                        let answer = services
                             .payments()
                             .payment_callback(&body, &signature)
-                            .await
-                        {
+                            .await;
+                        if let Err(error) = answer {
+                            if matches!(
+                                error,
+                                AppError::CallbackRefused {
+                                    reason: CallbackRefusal::Replayed,
+                                    ..
+                                }
+                            ) {
+                                // A duplicate delivery: the first one was applied.
+                                continue;
+                            }
                             // A real provider retries failed webhooks; so does the sandbox.
                             tracing::warn!(%error, "payment callback failed; retrying");
                             tokio::time::sleep(Duration::from_millis(500)).await;
@@ -243,6 +289,26 @@ impl Services {
                 .filter(|d| !d.is_zero())
                 .unwrap_or(Duration::from_secs(1)),
         );
+        // Charges pending past their deadline expire (looked for every tenth of the deadline,
+        // at most every 30 seconds).
+        let deadline = self
+            .options
+            .payment_deadline
+            .filter(|d| !d.is_zero())
+            .unwrap_or(DEFAULT_PAYMENT_DEADLINE);
+        let services = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval((deadline / 10).min(Duration::from_secs(30)));
+            loop {
+                tick.tick().await;
+                let Some(services) = services.upgrade() else {
+                    return;
+                };
+                if let Err(error) = services.payments().expire_pending(deadline).await {
+                    tracing::warn!(%error, "expiring pending payments failed; will retry");
+                }
+            }
+        });
         // Demand thresholds are decided when their deadline passes (checked twice a minute).
         let every = self
             .options
@@ -271,41 +337,235 @@ impl crate::Payments<'_> {
         self.payment_provider.sandbox.as_ref()
     }
 
-    /// Verifies and applies a provider callback. Unknown ids and repeated deliveries change
-    /// nothing.
+    /// Verifies and applies a provider callback, once. Refused: a missing or wrong signature
+    /// (401, whatever the id), a timestamp more than five minutes from our clock, a body
+    /// applied before (a replay), an amount or currency other than ours (409), an unknown id
+    /// (404).
     pub async fn payment_callback(self, body: &[u8], signature: &str) -> Result<(), AppError> {
         if !verify(self.payment_provider.sandbox.secret(), body, signature) {
-            return Err(AppError::forbidden("the callback signature is not valid"));
+            return Err(AppError::BadSignature);
         }
         let callback: Callback = serde_json::from_slice(body)
             .map_err(|e| AppError::bad_request(format!("callback body: {e}")))?;
-        if callback.id.starts_with(super::auctions::PAYMENT_PREFIX) {
-            return self
-                .auctions()
-                .settle_auction_payment(
-                    &callback.id,
-                    &callback.kind,
-                    callback.status == "succeeded",
-                    &callback.provider_ref,
-                )
-                .await;
+        let now = now_ms();
+        if now.abs_diff(callback.timestamp) > CALLBACK_TOLERANCE_MS as u64 {
+            return Err(refused(
+                CallbackRefusal::Stale,
+                format!(
+                    "signed at {} ms, {} s from our clock (at most {} s)",
+                    callback.timestamp,
+                    now.abs_diff(callback.timestamp) / 1000,
+                    CALLBACK_TOLERANCE_MS / 1000
+                ),
+            ));
         }
-        match (callback.kind.as_str(), callback.status.as_str()) {
-            ("charge", "succeeded" | "failed") => {
-                self.orders()
-                    .settle_payment(
-                        &callback.id,
-                        callback.status == "succeeded",
-                        &callback.provider_ref,
-                    )
-                    .await
+        let digest = hex(&Sha256::digest(body));
+        let seen: Option<i64> =
+            sqlx::query_scalar("SELECT received_at FROM payment_callbacks WHERE digest = $1")
+                .bind(&digest)
+                .fetch_optional(&self.db)
+                .await?;
+        if seen.is_some() {
+            return Err(refused(
+                CallbackRefusal::Replayed,
+                "this callback was applied before".into(),
+            ));
+        }
+        let expected = self.expected_amount(&callback).await?;
+        if callback.currency != CURRENCY || callback.amount_fen != expected {
+            return Err(refused(
+                CallbackRefusal::AmountMismatch,
+                format!(
+                    "{} {} for {}, which is {CURRENCY} {expected}",
+                    callback.currency, callback.amount_fen, callback.id
+                ),
+            ));
+        }
+        let outcome = match callback.status {
+            PaymentStatus::Succeeded => ChargeOutcome::Succeeded,
+            PaymentStatus::Failed => ChargeOutcome::Failed,
+            other => {
+                return Err(AppError::bad_request(format!(
+                    "a callback reports succeeded or failed, not {other}"
+                )))
             }
-            ("refund", "succeeded") => self.orders().settle_refund(&callback.id).await,
-            _ => Err(AppError::bad_request(format!(
-                "unknown callback {}/{}",
-                callback.kind, callback.status
-            ))),
+        };
+        let auction = callback.id.starts_with(super::auctions::PAYMENT_PREFIX);
+        match (callback.kind, auction, outcome) {
+            (PaymentKind::Charge, true, outcome) => {
+                self.auctions()
+                    .settle_auction_payment(&callback.id, outcome, &callback.provider_ref)
+                    .await?
+            }
+            (PaymentKind::Refund, true, ChargeOutcome::Succeeded) => {
+                self.auctions().settle_auction_refund(&callback.id).await?
+            }
+            (PaymentKind::Charge, false, outcome) => {
+                self.orders()
+                    .settle_payment(&callback.id, outcome, &callback.provider_ref)
+                    .await?
+            }
+            (PaymentKind::Refund, false, ChargeOutcome::Succeeded) => {
+                self.orders().settle_refund(&callback.id).await?
+            }
+            (PaymentKind::Refund, _, _) => {
+                return Err(AppError::bad_request(
+                    "a refund cannot fail in this provider",
+                ))
+            }
         }
+        // Remembered only once applied: a delivery that failed half-way may be sent again.
+        sqlx::query(
+            "INSERT INTO payment_callbacks (digest, received_at) VALUES ($1, $2)
+             ON CONFLICT (digest) DO NOTHING",
+        )
+        .bind(&digest)
+        .bind(now)
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// The amount we asked the provider to move under the callback's id.
+    async fn expected_amount(self, callback: &Callback) -> Result<i64, AppError> {
+        let auction_refund = callback
+            .id
+            .strip_suffix(super::auctions::REFUND_SUFFIX)
+            .filter(|id| id.starts_with(super::auctions::PAYMENT_PREFIX));
+        let amount: Option<i64> = match (callback.kind, auction_refund) {
+            (PaymentKind::Refund, Some(payment)) => {
+                sqlx::query_scalar(
+                    "SELECT COALESCE(refund_fen, amount_fen) FROM auction_payments
+                      WHERE id = $1 AND refund_status IS NOT NULL",
+                )
+                .bind(payment)
+                .fetch_optional(&self.db)
+                .await?
+            }
+            (PaymentKind::Refund, None) => {
+                sqlx::query_scalar("SELECT amount_fen FROM refunds WHERE id = $1")
+                    .bind(&callback.id)
+                    .fetch_optional(&self.db)
+                    .await?
+            }
+            (PaymentKind::Charge, _) => {
+                let table = if callback.id.starts_with(super::auctions::PAYMENT_PREFIX) {
+                    "auction_payments"
+                } else {
+                    "payments"
+                };
+                sqlx::query_scalar(&format!("SELECT amount_fen FROM {table} WHERE id = $1"))
+                    .bind(&callback.id)
+                    .fetch_optional(&self.db)
+                    .await?
+            }
+        };
+        amount.ok_or_else(|| AppError::not_found(format!("payment {}", callback.id)))
+    }
+
+    /// Expires every charge pending for longer than `deadline`: it is marked failed with the
+    /// time it expired and gives back what it held (a reservation's batch unit; an auction
+    /// deposit's room under the deposit bound). A confirmation that arrives later is recorded
+    /// and refunded. Also forgets applied callbacks old enough to be refused as stale anyway.
+    /// One that fails is logged and the others go on. Answers how many expired.
+    pub async fn expire_pending(self, deadline: Duration) -> Result<usize, AppError> {
+        let now = now_ms();
+        let cutoff = now - i64::try_from(deadline.as_millis()).unwrap_or(i64::MAX);
+        let mut expired = 0;
+        let orders: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM payments WHERE status = 'pending' AND created_at < $1",
+        )
+        .bind(cutoff)
+        .fetch_all(&self.db)
+        .await?;
+        for id in orders {
+            match self
+                .orders()
+                .settle_payment(&id, ChargeOutcome::Expired, "expired")
+                .await
+            {
+                Ok(()) => expired += 1,
+                Err(error) => tracing::warn!(%error, payment = %id, "expiring a payment failed"),
+            }
+        }
+        let auctions: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM auction_payments WHERE status = 'pending' AND created_at < $1",
+        )
+        .bind(cutoff)
+        .fetch_all(&self.db)
+        .await?;
+        for id in auctions {
+            match self
+                .auctions()
+                .settle_auction_payment(&id, ChargeOutcome::Expired, "expired")
+                .await
+            {
+                Ok(()) => expired += 1,
+                Err(error) => tracing::warn!(%error, payment = %id, "expiring a payment failed"),
+            }
+        }
+        sqlx::query("DELETE FROM payment_callbacks WHERE received_at < $1")
+            .bind(now - 2 * CALLBACK_TOLERANCE_MS)
+            .execute(&self.db)
+            .await?;
+        Ok(expired)
+    }
+
+    /// The person's statement: every charge and refund of their orders and auctions, newest
+    /// first (the latest 500), with what the ledger says they were charged and refunded.
+    pub async fn statement(self, account: &models::Account) -> Result<Statement, AppError> {
+        let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+            "SELECT p.id, 'charge' AS kind, p.purpose, p.amount_fen, {status} AS status,
+                    p.order_id, CAST(NULL AS TEXT) AS auction_id, p.created_at,
+                    COALESCE(p.settled_at, p.expired_at) AS settled_at
+               FROM payments p JOIN orders o ON o.id = p.order_id
+              WHERE o.account_id = $1
+             UNION ALL
+             SELECT r.id, 'refund', p.purpose, r.amount_fen, r.status, p.order_id,
+                    CAST(NULL AS TEXT), r.created_at, r.settled_at
+               FROM refunds r JOIN payments p ON p.id = r.payment_id
+                    JOIN orders o ON o.id = p.order_id
+              WHERE o.account_id = $1
+             UNION ALL
+             SELECT p.id, 'charge', p.purpose, p.amount_fen, {status}, CAST(NULL AS TEXT),
+                    p.auction_id, p.created_at, COALESCE(p.settled_at, p.expired_at)
+               FROM auction_payments p
+              WHERE p.account_id = $1
+             UNION ALL
+             SELECT p.id || '{suffix}', 'refund', p.purpose, COALESCE(p.refund_fen, p.amount_fen),
+                    p.refund_status, CAST(NULL AS TEXT), p.auction_id,
+                    COALESCE(p.settled_at, p.created_at), l.at
+               FROM auction_payments p LEFT JOIN ledger l ON l.id = p.id || '{suffix}'
+              WHERE p.account_id = $1 AND p.refund_status IS NOT NULL
+             ORDER BY created_at DESC, id
+             LIMIT 500",
+            status = "CASE WHEN p.status = 'failed' AND p.expired_at IS NOT NULL
+                           THEN 'expired' ELSE p.status END",
+            suffix = super::auctions::REFUND_SUFFIX,
+        ))
+        .bind(&account.id)
+        .fetch_all(&self.db)
+        .await?;
+        let totals: Vec<(PaymentKind, i64)> = sqlx::query_as(
+            "SELECT kind, CAST(SUM(amount_fen) AS BIGINT) FROM ledger
+              WHERE account_id = $1 GROUP BY kind",
+        )
+        .bind(&account.id)
+        .fetch_all(&self.db)
+        .await?;
+        let total = |kind| {
+            totals
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map_or(0, |(_, sum)| *sum)
+        };
+        let (charged_fen, refunded_fen) = (total(PaymentKind::Charge), total(PaymentKind::Refund));
+        Ok(Statement {
+            entries: rows.into_iter().map(PaymentEntry::from).collect(),
+            charged_fen,
+            refunded_fen,
+            net_fen: charged_fen - refunded_fen,
+        })
     }
 
     pub(super) fn request_charge(self, request: ChargeRequest) {
@@ -325,6 +585,40 @@ impl crate::Payments<'_> {
 
     pub(super) fn request_refund(self, request: RefundRequest) {
         self.provider().refund(request);
+    }
+}
+
+fn refused(reason: CallbackRefusal, message: String) -> AppError {
+    AppError::CallbackRefused { reason, message }
+}
+
+/// A statement line as the statement's query reads it.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: String,
+    kind: PaymentKind,
+    purpose: PaymentPurpose,
+    amount_fen: i64,
+    status: PaymentStatus,
+    order_id: Option<String>,
+    auction_id: Option<String>,
+    created_at: i64,
+    settled_at: Option<i64>,
+}
+
+impl From<EntryRow> for PaymentEntry {
+    fn from(row: EntryRow) -> PaymentEntry {
+        PaymentEntry {
+            id: row.id,
+            kind: row.kind,
+            purpose: row.purpose,
+            amount_fen: row.amount_fen,
+            status: row.status,
+            order_id: row.order_id,
+            auction_id: row.auction_id,
+            created_at: row.created_at,
+            settled_at: row.settled_at,
+        }
     }
 }
 

@@ -84,6 +84,8 @@ pub struct ErrorTexts {
     pub busy: fn(u64) -> String,
     /// Takes how many live streams one client may follow.
     pub too_many_streams: fn(u64) -> String,
+    /// A payment callback was refused (only the provider sees this; pages never should).
+    pub payment_callback: &'static str,
     pub internal: &'static str,
     pub f_campaign_id: FieldText,
     pub f_car_line: FieldText,
@@ -195,6 +197,7 @@ pub const ER_ZH: ErrorTexts = ErrorTexts {
     too_many_streams: |limit| {
         format!("你已同时打开 {limit} 个实时竞拍页面，请先关闭一个再打开新的。")
     },
+    payment_callback: "支付通知未被接受。",
     internal: "服务器出了点问题，请稍后再试。",
     f_campaign_id: FieldText {
         label: "活动 ID",
@@ -467,6 +470,7 @@ pub const ER_EN: ErrorTexts = ErrorTexts {
     too_many_streams: |limit| {
         format!("You already follow {limit} live auctions at once; close one to open another.")
     },
+    payment_callback: "The payment notification was not accepted.",
     internal: "Something went wrong on our side; please try again later.",
     f_campaign_id: FieldText {
         label: "Campaign id",
@@ -721,6 +725,7 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         AppError::PollClosed => t.poll_closed.into(),
         AppError::Busy { retry_after_secs } => (t.busy)(*retry_after_secs),
         AppError::TooManyStreams { limit } => (t.too_many_streams)(*limit),
+        AppError::BadSignature | AppError::CallbackRefused { .. } => t.payment_callback.into(),
         AppError::Internal { .. } => t.internal.into(),
     }
 }
@@ -1010,6 +1015,11 @@ mod tests {
                 retry_after_secs: 1,
             },
             AppError::TooManyStreams { limit: 8 },
+            AppError::BadSignature,
+            AppError::CallbackRefused {
+                reason: crate::models::CallbackRefusal::Stale,
+                message: "signed 10 minutes ago".into(),
+            },
             AppError::Internal {
                 message: "database error".into(),
             },
@@ -1042,6 +1052,8 @@ mod tests {
             AppError::Internal { .. } => 21,
             AppError::Busy { .. } => 22,
             AppError::TooManyStreams { .. } => 23,
+            AppError::BadSignature => 24,
+            AppError::CallbackRefused { .. } => 25,
         }
     }
 
@@ -1061,7 +1073,7 @@ mod tests {
         let mut seen: Vec<usize> = every_variant().iter().map(index).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..24).collect::<Vec<_>>());
+        assert_eq!(seen, (0..26).collect::<Vec<_>>());
     }
 
     #[test]

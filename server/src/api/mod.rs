@@ -59,6 +59,7 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/orders/{id}/change", post(orders::change))
         .route("/polls/{id}/vote", post(polls::vote))
         .route("/payments/callback", post(payments::callback))
+        .route("/me/payments", get(payments::statement))
         .route("/demand", get(demand::campaigns))
         .route("/demand/{campaign}", get(demand::report))
         .route(

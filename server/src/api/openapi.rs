@@ -158,6 +158,15 @@ pub struct CampaignInputDoc(serde_json::Value);
 #[allow(dead_code)]
 pub struct OrderDoc(serde_json::Value);
 
+/// A person's statement: `entries` [{`id`, `kind` (charge|refund), `purpose`
+/// (reservation|earnest|deposit|price), `amount_fen`, `status`
+/// (pending|succeeded|failed|expired), `order_id` or `auction_id`, `created_at`,
+/// `settled_at`}], newest first, and `charged_fen`, `refunded_fen`, `net_fen` from the ledger.
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+#[allow(dead_code)]
+pub struct StatementDoc(serde_json::Value);
+
 /// A poll: `id`, `question`, `choices` [{`id`, `label`, `votes`}], `closes_at`, `my_vote`.
 #[derive(ToSchema)]
 #[schema(value_type = Object)]
@@ -257,6 +266,7 @@ pub struct TokenDoc(serde_json::Value);
         orders::change,
         polls::vote,
         payments::callback,
+        payments::statement,
         demand::campaigns,
         demand::report,
         demand::tokens,
@@ -287,6 +297,7 @@ pub struct TokenDoc(serde_json::Value);
         CampaignDoc,
         CampaignInputDoc,
         OrderDoc,
+        StatementDoc,
         PollDoc,
         AuctionDoc,
         AuctionInputDoc,

@@ -246,6 +246,28 @@ async fn fifty_concurrent_retries_make_one_reservation_and_one_payment() {
     );
 }
 
+/// Delivers a callback body signed with `secret` (or unsigned); answers status and body.
+async fn deliver(app: &TestApp, body: &Value, secret: Option<&[u8]>) -> (StatusCode, Value) {
+    let body = body.to_string();
+    let mut request =
+        http::Request::post("/api/v1/payments/callback").header("content-type", "application/json");
+    if let Some(secret) = secret {
+        request = request.header(
+            "x-c2m-signature",
+            services::payments::sign(secret, body.as_bytes()),
+        );
+    }
+    app.send(request.body(axum::body::Body::from(body)).unwrap())
+        .await
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callbacks_apply_once_and_forged_ones_are_refused() {
     let app = TestApp::new().await;
@@ -259,35 +281,79 @@ async fn callbacks_apply_once_and_forged_ones_are_refused() {
         .fetch_one(app.services.db())
         .await
         .unwrap();
+    let callback = |status: &str, amount: i64, at: i64| {
+        json!({"kind": "charge", "id": payment, "status": status, "amount_fen": amount,
+               "currency": "CNY", "timestamp": at, "provider_ref": "x"})
+    };
+    let refusal =
+        |(status, body): (StatusCode, Value)| (status, body["error"].as_str().map(String::from));
 
-    let body = json!({"kind": "charge", "id": payment, "status": "succeeded", "provider_ref": "x"})
-        .to_string();
-    let signature = services::payments::sign(SANDBOX_SECRET, body.as_bytes());
-    for _ in 0..3 {
-        let request = http::Request::post("/api/v1/payments/callback")
-            .header("x-c2m-signature", &signature)
-            .header("content-type", "application/json")
-            .body(axum::body::Body::from(body.clone()))
-            .unwrap();
-        let response = tower::ServiceExt::oneshot(app.api.clone(), request)
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    // Applied once (the sandbox's own delivery came first: a no-op), then refused as a replay.
+    let body = callback("succeeded", 99_900, now_ms());
+    assert_eq!(
+        deliver(&app, &body, Some(SANDBOX_SECRET)).await.0,
+        StatusCode::NO_CONTENT
+    );
+    for _ in 0..2 {
+        let (status, answer) = deliver(&app, &body, Some(SANDBOX_SECRET)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+        assert_eq!(answer["error"], "callback_refused");
+        assert!(
+            answer["message"]
+                .as_str()
+                .unwrap()
+                .contains("applied before"),
+            "{answer}"
+        );
     }
     let reserved = app.wait_for_status(&token, id, "reserved").await;
     assert_eq!(reserved["held"], 99_900, "a repeated callback adds nothing");
 
-    // A failure callback for a settled payment changes nothing either; a forged one is refused.
-    let failed = json!({"kind": "charge", "id": payment, "status": "failed", "provider_ref": "x"})
-        .to_string();
-    let request = http::Request::post("/api/v1/payments/callback")
-        .header("x-c2m-signature", "00ff")
-        .body(axum::body::Body::from(failed))
-        .unwrap();
-    let (status, body) = app.send(request).await;
+    // A stale one (signed six minutes ago) and one for another amount are refused.
+    let stale = deliver(
+        &app,
+        &callback("failed", 99_900, now_ms() - 6 * 60_000),
+        Some(SANDBOX_SECRET),
+    )
+    .await;
+    assert_eq!(stale.0, StatusCode::CONFLICT, "{}", stale.1);
+    assert!(
+        stale.1["message"]
+            .as_str()
+            .unwrap()
+            .contains("from our clock"),
+        "{}",
+        stale.1
+    );
+    let more = deliver(
+        &app,
+        &callback("succeeded", 99_901, now_ms()),
+        Some(SANDBOX_SECRET),
+    )
+    .await;
+    assert_eq!(more.0, StatusCode::CONFLICT, "{}", more.1);
+    assert!(
+        more.1["message"].as_str().unwrap().contains("99901"),
+        "{}",
+        more.1
+    );
+
+    // Unsigned, wrongly signed or signed with the public sandbox default: 401, whatever the id.
+    let unknown = json!({"kind": "charge", "id": "no-such-payment", "status": "succeeded",
+                         "amount_fen": 1, "currency": "CNY", "timestamp": now_ms(),
+                         "provider_ref": "x"});
+    for body in [&unknown, &callback("failed", 99_900, now_ms())] {
+        for secret in [None, Some(&b"c2m-sandbox-secret"[..]), Some(&b"guess"[..])] {
+            assert_eq!(
+                refusal(deliver(&app, body, secret).await),
+                (StatusCode::UNAUTHORIZED, Some("bad_signature".into()))
+            );
+        }
+    }
+    // Signed but for no payment of ours: 404.
     assert_eq!(
-        (status, body["error"].as_str()),
-        (StatusCode::FORBIDDEN, Some("forbidden"))
+        refusal(deliver(&app, &unknown, Some(SANDBOX_SECRET)).await),
+        (StatusCode::NOT_FOUND, Some("not_found".into()))
     );
     assert_eq!(
         app.wait_for_status(&token, id, "reserved").await["held"],
@@ -488,4 +554,148 @@ async fn one_vote_per_account_changeable_until_the_poll_closes() {
         (status, answer["error"].as_str()),
         (StatusCode::CONFLICT, Some("poll_closed"))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_charge_frees_its_unit_and_a_late_confirmation_is_refunded() {
+    // The provider answers after 1.5 s; charges expire after 0.3 s.
+    let app = TestApp::with_options(|o| {
+        o.payment_deadline = Some(std::time::Duration::from_millis(300));
+        o.sandbox.delay = std::time::Duration::from_millis(1500);
+    })
+    .await;
+    let token = app.login(Role::Consumer).await;
+    let code = app.saved_code().await;
+    let (status, order) = reserve(&app, &token, "xiaoman-presale", &code, &key()).await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    let id = order["id"].as_str().unwrap();
+    let failed = app.wait_for_status(&token, id, "payment_failed").await;
+    assert_eq!(failed["held"], 0);
+    let detail = app
+        .call("GET", "/api/v1/campaigns/xiaoman-presale", None)
+        .await
+        .1;
+    assert_eq!(
+        detail["batches"][0]["held"], 0,
+        "the expired charge gave its unit back"
+    );
+    let (_, statement) = app
+        .call_as(&token, "GET", "/api/v1/me/payments", None)
+        .await;
+    assert_eq!(statement["entries"][0]["status"], "expired", "{statement}");
+    assert_eq!(statement["charged_fen"], 0);
+
+    // The money moved after all: it is recorded once and refunded in full.
+    let mut statement = Value::Null;
+    for _ in 0..100 {
+        statement = app
+            .call_as(&token, "GET", "/api/v1/me/payments", None)
+            .await
+            .1;
+        if statement["refunded_fen"] == 99_900 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        (
+            &statement["charged_fen"],
+            &statement["refunded_fen"],
+            &statement["net_fen"]
+        ),
+        (&json!(99_900), &json!(99_900), &json!(0)),
+        "{statement}"
+    );
+    let entries = statement["entries"].as_array().unwrap();
+    let kinds: Vec<(&str, &str, i64)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap(),
+                e["status"].as_str().unwrap(),
+                e["amount_fen"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        kinds.contains(&("charge", "succeeded", 99_900)),
+        "{statement}"
+    );
+    assert!(
+        kinds.contains(&("refund", "succeeded", 99_900)),
+        "{statement}"
+    );
+    assert!(entries.iter().all(|e| e["order_id"] == id), "{statement}");
+    assert_eq!(
+        app.wait_for_status(&token, id, "payment_failed").await["held"],
+        0
+    );
+    app.assert_books_balance().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_is_the_persons_own_and_the_ledger_only_grows() {
+    let app = TestApp::new().await;
+    let token = app.login(Role::Consumer).await;
+    let code = app.saved_code().await;
+    let (_, order) = reserve(&app, &token, "xiaoman-presale", &code, &key()).await;
+    let id = order["id"].as_str().unwrap();
+    app.wait_for_status(&token, id, "reserved").await;
+
+    let (status, statement) = app
+        .call_as(&token, "GET", "/api/v1/me/payments", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{statement}");
+    let mine: Vec<&Value> = statement["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["order_id"] == id)
+        .collect();
+    assert_eq!(mine.len(), 1, "{statement}");
+    assert_eq!(
+        (
+            &mine[0]["kind"],
+            &mine[0]["status"],
+            &mine[0]["amount_fen"],
+            &mine[0]["purpose"]
+        ),
+        (
+            &json!("charge"),
+            &json!("succeeded"),
+            &json!(99_900),
+            &json!("reservation")
+        )
+    );
+    assert!(mine[0]["settled_at"].as_i64().unwrap() >= mine[0]["created_at"].as_i64().unwrap());
+    let net = statement["net_fen"].as_i64().unwrap();
+    assert_eq!(
+        net,
+        statement["charged_fen"].as_i64().unwrap() - statement["refunded_fen"].as_i64().unwrap()
+    );
+
+    // Someone else sees none of it; a stranger is told to sign in.
+    let other = app.consumers(1, "statement").await.remove(0);
+    let (_, theirs) = app
+        .call_as(&other, "GET", "/api/v1/me/payments", None)
+        .await;
+    assert_eq!(theirs["entries"], json!([]), "{theirs}");
+    assert_eq!(theirs["net_fen"], 0);
+    let (status, body) = app.call("GET", "/api/v1/me/payments", None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
+    );
+
+    // The database itself refuses to rewrite or erase the ledger.
+    for sql in ["UPDATE ledger SET amount_fen = 0", "DELETE FROM ledger"] {
+        let refused = sqlx::query(sql).execute(app.services.db()).await;
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.to_string().contains("append-only")),
+            "{sql}: {refused:?}"
+        );
+    }
+    app.assert_books_balance().await;
 }

@@ -116,6 +116,8 @@ impl crate::Auctions<'_> {
             .bind(now)
             .execute(&self.db)
             .await?;
+            let deposit = seed.deposits[0].value_fen.max(1);
+            let mut tx = self.db.begin().await?;
             sqlx::query(
                 "INSERT INTO auction_payments (id, auction_id, account_id, purpose, amount_fen, status,
                                                provider_ref, created_at, settled_at)
@@ -124,10 +126,24 @@ impl crate::Auctions<'_> {
             .bind(&payment)
             .bind(&seed.id)
             .bind(&account.id)
-            .bind(seed.deposits[0].value_fen.max(1))
+            .bind(deposit)
             .bind(now)
-            .execute(&self.db)
+            .execute(&mut *tx)
             .await?;
+            crate::ledger::record(
+                &mut tx,
+                crate::ledger::Entry {
+                    id: &payment,
+                    kind: models::payment::PaymentKind::Charge,
+                    account_id: &account.id,
+                    owner: crate::ledger::Owner::Auction(&seed.id),
+                    payment_id: &payment,
+                    amount_fen: deposit,
+                    at: now,
+                },
+            )
+            .await?;
+            tx.commit().await?;
             self.count_payment(&payment).await?;
             bidders.push(account.id);
         }

@@ -17,9 +17,11 @@ use super::{check_amount, Command};
 use crate::accounts::require_role;
 use crate::db::Json;
 use crate::idempotency::{self, Replayable, Start};
-use crate::payments::{ChargeRequest, RefundRequest};
+use crate::ledger::{self, Entry, Owner};
+use crate::payments::{ChargeOutcome, ChargeRequest, RefundRequest};
 use crate::{now_ms, share_code};
 use models::error::AppError;
+use models::payment::PaymentKind;
 use models::{Account, AuctionPhase, Role};
 
 /// Prefix of auction payment ids (how a provider callback finds its table).
@@ -312,38 +314,113 @@ impl crate::Auctions<'_> {
         })
     }
 
-    /// A provider callback for an auction payment (charge outcome) or its refund.
+    /// A charge's outcome for an auction payment, once. A succeeded one is recorded in the
+    /// ledger and counted by the auction; one confirmed after it expired is recorded and
+    /// refunded in full (the auction never counted it).
     pub(crate) async fn settle_auction_payment(
         self,
         id: &str,
-        kind: &str,
-        succeeded: bool,
+        outcome: ChargeOutcome,
         provider_ref: &str,
     ) -> Result<(), AppError> {
-        if kind == "refund" {
-            let payment = id.strip_suffix(REFUND_SUFFIX).unwrap_or(id);
-            sqlx::query(
-                "UPDATE auction_payments SET refund_status = 'succeeded'
-                  WHERE id = $1 AND refund_status = 'pending'",
-            )
-            .bind(payment)
-            .execute(&self.db)
-            .await?;
-            return Ok(());
-        }
+        let succeeded = outcome == ChargeOutcome::Succeeded;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
         let settled = sqlx::query(
-            "UPDATE auction_payments SET status = $1, provider_ref = $2, settled_at = $3
+            "UPDATE auction_payments SET status = $1, provider_ref = $2, settled_at = $3,
+                    expired_at = $5
               WHERE id = $4 AND status = 'pending'",
         )
         .bind(if succeeded { "succeeded" } else { "failed" })
         .bind(provider_ref)
-        .bind(now_ms())
+        .bind(now)
         .bind(id)
-        .execute(&self.db)
+        .bind((outcome == ChargeOutcome::Expired).then_some(now))
+        .execute(&mut *tx)
         .await?;
-        if settled.rows_affected() == 1 && succeeded {
-            self.count_payment(id).await?;
+        let late = if settled.rows_affected() == 0 && succeeded {
+            sqlx::query(
+                "UPDATE auction_payments
+                    SET status = 'succeeded', provider_ref = $1, settled_at = $2, counted = 1,
+                        outcome = 'released', refund_status = 'pending'
+                  WHERE id = $3 AND status = 'failed' AND expired_at IS NOT NULL",
+            )
+            .bind(provider_ref)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1
+        } else {
+            false
+        };
+        if !(succeeded && (settled.rows_affected() == 1 || late)) {
+            tx.commit().await?;
+            return Ok(());
         }
+        let (auction_id, account_id, amount): (String, String, i64) = sqlx::query_as(
+            "SELECT auction_id, account_id, amount_fen FROM auction_payments WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        ledger::record(
+            &mut tx,
+            Entry {
+                id,
+                kind: PaymentKind::Charge,
+                account_id: &account_id,
+                owner: Owner::Auction(&auction_id),
+                payment_id: id,
+                amount_fen: amount,
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        if late {
+            tracing::info!(%auction_id, payment = %id, "a charge confirmed after it expired is refunded");
+            self.request_auction_refunds(&auction_id).await
+        } else {
+            self.count_payment(id).await
+        }
+    }
+
+    /// A refund's confirmation for an auction payment (`{payment}_refund`), once.
+    pub(crate) async fn settle_auction_refund(self, refund_id: &str) -> Result<(), AppError> {
+        let payment = refund_id.strip_suffix(REFUND_SUFFIX).unwrap_or(refund_id);
+        let mut tx = self.db.begin().await?;
+        let settled = sqlx::query(
+            "UPDATE auction_payments SET refund_status = 'succeeded'
+              WHERE id = $1 AND refund_status = 'pending'",
+        )
+        .bind(payment)
+        .execute(&mut *tx)
+        .await?;
+        if settled.rows_affected() == 1 {
+            let (auction_id, account_id, amount): (String, String, i64) = sqlx::query_as(
+                "SELECT auction_id, account_id, COALESCE(refund_fen, amount_fen)
+                   FROM auction_payments WHERE id = $1",
+            )
+            .bind(payment)
+            .fetch_one(&mut *tx)
+            .await?;
+            ledger::record(
+                &mut tx,
+                Entry {
+                    id: refund_id,
+                    kind: PaymentKind::Refund,
+                    account_id: &account_id,
+                    owner: Owner::Auction(&auction_id),
+                    payment_id: payment,
+                    amount_fen: amount,
+                    at: now_ms(),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -417,6 +417,18 @@ impl crate::Demand<'_> {
                 "settled_at",
             ],
         );
+        let mut ledger = Batch::new(
+            "ledger",
+            &[
+                "id",
+                "kind",
+                "account_id",
+                "order_id",
+                "payment_id",
+                "amount_fen",
+                "at",
+            ],
+        );
         let mut votes = Batch::new(
             "votes",
             &[
@@ -517,8 +529,18 @@ impl crate::Demand<'_> {
                     paid.push(("earnest", earnest_fen, at));
                 }
                 for (purpose, amount, at) in paid {
+                    let payment = format!("p_gen_{tag}_{i}_{purpose}");
+                    ledger.push(vec![
+                        Value::Text(payment.clone()),
+                        Value::Text("charge".into()),
+                        Value::Text(account.clone()),
+                        Value::Text(order.clone()),
+                        Value::Text(payment.clone()),
+                        Value::Int(amount),
+                        Value::Int(at),
+                    ]);
                     payments.push(vec![
-                        Value::Text(format!("p_gen_{tag}_{i}_{purpose}")),
+                        Value::Text(payment),
                         Value::Text(order.clone()),
                         Value::Text(purpose.into()),
                         Value::Int(amount),
@@ -554,6 +576,7 @@ impl crate::Demand<'_> {
                     &mut configurations,
                     &mut orders,
                     &mut payments,
+                    &mut ledger,
                     &mut votes,
                 ] {
                     batch.flush(&mut tx, &mut counts).await?;

@@ -408,15 +408,37 @@ pub fn ok(status: StatusCode) -> bool {
 pub async fn assert_books_balance(db: &services::Db) {
     // One statement, so one snapshot: callbacks may still be settling while this runs, and
     // each moves a payment and an order's money in one transaction.
-    let (paid, refunded, held): (i64, i64, i64) = sqlx::query_as(
-        "SELECT CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM payments WHERE status = 'succeeded') AS BIGINT),
-                CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM refunds WHERE status = 'succeeded') AS BIGINT),
-                CAST((SELECT COALESCE(SUM(held_fen), 0) FROM orders) AS BIGINT)",
-    )
+    let sum =
+        |sql: &str| format!("CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM {sql}) AS BIGINT)");
+    type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64);
+    let row: Row = sqlx::query_as(&format!(
+        "SELECT {}, {}, CAST((SELECT COALESCE(SUM(held_fen), 0) FROM orders) AS BIGINT), {}, {}, {}, {}, {},
+                CAST((SELECT COALESCE(SUM(COALESCE(refund_fen, amount_fen)), 0) FROM auction_payments
+                       WHERE refund_status = 'succeeded') AS BIGINT)",
+        sum("payments WHERE status = 'succeeded'"),
+        sum("refunds WHERE status = 'succeeded'"),
+        sum("ledger WHERE kind = 'charge' AND order_id IS NOT NULL"),
+        sum("ledger WHERE kind = 'refund' AND order_id IS NOT NULL"),
+        sum("ledger WHERE kind = 'charge' AND auction_id IS NOT NULL"),
+        sum("auction_payments WHERE status = 'succeeded'"),
+        sum("ledger WHERE kind = 'refund' AND auction_id IS NOT NULL"),
+    ))
     .fetch_one(db)
     .await
     .unwrap();
+    let (paid, refunded, held) = (row.0, row.1, row.2);
     assert_eq!(paid - refunded, held, "payments - refunds = money held");
+    // The ledger says the same, movement for movement, for orders and for auctions.
+    assert_eq!(
+        (row.3, row.4),
+        (paid, refunded),
+        "the ledger records every order charge and refund once"
+    );
+    assert_eq!(
+        (row.5, row.7),
+        (row.6, row.8),
+        "the ledger records every auction charge and refund once"
+    );
     let mismatched: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM campaign_batches b
           WHERE b.held <> (SELECT COUNT(*) FROM orders o
