@@ -30,9 +30,18 @@ pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
     )
 }
 
-/// The address of the client that sent a request, as axum recorded it (`local` when the
-/// server runs without connect info, as in tests). Both doors limit login attempts by it.
+/// The client's address as the server's middleware decided it (the peer, or the address a
+/// trusted proxy named for it; see `server::security::client_address`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+/// The address of the client that sent a request: the one the server's middleware decided,
+/// else the peer axum recorded (`local` when the server runs without connect info, as in
+/// tests). Both doors limit logins, registrations and live streams by it.
 pub fn client_addr(extensions: &http::Extensions) -> String {
+    if let Some(ClientAddr(ip)) = extensions.get::<ClientAddr>() {
+        return ip.to_string();
+    }
     extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string())

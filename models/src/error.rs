@@ -72,6 +72,12 @@ pub enum AppError {
         /// Seconds until the next attempt is accepted.
         retry_after_secs: u64,
     },
+    /// Too many accounts registered from this client address lately; try again later.
+    #[error("too many accounts were registered from this address; try again in {retry_after_secs} seconds")]
+    TooManyRegistrations {
+        /// Seconds until a registration from this address is accepted again.
+        retry_after_secs: u64,
+    },
     /// The e-mail address or mobile number already has an account.
     #[error("an account with this login already exists")]
     LoginTaken,
@@ -218,6 +224,7 @@ impl AppError {
             AppError::Forbidden { .. } => "forbidden",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::RateLimited { .. } => "rate_limited",
+            AppError::TooManyRegistrations { .. } => "too_many_registrations",
             AppError::LoginTaken => "login_taken",
             AppError::InvalidField { .. } => "invalid_field",
             AppError::CampaignNotOpen { .. } => "campaign_not_open",
@@ -248,7 +255,9 @@ impl AppError {
                 401
             }
             AppError::Forbidden { .. } => 403,
-            AppError::RateLimited { .. } | AppError::TooManyStreams { .. } => 429,
+            AppError::RateLimited { .. }
+            | AppError::TooManyRegistrations { .. }
+            | AppError::TooManyStreams { .. } => 429,
             AppError::InvalidField { .. }
             | AppError::ConfirmationRequired { .. }
             | AppError::IdempotencyKeyReused => 422,
@@ -268,9 +277,9 @@ impl AppError {
     /// For refusals that pass with time: the seconds to wait (the `Retry-After` header).
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } => {
-                Some(*retry_after_secs)
-            }
+            AppError::RateLimited { retry_after_secs }
+            | AppError::TooManyRegistrations { retry_after_secs }
+            | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }

@@ -70,6 +70,12 @@ pub struct Settings {
     pub streams_per_client: Option<usize>,
     /// `C2M_STREAMS_TOTAL`: live auction streams the process serves at once (default 10000).
     pub streams_total: Option<usize>,
+    /// `C2M_REGISTRATIONS_PER_HOUR`: accounts one client address may register per hour
+    /// (default 20).
+    pub registrations_per_hour: Option<u32>,
+    /// `C2M_TRUSTED_PROXIES` (addresses or blocks, comma-separated: `10.0.0.0/8, ::1`) and
+    /// `C2M_ALLOWED_ORIGINS` (`https://shop.example.com`, comma-separated).
+    pub web: crate::security::WebPolicy,
 }
 
 impl Settings {
@@ -139,7 +145,45 @@ impl Settings {
                 _ => Err(format!("{name} `{v}` is not a positive number")),
             },
         };
+        let list = |name: &str| -> Vec<String> {
+            var(name)
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|item| !item.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let trusted_proxies = list("C2M_TRUSTED_PROXIES")
+            .iter()
+            .map(|item| item.parse())
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|e| format!("C2M_TRUSTED_PROXIES: {e}"))?;
+        let allowed_origins = list("C2M_ALLOWED_ORIGINS")
+            .into_iter()
+            .map(|origin| {
+                let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+                let host = origin
+                    .strip_prefix("https://")
+                    .or_else(|| origin.strip_prefix("http://"))
+                    .filter(|host| !host.is_empty() && !host.contains('/'));
+                match host {
+                    Some(_) => Ok(origin),
+                    None => Err(format!(
+                        "C2M_ALLOWED_ORIGINS: `{origin}` is not an origin like https://shop.example.com"
+                    )),
+                }
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         Ok(Settings {
+            registrations_per_hour: positive("C2M_REGISTRATIONS_PER_HOUR")?
+                .map(|n: usize| u32::try_from(n).unwrap_or(u32::MAX)),
+            web: crate::security::WebPolicy {
+                trusted_proxies,
+                allowed_origins,
+            },
             deadline_check_ms,
             demo_demand,
             streams_per_client: positive("C2M_STREAMS_PER_CLIENT")?,
@@ -253,6 +297,28 @@ mod tests {
         assert!(settings(&ok).unwrap().check_serve().is_ok());
         // Cookies are Secure on a public address unless said otherwise.
         assert!(settings(&ok).unwrap().secure_cookies);
+    }
+
+    #[test]
+    fn proxies_and_origins_are_parsed_or_named_when_wrong() {
+        let s = settings(&[
+            ("C2M_TRUSTED_PROXIES", "10.0.0.0/8, ::1"),
+            (
+                "C2M_ALLOWED_ORIGINS",
+                "https://Shop.example.com/, http://localhost:8080",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(s.web.trusted_proxies.len(), 2);
+        assert_eq!(
+            s.web.allowed_origins,
+            ["https://shop.example.com", "http://localhost:8080"]
+        );
+        let wrong = settings(&[("C2M_TRUSTED_PROXIES", "10.0.0.0/40")]).unwrap_err();
+        assert!(wrong.contains("C2M_TRUSTED_PROXIES"), "{wrong}");
+        let wrong = settings(&[("C2M_ALLOWED_ORIGINS", "shop.example.com")]).unwrap_err();
+        assert!(wrong.contains("C2M_ALLOWED_ORIGINS"), "{wrong}");
+        assert!(settings(&[]).unwrap().web.trusted_proxies.is_empty());
     }
 
     #[test]

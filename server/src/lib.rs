@@ -36,6 +36,7 @@ pub async fn connect(settings: &Settings) -> Result<Arc<Services>, String> {
         auction_check: None,
         streams_per_client: settings.streams_per_client,
         streams_total: settings.streams_total,
+        registrations_per_hour: settings.registrations_per_hour,
         // The other bounds (hashing, idle sequencers) keep their defaults.
         ..ServiceOptions::default()
     };
@@ -45,8 +46,18 @@ pub async fn connect(settings: &Settings) -> Result<Arc<Services>, String> {
     Ok(services)
 }
 
-/// The whole application: API, server functions, pages and static files.
+/// The whole application: API, server functions, pages and static files, with the default
+/// web policy (no trusted proxies, no other allowed origins).
 pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
+    router_with(services, options, Arc::new(security::WebPolicy::default()))
+}
+
+/// [`router`] under a deployment's web policy.
+pub fn router_with(
+    services: Arc<Services>,
+    options: LeptosOptions,
+    policy: Arc<security::WebPolicy>,
+) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let services = services.clone();
@@ -66,7 +77,10 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
         .nest("/api/v1", api::router(services))
         .merge(pages.layer(axum::middleware::from_fn(server_fn_status)))
         // Refuse state-changing requests from other sites (CSRF), pages and API alike.
-        .layer(axum::middleware::from_fn(security::same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            policy.clone(),
+            security::same_origin,
+        ))
         // The bundle and its split chunks keep their names across releases: browsers must
         // revalidate them (a cheap 304), or a stale chunk could meet a new main bundle.
         .layer(axum::middleware::map_response(revalidate_site_files))
@@ -78,7 +92,12 @@ pub fn router(services: Arc<Services>, options: LeptosOptions) -> Router {
     } else {
         app
     };
-    app.layer(
+    // Outermost but for the trace: every layer and handler inside sees who the client is.
+    app.layer(axum::middleware::from_fn_with_state(
+        policy,
+        security::client_address,
+    ))
+    .layer(
         TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
         }),
@@ -169,7 +188,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         .map_err(|e| format!("leptos configuration: {e}"))?
         .leptos_options;
     options.site_addr = settings.addr;
-    let app = router(services, options);
+    let app = router_with(services, options, Arc::new(settings.web.clone()));
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;

@@ -127,13 +127,18 @@ impl crate::Accounts<'_> {
 
     /// Registers a consumer and opens their first session: what both doors (the register form
     /// and `POST /api/v1/auth/register`) do. A blank display name counts as none (the login is
-    /// shown instead), whichever door it came through.
+    /// shown instead), whichever door it came through. One client address registers at most
+    /// [`crate::quota::REGISTRATIONS`] accounts an hour (a registration that fails does not
+    /// count): each costs a password hash and a row.
     pub async fn register_consumer(
         self,
         login: &str,
         password: &str,
         display_name: Option<&str>,
+        client: &str,
     ) -> Result<Session, AppError> {
+        let key = format!("addr:{client}");
+        self.registrations.take(&key, now_ms())?;
         let display_name = display_name.filter(|name| !name.trim().is_empty());
         let account = self
             .create_account(NewAccount {
@@ -143,7 +148,14 @@ impl crate::Accounts<'_> {
                 role: Role::Consumer,
                 org_id: None,
             })
-            .await?;
+            .await;
+        let account = match account {
+            Ok(account) => account,
+            Err(error) => {
+                self.registrations.give_back(&key);
+                return Err(error);
+            }
+        };
         self.open_session(&account.id).await
     }
 

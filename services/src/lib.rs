@@ -21,6 +21,7 @@ mod order_change;
 pub mod orders;
 pub mod payments;
 mod presale;
+pub mod quota;
 pub mod share_code;
 mod thresholds;
 
@@ -59,6 +60,9 @@ pub struct ServiceOptions {
     /// How long a charge may stay pending before it expires and gives back what it holds;
     /// `None`: 30 minutes ([`payments::DEFAULT_PAYMENT_DEADLINE`]).
     pub payment_deadline: Option<std::time::Duration>,
+    /// Accounts one client address may register per hour; `None`: 20
+    /// ([`quota::REGISTRATIONS`]).
+    pub registrations_per_hour: Option<u32>,
 }
 
 /// The services of one server process: a database pool, the compiled catalogs, the login
@@ -68,6 +72,7 @@ pub struct Services {
     backend: Backend,
     catalog_cache: catalogs::CatalogCache,
     limiter: limiter::LoginLimiter,
+    registrations: quota::Quotas,
     hashing: hashing::Hashing,
     payment_provider: payments::Payments,
     auction_runtime: auctions::Runtime,
@@ -93,6 +98,15 @@ impl Services {
             backend,
             catalog_cache: Default::default(),
             limiter: Default::default(),
+            registrations: quota::Quotas::new(
+                quota::Quota {
+                    limit: options
+                        .registrations_per_hour
+                        .unwrap_or(quota::REGISTRATIONS.limit),
+                    ..quota::REGISTRATIONS
+                },
+                quota::MAX_KEYS,
+            ),
             hashing: hashing::Hashing::new(options.hash_permits, options.hash_queue),
             payment_provider: payments::Payments {
                 sandbox: std::sync::Arc::new(payments::Sandbox::new(options.sandbox.clone())),

@@ -34,9 +34,10 @@ pub async fn register(
     display_name: Option<String>,
 ) -> Result<Account, AppError> {
     let services = crate::request::use_services()?;
+    let client = crate::request::request_client();
     let session = services
         .accounts()
-        .register_consumer(&login, &password, display_name.as_deref())
+        .register_consumer(&login, &password, display_name.as_deref(), &client)
         .await?;
     crate::request::set_session_cookie(&services, &session.token);
     Ok(session.account)

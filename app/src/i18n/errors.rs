@@ -53,6 +53,8 @@ pub struct ErrorTexts {
     pub invalid_credentials: &'static str,
     /// Takes the seconds until the next attempt.
     pub rate_limited: fn(u64) -> String,
+    /// Too many registrations from one address.
+    pub too_many_registrations: fn(u64) -> String,
     pub login_taken: &'static str,
     /// Takes the field's label, then what is wrong with it.
     pub invalid_field: fn(&str, &str) -> String,
@@ -171,6 +173,12 @@ pub const ER_ZH: ErrorTexts = ErrorTexts {
     no_org: "此账号不属于任何制造商。",
     invalid_credentials: "账号或密码错误。",
     rate_limited: |seconds| format!("登录尝试次数过多，请 {seconds} 秒后再试。"),
+    too_many_registrations: |seconds| {
+        format!(
+            "此网络注册的账户过多，请 {} 分钟后再试。",
+            seconds.div_ceil(60)
+        )
+    },
     login_taken: "该邮箱或手机号已注册。",
     invalid_field: |label, problem| format!("{label}：{problem}。"),
     invalid_value: "填写的内容无效",
@@ -441,6 +449,12 @@ pub const ER_EN: ErrorTexts = ErrorTexts {
     role_admin: "admin",
     no_org: "This account belongs to no OEM.",
     invalid_credentials: "The login or the password is wrong.",
+    too_many_registrations: |seconds| {
+        format!(
+            "Too many accounts were registered from this network. Try again in {} minutes.",
+            seconds.div_ceil(60)
+        )
+    },
     rate_limited: |seconds| {
         format!("Too many login attempts; try again in {seconds} seconds.")
     },
@@ -704,6 +718,9 @@ pub fn error_text(lang: Lang, error: &AppError) -> String {
         AppError::Forbidden { message } => forbidden(lang, message),
         AppError::InvalidCredentials => t.invalid_credentials.into(),
         AppError::RateLimited { retry_after_secs } => (t.rate_limited)(*retry_after_secs),
+        AppError::TooManyRegistrations { retry_after_secs } => {
+            (t.too_many_registrations)(*retry_after_secs)
+        }
         AppError::LoginTaken => t.login_taken.into(),
         AppError::InvalidField { field, message } => match field_words(t, field) {
             Some((label, hint)) => (t.invalid_field)(&label, problem(lang, message, hint)),
@@ -1015,6 +1032,9 @@ mod tests {
                 retry_after_secs: 1,
             },
             AppError::TooManyStreams { limit: 8 },
+            AppError::TooManyRegistrations {
+                retry_after_secs: 600,
+            },
             AppError::BadSignature,
             AppError::CallbackRefused {
                 reason: crate::models::CallbackRefusal::Stale,
@@ -1054,6 +1074,7 @@ mod tests {
             AppError::TooManyStreams { .. } => 23,
             AppError::BadSignature => 24,
             AppError::CallbackRefused { .. } => 25,
+            AppError::TooManyRegistrations { .. } => 26,
         }
     }
 
@@ -1073,7 +1094,7 @@ mod tests {
         let mut seen: Vec<usize> = every_variant().iter().map(index).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..26).collect::<Vec<_>>());
+        assert_eq!(seen, (0..27).collect::<Vec<_>>());
     }
 
     #[test]

@@ -125,17 +125,21 @@ fn with_session(status: StatusCode, session: Session, secure: bool) -> Response 
         (status = 201, description = "Registered and logged in", body = SessionBody),
         (status = 409, description = "The login is taken", body = ErrorBody),
         (status = 422, description = "A field fails validation", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this client address; try again after `Retry-After` seconds", body = ErrorBody),
         (status = 503, description = "Busy hashing passwords; try again after `Retry-After` seconds", body = ErrorBody)))]
 pub async fn register(
     State(services): State<ApiState>,
+    extensions: http::Extensions,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
+    let client = app::request::client_addr(&extensions);
     let session = services
         .accounts()
         .register_consumer(
             &request.login,
             &request.password,
             request.display_name.as_deref(),
+            &client,
         )
         .await?;
     Ok(with_session(

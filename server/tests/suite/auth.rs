@@ -527,3 +527,131 @@ async fn every_endpoint_answers_every_role_as_it_should() {
         failures.join("\n")
     );
 }
+
+/// Registers through the whole application as if `peer` connected, naming `forwarded` in
+/// `X-Forwarded-For`; answers the status, the `Retry-After` header and the body.
+async fn register_from(
+    router: &axum::Router,
+    peer: &str,
+    forwarded: &str,
+    login: &str,
+) -> (StatusCode, Option<String>, Value) {
+    let mut request = http::Request::post("/api/v1/auth/register")
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", forwarded)
+        .body(axum::body::Body::from(
+            json!({"login": login, "password": "long enough"}).to_string(),
+        ))
+        .unwrap();
+    let peer: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    let response = tower::ServiceExt::oneshot(router.clone(), request)
+        .await
+        .unwrap();
+    let status = response.status();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_string());
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    (status, retry, serde_json::from_slice(&bytes).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registrations_are_limited_per_client_named_by_a_trusted_proxy_only() {
+    let app = TestApp::with_options(|o| o.registrations_per_hour = Some(2)).await;
+    let policy = server::security::WebPolicy {
+        trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
+        allowed_origins: vec![],
+    };
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("c2m-studio")
+        .build();
+    let router = server::router_with(app.services.clone(), options, std::sync::Arc::new(policy));
+
+    // Two accounts from one client behind the proxy; the third is refused for an hour.
+    for i in 0..2 {
+        let (status, _, body) = register_from(
+            &router,
+            "10.0.0.2",
+            "198.51.100.7",
+            &format!("a{i}@quota.test"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, retry, body) =
+        register_from(&router, "10.0.0.2", "198.51.100.7", "a2@quota.test").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"], "too_many_registrations");
+    let retry: u64 = retry.expect("Retry-After").parse().unwrap();
+    assert!((3000..=3600).contains(&retry), "{retry}");
+    // A login already taken is refused and does not use up the next client's quota.
+    let (status, _, _) = register_from(&router, "10.0.0.2", "198.51.100.8", "a0@quota.test").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    for i in 0..2 {
+        let (status, _, body) = register_from(
+            &router,
+            "10.0.0.2",
+            "198.51.100.8",
+            &format!("b{i}@quota.test"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
+    // A client that is not a trusted proxy cannot pick its address with the header: its
+    // registrations count against itself whatever it claims.
+    for (i, claimed) in ["192.0.2.1", "192.0.2.2"].into_iter().enumerate() {
+        let (status, _, body) =
+            register_from(&router, "203.0.113.5", claimed, &format!("c{i}@quota.test")).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, _, body) =
+        register_from(&router, "203.0.113.5", "192.0.2.3", "c2@quota.test").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("too_many_registrations")
+        )
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_allowed_origin_may_change_data_and_others_may_not() {
+    let app = TestApp::new().await;
+    let policy = server::security::WebPolicy {
+        trusted_proxies: vec![],
+        allowed_origins: vec!["https://shop.example.com".into()],
+    };
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("c2m-studio")
+        .build();
+    let router = server::router_with(app.services.clone(), options, std::sync::Arc::new(policy));
+    let login = |origin: &str| {
+        http::Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .header("host", "127.0.0.1:3000")
+            .header("origin", origin)
+            .header("sec-fetch-site", "cross-site")
+            .body(axum::body::Body::from(
+                json!({"login": "consumer@demo.test", "password": common::DEMO_PASSWORD})
+                    .to_string(),
+            ))
+            .unwrap()
+    };
+    let allowed = tower::ServiceExt::oneshot(router.clone(), login("https://shop.example.com"))
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), StatusCode::OK);
+    let refused = tower::ServiceExt::oneshot(router, login("https://evil.example.com"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}

@@ -227,3 +227,56 @@ async fn every_answer_carries_the_security_headers() {
         assert!(headers.get("strict-transport-security").is_none(), "{path}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_run_only_their_own_scripts() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let app = TestApp::new().await;
+    let options = LeptosOptions::builder().output_name("c2m-studio").build();
+    let mut nonces = Vec::new();
+    for path in ["/", "/configure", "/auctions", "/no-such-page"] {
+        let router = server::router(app.services.clone(), options.clone());
+        let response = router
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let html = String::from_utf8_lossy(&bytes);
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {csp}"));
+        assert!(nonce.len() >= 16, "{path}: {nonce}");
+        assert!(csp.contains("script-src 'self' 'nonce-"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-eval'") || csp.contains("'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        // Every script the page carries (the hydration script, streamed chunks) has the nonce.
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0, "{path}: the page hydrates");
+        assert_eq!(
+            html.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts,
+            "{path}: every script carries this answer's nonce"
+        );
+        nonces.push(nonce.to_string());
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 4, "a new nonce per answer");
+
+    // Answers that are not pages allow no script at all.
+    let router = server::router(app.services.clone(), options);
+    let response = router
+        .oneshot(Request::get("/api/v1/health").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+}

@@ -163,7 +163,10 @@ impl TestApp {
         services.start_background().await.expect("background");
         let api = Router::new()
             .nest("/api/v1", server::api::router(services.clone()))
-            .layer(axum::middleware::from_fn(server::security::same_origin));
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::new(server::security::WebPolicy::default()),
+                server::security::same_origin,
+            ));
         TestApp { services, api, db }
     }
 
