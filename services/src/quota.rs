@@ -78,7 +78,7 @@ impl Quotas {
             }
             return Ok(());
         }
-        if state.windows.len() >= self.capacity && now - state.last_sweep >= 1000 {
+        if state.windows.len() >= self.capacity && now.saturating_sub(state.last_sweep) >= 1000 {
             state.last_sweep = now;
             state
                 .windows
