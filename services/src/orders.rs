@@ -396,13 +396,17 @@ impl crate::Orders<'_> {
             }
             release_unit(&mut tx, order_id).await?;
             add_event(&mut tx, order_id, OrderEventKind::Cancelled, now).await?;
+            // What each confirmed payment still holds: a charge confirmed after it expired is
+            // already being refunded (see `settle_late_payment`) and must not be refunded twice.
             let paid: Vec<(String, i64)> = sqlx::query_as(
-                "SELECT id, amount_fen FROM payments WHERE order_id = $1 AND status = 'succeeded'",
+                "SELECT p.id, p.amount_fen - CAST(COALESCE((SELECT SUM(r.amount_fen) FROM refunds r
+                                                             WHERE r.payment_id = p.id), 0) AS BIGINT)
+                   FROM payments p WHERE p.order_id = $1 AND p.status = 'succeeded'",
             )
             .bind(order_id)
             .fetch_all(&mut *tx)
             .await?;
-            for (payment_id, amount_fen) in paid {
+            for (payment_id, amount_fen) in paid.into_iter().filter(|(_, left)| *left > 0) {
                 let refund_id = format!("r_{}", share_code::token(16));
                 sqlx::query(
                     "INSERT INTO refunds (id, payment_id, amount_fen, status, created_at)

@@ -12,6 +12,7 @@ mod auth;
 mod campaigns;
 mod crash;
 mod demand;
+mod money_histories;
 mod orders;
 mod pages;
 mod production;
