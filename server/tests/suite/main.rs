@@ -4,6 +4,7 @@
 
 mod common;
 
+mod abuse;
 mod api;
 mod auction_crash;
 mod auction_storm;
