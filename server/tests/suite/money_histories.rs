@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use common::TestApp;
 use http::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// A small, deterministic generator (xorshift64*): the test needs replayable choices, not
 /// cryptography.
