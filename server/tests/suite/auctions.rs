@@ -1069,3 +1069,174 @@ async fn a_long_backlog_is_not_replayed_and_a_short_one_is_read_in_pages() {
         watcher.stop();
     }
 }
+
+/// A deterministic generator for the random auction histories (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+/// How an auction's sale ends in a random history.
+#[derive(Clone, Copy, Debug)]
+enum Ending {
+    /// The winner confirms and pays.
+    WinnerPays,
+    /// The winner never confirms; the runner-up takes the second chance and pays.
+    RunnerUpPays,
+    /// The winner never confirms; the runner-up declines the second chance.
+    RunnerUpDeclines,
+}
+
+/// One random auction: 2 or 3 bidders with random deposits (a registration and maybe a top-up,
+/// up to the 10,000 CNY the highest tier asks), a random run of bids, and one of the endings.
+/// Once every refund settled, each bidder's statement must net what they owe: the buyer the
+/// price, a bidder who defaulted their whole deposit, everyone else nothing.
+async fn auction_history(seed: u64, ending: Ending) {
+    let mut rng = Rng(seed | 1);
+    let (app, http, marketer, code) = setup().await;
+    let now = now_ms();
+    let mut input = auction_input(&code, now, now + 4_000, 0);
+    input["starting_price_fen"] = json!(90_000);
+    let id = create(&http, &marketer, input).await;
+    if !matches!(ending, Ending::WinnerPays) {
+        // The winner's confirmation deadline: half a second (set before the first command).
+        sqlx::query("UPDATE auctions SET rules = REPLACE(rules, '\"confirm_within_ms\":86400000', '\"confirm_within_ms\":500') WHERE id = $1")
+            .bind(&id)
+            .execute(app.services.db())
+            .await
+            .unwrap();
+    }
+    let n = 2 + rng.below(2) as usize;
+    let bidders = app.consumers(n, &format!("hist{seed}")).await;
+    let mut deposits = vec![0; n];
+    for (i, token) in bidders.iter().enumerate() {
+        let first = 10_000 + rng.below(50) as i64 * 10_000;
+        deposits[i] = first;
+        deposit(&http, token, &id, first, first).await;
+        if rng.below(2) == 0 {
+            let top_up = (1 + rng.below(40) as i64 * 1_234).min(1_000_000 - first);
+            if top_up > 0 {
+                deposits[i] += top_up;
+                deposit(&http, token, &id, top_up, deposits[i]).await;
+            }
+        }
+    }
+    // Bids: each a random bidder other than the leader, at the minimum or a few steps above.
+    let mut price = 0;
+    let mut leader = usize::MAX;
+    let mut highest = vec![0i64; n];
+    for _ in 0..(2 + rng.below(4)) {
+        let mut who = rng.below(n as u64) as usize;
+        if who == leader {
+            who = (who + 1) % n;
+        }
+        let amount = if price == 0 {
+            90_000
+        } else {
+            price + 10_000 * (1 + rng.below(3) as i64)
+        };
+        let (status, body) = bid(&http, &bidders[who], &id, amount).await;
+        assert_eq!(status, 201, "seed {seed}: {body}");
+        (price, leader) = (amount, who);
+        highest[who] = amount;
+    }
+    let runner_up = (0..n)
+        .filter(|i| *i != leader && highest[*i] > 0)
+        .max_by_key(|i| highest[*i]);
+    let mut owed = vec![0i64; n];
+    match (ending, runner_up) {
+        (Ending::WinnerPays, _) | (_, None) => {
+            let view = wait_for_phase(&http, &id, "awaiting_confirmation").await;
+            if matches!(ending, Ending::WinnerPays) {
+                let path = format!("/api/v1/auctions/{id}/confirm");
+                let (status, body) = http.call(Some(&bidders[leader]), "POST", &path, None).await;
+                assert_eq!(status, 200, "seed {seed}: {body}");
+                let (status, body) = pay(&http, &bidders[leader], &id, "pay-history").await;
+                assert_eq!(status, 201, "seed {seed}: {body}");
+                wait_for_phase(&http, &id, "paid").await;
+                owed[leader] = price;
+            } else {
+                // Nobody else bid: the default leaves the marketer nobody to offer it to.
+                let _ = view;
+                wait_for_phase(&http, &id, "awaiting_decision").await;
+                owed[leader] = deposits[leader];
+            }
+        }
+        (_, Some(second)) => {
+            wait_for_phase(&http, &id, "awaiting_decision").await;
+            owed[leader] = deposits[leader];
+            let path = format!("/api/v1/auctions/{id}/second-chance");
+            let (status, body) = http.call(Some(&marketer), "POST", &path, None).await;
+            assert_eq!(status, 200, "seed {seed}: {body}");
+            if matches!(ending, Ending::RunnerUpPays) {
+                let path = format!("/api/v1/auctions/{id}/accept");
+                let (status, body) = http.call(Some(&bidders[second]), "POST", &path, None).await;
+                assert_eq!(status, 200, "seed {seed}: {body}");
+                let (status, body) = pay(&http, &bidders[second], &id, "pay-second").await;
+                assert_eq!(status, 201, "seed {seed}: {body}");
+                wait_for_phase(&http, &id, "paid").await;
+                owed[second] = highest[second];
+            } else {
+                let path = format!("/api/v1/auctions/{id}/decline");
+                let (status, body) = http.call(Some(&bidders[second]), "POST", &path, None).await;
+                assert_eq!(status, 200, "seed {seed}: {body}");
+            }
+        }
+    }
+    // Wait for every charge and refund to settle, then compare each person's statement.
+    for _ in 0..200 {
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM auction_payments
+              WHERE auction_id = $1 AND (status = 'pending' OR refund_status = 'pending')",
+        )
+        .bind(&id)
+        .fetch_one(app.services.db())
+        .await
+        .unwrap();
+        if pending == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for (i, token) in bidders.iter().enumerate() {
+        let (_, statement) = http
+            .call(Some(token), "GET", "/api/v1/me/payments", None)
+            .await;
+        assert_eq!(
+            statement["net_fen"].as_i64(),
+            Some(owed[i]),
+            "seed {seed}, {ending:?}, bidder {i} of {n} (leader {leader}, price {price}, \
+             deposits {deposits:?}): {statement}"
+        );
+    }
+    app.assert_books_balance().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn random_auction_histories_add_up_to_the_fen_for_every_bidder() {
+    let base = match std::env::var("C2M_MONEY_SEED") {
+        Ok(seed) => seed.parse().expect("C2M_MONEY_SEED is a number"),
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64,
+    };
+    for (i, ending) in [
+        Ending::WinnerPays,
+        Ending::RunnerUpPays,
+        Ending::RunnerUpDeclines,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let seed = base.wrapping_add(i as u64 * 7919);
+        eprintln!("auction history seed {seed}: {ending:?}");
+        auction_history(seed, ending).await;
+    }
+}
