@@ -104,3 +104,24 @@ test("an unknown share code shows a readable page, not an error", async ({ page 
   expect(response?.status()).toBe(404);
   await expect(page.locator("h1")).toContainText("页面不存在");
 });
+
+test("pages run under their Content-Security-Policy without a single violation", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  for (const path of ["/", "/configure", "/auctions", "/login"]) {
+    const response = await page.goto(path);
+    expect(response?.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9_-]{16,}'/);
+    await page.waitForLoadState("networkidle");
+  }
+  // The islands hydrated under the policy.
+  await page.goto("/configure");
+  await openConfigurator(page);
+  expect(violations).toEqual([]);
+});
