@@ -183,7 +183,7 @@ fn EntryRow(entry: PaymentEntry) -> impl IntoView {
                 <span class=format!("payment__kind-mark payment__kind-mark--{}", kind.as_str())>{move || kind_text(t(), kind)}</span>
             </td>
             <td class="payment__purpose" data-label=move || t().col_purpose>{move || purpose_text(t(), purpose)}</td>
-            <td class=amount_class data-label=move || t().col_amount data-testid="payment-amount">{format::money(Money(entry.amount_fen))}</td>
+            <td class=amount_class data-label=move || t().col_amount data-testid="payment-amount"><span>{format::money(Money(entry.amount_fen))}</span></td>
             <td class="payment__status" data-label=move || t().col_status>
                 <span class=format!("pay-status pay-status--{}", status.as_str()) data-testid="payment-status">{move || status_text(t(), status)}</span>
             </td>
