@@ -54,10 +54,17 @@ pub fn PaymentsPage() -> impl IntoView {
 }
 
 /// Answers the page's request with a redirect to the login page (server only: the page is
-/// never rendered in the browser).
+/// never rendered in the browser). Set by hand: `leptos_axum::redirect` answers 302 only to a
+/// request that says it accepts HTML, and a page request is a page request whatever it says.
 fn redirect_to_login() {
     #[cfg(feature = "ssr")]
-    leptos_axum::redirect(LOGIN);
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FOUND);
+        response.insert_header(
+            http::header::LOCATION,
+            http::HeaderValue::from_static(LOGIN),
+        );
+    }
 }
 
 /// The totals, then the entries (or the empty state).
