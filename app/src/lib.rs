@@ -44,6 +44,7 @@ use crate::routes::configure::ConfigurePage;
 use crate::routes::login::LoginPage;
 use crate::routes::oem::{DashboardPage, TokensPage};
 use crate::routes::orders::OrdersPage;
+use crate::routes::payments::PaymentsPage;
 use crate::routes::studio::{EditCampaignPage, NewCampaignPage, StudioPage};
 use crate::routes::{landing::LandingPage, not_found::NotFound};
 
@@ -138,6 +139,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/c/:code") view=ConfigurePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/orders") view=OrdersPage/>
+                    // Async: a visitor's redirect to the login page is known before the first byte.
+                    <Route path=path!("/payments") view=PaymentsPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio") view=StudioPage/>
                     <Route path=path!("/studio/campaigns/new") view=NewCampaignPage/>
                     <Route path=path!("/studio/campaigns/:id") view=EditCampaignPage/>

@@ -49,6 +49,7 @@ pub fn AccountNav() -> impl IntoView {
                         Either::Left(view! {
                             <nav class="account-nav" aria-label="account">
                                 <A href="/orders">{move || t().nav_orders}</A>
+                                <A href="/payments" attr:data-testid="nav-payments">{move || t().pm.nav_payments}</A>
                                 {studio.then(|| view! { <A href="/studio">{move || t().nav_studio}</A> })}
                                 {demand.then(|| view! { <A href="/oem" attr:data-testid="nav-demand">{move || t().dm.nav_demand}</A> })}
                                 <span class="account-nav__name" data-testid="account-name">{account.display_name.clone()}</span>

@@ -7,4 +7,5 @@ pub mod campaign;
 pub mod configuration;
 pub mod demand;
 pub mod orders;
+pub mod payments;
 pub mod presale;

@@ -12,8 +12,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 mod errors;
+mod payments;
 
 pub use errors::{error_text, field_problem, ErrorTexts};
+pub use payments::PaymentTexts;
 
 /// The name of the cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "c2m_lang";
@@ -304,6 +306,8 @@ pub struct Texts {
     pub au: &'static AuctionTexts,
     /// The OEM's demand dashboard and tokens.
     pub dm: &'static DemandTexts,
+    /// "My payments".
+    pub pm: &'static PaymentTexts,
     /// Errors, in words.
     pub er: &'static ErrorTexts,
 }
@@ -504,6 +508,7 @@ pub const ZH: Texts = Texts {
     quoted: |name| format!("「{name}」"),
     au: &AU_ZH,
     dm: &DM_ZH,
+    pm: &payments::PM_ZH,
     er: &errors::ER_ZH,
 };
 
@@ -708,6 +713,7 @@ pub const EN: Texts = Texts {
     quoted: |name| format!("“{name}”"),
     au: &AU_EN,
     dm: &DM_EN,
+    pm: &payments::PM_EN,
     er: &errors::ER_EN,
 };
 
@@ -1533,6 +1539,7 @@ mod tests {
 
             fills("intro", (t.dm.intro)(4711), &["4711"]);
             fills("suppressed", (t.dm.suppressed)(4711), &["4711"]);
+            fills("entries_n", (t.pm.entries_n)(4711), &["4711"]);
 
             let er = t.er;
             fills("not_found", (er.not_found)(A), &[A]);
@@ -1555,11 +1562,13 @@ mod tests {
     fn english_texts_use_english_punctuation() {
         let source = include_str!("mod.rs");
         let errors = include_str!("errors.rs");
+        let payments = include_str!("payments.rs");
         for text in [
             const_source(source, "pub const EN: Texts"),
             const_source(source, "pub const AU_EN: AuctionTexts"),
             const_source(source, "pub const DM_EN: DemandTexts"),
             const_source(errors, "pub const ER_EN: ErrorTexts"),
+            const_source(payments, "pub const PM_EN: PaymentTexts"),
         ] {
             let found: Vec<char> = text
                 .chars()

@@ -7,4 +7,5 @@ pub mod login;
 pub mod not_found;
 pub mod oem;
 pub mod orders;
+pub mod payments;
 pub mod studio;

@@ -148,7 +148,7 @@ fn OrderCard(
     let hours = order.cooling_off_hours;
     let status_class = format!("order__status order__status--{}", status.as_str());
     view! {
-        <li class="order" data-testid="order" data-status=status.as_str()>
+        <li class="order" id=format!("order-{}", order.id) data-testid="order" data-status=status.as_str()>
             <div class="order__head">
                 <div>
                     <p class="order__line">{order.car_line.clone()} " · " {move || lang.get().texts().order_config} " "

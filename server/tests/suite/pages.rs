@@ -280,3 +280,75 @@ async fn pages_run_only_their_own_scripts() {
         .unwrap();
     assert!(csp.starts_with("default-src 'none'"), "{csp}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn my_payments_shows_the_statement_and_sends_a_visitor_to_log_in() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let app = TestApp::new().await;
+
+    // A visitor is sent to log in, and back here afterwards.
+    let options = LeptosOptions::builder().output_name("c2m-studio").build();
+    let router = server::router(app.services.clone(), options);
+    let response = router
+        .oneshot(Request::get("/payments").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()["location"], "/login?next=/payments");
+
+    // Before any payment: the empty state, totals of nothing.
+    let token = app.login(models::Role::Consumer).await;
+    let cookie = format!("c2m_session={token}");
+    let (status, html) = get(&app, "/payments", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(r#"data-testid="payments-empty""#), "{html}");
+    assert!(html.contains("我的支付"));
+
+    // A confirmed reservation: its charge, linked to its order, and the totals.
+    let code = app.saved_code().await;
+    let (status, order) = app
+        .call_as(
+            &token,
+            "POST",
+            "/api/v1/campaigns/xiaoman-presale/reservations",
+            Some(json!({"configuration_code": code, "idempotency_key": "pages-payments-1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    let id = order["id"].as_str().unwrap();
+    app.wait_for_status(&token, id, "reserved").await;
+    let (status, html) = get(&app, "/payments", Some(&format!("{cookie}; c2m_lang=en"))).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("My payments"), "{html}");
+    assert_eq!(
+        html.matches(r#"data-testid="payment""#).count(),
+        1,
+        "{html}"
+    );
+    for needle in [
+        r#"data-kind="charge""#,
+        r#"data-purpose="reservation""#,
+        r#"data-status="succeeded""#,
+        "Reservation",
+        "Succeeded",
+        "¥999",
+    ] {
+        assert!(html.contains(needle), "{needle}: {html}");
+    }
+    assert!(
+        html.contains(&format!(r#"href="/orders#order-{id}""#)),
+        "{html}"
+    );
+    let charged = html.find(r#"data-testid="total-charged""#).unwrap();
+    assert!(
+        html[charged..].starts_with(r#"data-testid="total-charged">¥999<"#),
+        "{}",
+        &html[charged..charged + 80]
+    );
+    let net = html.find(r#"data-testid="total-net""#).unwrap();
+    assert!(
+        html[net..].starts_with(r#"data-testid="total-net">¥999<"#),
+        "{}",
+        &html[net..net + 80]
+    );
+}
