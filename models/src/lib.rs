@@ -20,6 +20,8 @@ macro_rules! wire_enum {
             Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash,
             serde::Serialize, serde::Deserialize,
         )]
+        // A string enum of exactly the wire names in the OpenAPI document.
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $wire)] $variant, )+
         }
@@ -96,7 +98,7 @@ mod order;
 pub use account::{Account, Role};
 pub use auction::{
     AuctionInput, AuctionPhase, AuctionState, AuctionView, BidAnswer, BidKind, BidView,
-    BidderStanding, FeedEntry, Notice, SettlementStep, SettlementView, TierInput,
+    BidderStanding, FeedEntry, Notice, Registration, SettlementStep, SettlementView, TierInput,
 };
 pub use campaign::{CampaignInput, CampaignView, Fact, PollChoiceInput, PollInput, ThresholdInput};
 pub use configuration::{CheckResult, ConfiguratorData, Restored, SavedConfiguration};

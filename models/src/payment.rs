@@ -55,6 +55,7 @@ wire_enum! {
 }
 
 /// One charge or refund.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentEntry {
     /// The payment's or refund's id (the provider knows it by this id).
@@ -81,6 +82,7 @@ pub struct PaymentEntry {
 }
 
 /// A person's statement: every charge and refund, newest first, and what they add up to.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Statement {
     /// Every charge and refund, newest first.

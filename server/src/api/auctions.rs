@@ -4,7 +4,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -17,10 +17,8 @@ use tokio::sync::{broadcast, mpsc};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{Authed, MaybeAuthed};
-use super::extract::ApiJson;
-use super::openapi::{
-    AuctionDoc, AuctionInputDoc, BidAnswerDoc, BidDoc, ErrorBody, RegistrationDoc,
-};
+use super::extract::{ApiJson, Path, Query};
+use super::openapi::ErrorBody;
 use super::orders::replayable;
 use super::{ApiError, ApiState};
 
@@ -87,9 +85,9 @@ pub struct EventsQuery {
 
 /// Creates an auction for a numbered edition (marketers and admins).
 #[utoipa::path(post, path = "/api/v1/auctions", tag = "auctions",
-    request_body = AuctionInputDoc,
+    request_body = models::AuctionInput,
     responses(
-        (status = 201, description = "Created", body = AuctionDoc),
+        (status = 201, description = "Created", body = models::AuctionView),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a marketer", body = ErrorBody),
         (status = 422, description = "A setting fails validation; `field` names it", body = ErrorBody)))]
@@ -104,7 +102,7 @@ pub async fn create(
 
 /// Every auction, newest first.
 #[utoipa::path(get, path = "/api/v1/auctions", tag = "auctions",
-    responses((status = 200, description = "Auctions", body = [AuctionDoc])))]
+    responses((status = 200, description = "Auctions", body = [models::AuctionView])))]
 pub async fn list(State(services): State<ApiState>) -> Result<Json<Vec<AuctionView>>, ApiError> {
     Ok(Json(services.auctions().list().await?))
 }
@@ -114,7 +112,7 @@ pub async fn list(State(services): State<ApiState>) -> Result<Json<Vec<AuctionVi
 #[utoipa::path(get, path = "/api/v1/auctions/{id}", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "The auction", body = AuctionDoc),
+        (status = 200, description = "The auction", body = models::AuctionView),
         (status = 404, description = "No such auction", body = ErrorBody)))]
 pub async fn detail(
     State(services): State<ApiState>,
@@ -133,7 +131,7 @@ pub async fn detail(
     params(("id" = String, Path, description = "Auction id")),
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Registered; the deposit payment is pending", body = RegistrationDoc),
+        (status = 201, description = "Registered; the deposit payment is pending", body = models::Registration),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a consumer", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody),
@@ -160,7 +158,7 @@ pub async fn register(
     params(("id" = String, Path, description = "Auction id")),
     request_body = BidRequestBody,
     responses(
-        (status = 201, description = "Accepted", body = BidAnswerDoc),
+        (status = 201, description = "Accepted", body = models::BidAnswer),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a consumer", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody),
@@ -193,7 +191,7 @@ pub async fn bid(
 #[utoipa::path(get, path = "/api/v1/auctions/{id}/bids", tag = "auctions",
     params(("id" = String, Path, description = "Auction id"), BidsQuery),
     responses(
-        (status = 200, description = "Bids", body = [BidDoc]),
+        (status = 200, description = "Bids", body = [models::BidView]),
         (status = 404, description = "No such auction", body = ErrorBody)))]
 pub async fn bids(
     State(services): State<ApiState>,
@@ -210,7 +208,7 @@ pub async fn bids(
 
 /// The live stream (server-sent events). First `snapshot` (the auction as `GET` answers it),
 /// then one `entry` per committed log entry, in order, `id` = its `seq` (consecutive: a gap
-/// means a missed entry; an entry is {`seq`, `at`, `bids`, `notices` (see NoticeDoc),
+/// means a missed entry; an entry is {`seq`, `at`, `bids`, `notices` (see Notice; the FeedEntry schema),
 /// `state`}), and a `time` event with the server's clock every 5 seconds. A
 /// reconnecting client sends `Last-Event-ID` (browsers do) or `?after=` and first gets what it
 /// missed, up to 500 entries; a client further behind (or asking for the whole log) goes on
@@ -347,7 +345,7 @@ fn json_event<T: serde::Serialize>(name: &str, value: &T) -> Event {
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/confirm", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "Confirmed; the payment deadline runs", body = AuctionDoc),
+        (status = 200, description = "Confirmed; the payment deadline runs", body = models::AuctionView),
         (status = 409, description = "Not the winner, or too late", body = ErrorBody)))]
 pub async fn confirm(
     State(services): State<ApiState>,
@@ -365,7 +363,7 @@ pub async fn confirm(
     params(("id" = String, Path, description = "Auction id")),
     request_body = PayRequest,
     responses(
-        (status = 201, description = "Payment requested", body = RegistrationDoc),
+        (status = 201, description = "Payment requested", body = models::Registration),
         (status = 409, description = "Nothing to pay now", body = ErrorBody)))]
 pub async fn pay(
     State(services): State<ApiState>,
@@ -385,7 +383,7 @@ pub async fn pay(
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/second-chance", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "Offered", body = AuctionDoc),
+        (status = 200, description = "Offered", body = models::AuctionView),
         (status = 409, description = "No decision is due, or no runner-up is left", body = ErrorBody)))]
 pub async fn second_chance(
     State(services): State<ApiState>,
@@ -399,7 +397,7 @@ pub async fn second_chance(
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/accept", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "Accepted; the payment deadline runs", body = AuctionDoc),
+        (status = 200, description = "Accepted; the payment deadline runs", body = models::AuctionView),
         (status = 409, description = "No offer to this bidder, or too late", body = ErrorBody)))]
 pub async fn accept(
     State(services): State<ApiState>,
@@ -413,7 +411,7 @@ pub async fn accept(
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/decline", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "Declined", body = AuctionDoc),
+        (status = 200, description = "Declined", body = models::AuctionView),
         (status = 409, description = "No offer to this bidder", body = ErrorBody)))]
 pub async fn decline(
     State(services): State<ApiState>,
@@ -427,7 +425,7 @@ pub async fn decline(
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/abandon", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "Abandoned", body = AuctionDoc),
+        (status = 200, description = "Abandoned", body = models::AuctionView),
         (status = 409, description = "No decision is due", body = ErrorBody)))]
 pub async fn abandon(
     State(services): State<ApiState>,
@@ -443,7 +441,7 @@ pub async fn abandon(
     params(("id" = String, Path, description = "Auction id")),
     request_body = RerunRequest,
     responses(
-        (status = 201, description = "The new auction", body = AuctionDoc),
+        (status = 201, description = "The new auction", body = models::AuctionView),
         (status = 409, description = "No decision is due", body = ErrorBody),
         (status = 422, description = "Invalid schedule", body = ErrorBody)))]
 pub async fn rerun(

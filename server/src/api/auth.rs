@@ -13,7 +13,7 @@ use services::accounts::{
 use utoipa::ToSchema;
 
 use super::extract::ApiJson;
-use super::openapi::{AccountDoc, ErrorBody};
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// A new consumer account.
@@ -48,7 +48,6 @@ pub struct SessionBody {
     /// Expiry (UTC milliseconds).
     expires_at: i64,
     /// The account.
-    #[schema(value_type = AccountDoc)]
     account: Account,
 }
 
@@ -190,7 +189,7 @@ pub async fn logout(
 /// The logged-in account.
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
     responses(
-        (status = 200, description = "The account", body = AccountDoc),
+        (status = 200, description = "The account", body = models::Account),
         (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn me(Authed(account): Authed) -> Json<Account> {
     Json(account)

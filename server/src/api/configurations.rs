@@ -1,4 +1,4 @@
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use models::{CheckResult, SavedConfiguration};
@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::MaybeAuthed;
-use super::extract::ApiJson;
-use super::openapi::{CheckDoc, ErrorBody, SavedDoc};
+use super::extract::{ApiJson, Path};
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// A configuration to check or save.
@@ -33,7 +33,7 @@ pub struct Saved {
 #[utoipa::path(post, path = "/api/v1/configurations/check", tag = "configurations",
     request_body = ConfigurationRequest,
     responses(
-        (status = 200, description = "The verdict", body = CheckDoc),
+        (status = 200, description = "The verdict", body = models::CheckResult),
         (status = 404, description = "Unknown car line", body = ErrorBody),
         (status = 422, description = "Unknown option ids or a malformed body", body = ErrorBody)))]
 pub async fn check(
@@ -71,7 +71,7 @@ pub async fn save(
 #[utoipa::path(get, path = "/api/v1/configurations/{code}", tag = "configurations",
     params(("code" = String, Path, description = "Share code (8 characters)")),
     responses(
-        (status = 200, description = "The configuration and a fresh check", body = SavedDoc),
+        (status = 200, description = "The configuration and a fresh check", body = models::SavedConfiguration),
         (status = 400, description = "Malformed code", body = ErrorBody),
         (status = 404, description = "No such configuration", body = ErrorBody)))]
 pub async fn load(

@@ -1,6 +1,6 @@
 //! Orders: the account's list, cancel and the two-step lock.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,8 +10,8 @@ use services::idempotency::Replayable;
 use utoipa::ToSchema;
 
 use super::auth::Authed;
-use super::extract::ApiJson;
-use super::openapi::{ErrorBody, OrderDoc};
+use super::extract::{ApiJson, Path};
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// Cancels an order.
@@ -59,7 +59,7 @@ pub fn replayable<T: serde::Serialize>(answer: Replayable<T>, status: StatusCode
 /// The account's orders with their timelines and snapshots.
 #[utoipa::path(get, path = "/api/v1/orders", tag = "orders",
     responses(
-        (status = 200, description = "Orders, newest first", body = [OrderDoc]),
+        (status = 200, description = "Orders, newest first", body = [models::OrderView]),
         (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn list(
     State(services): State<ApiState>,
@@ -75,7 +75,7 @@ pub async fn list(
     params(("id" = String, Path, description = "Order id")),
     request_body = ChangeRequest,
     responses(
-        (status = 200, description = "Changed", body = OrderDoc),
+        (status = 200, description = "Changed", body = models::OrderView),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a consumer", body = ErrorBody),
         (status = 404, description = "No such order of this account, or no such configuration", body = ErrorBody),
@@ -101,7 +101,7 @@ pub async fn change(
     params(("id" = String, Path, description = "Order id")),
     request_body = CancelRequest,
     responses(
-        (status = 200, description = "Cancelled; refunds requested", body = OrderDoc),
+        (status = 200, description = "Cancelled; refunds requested", body = models::OrderView),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "No such order of this account", body = ErrorBody),
         (status = 409, description = "The order cannot be cancelled now", body = ErrorBody)))]
@@ -123,7 +123,7 @@ pub async fn cancel(
     params(("id" = String, Path, description = "Order id")),
     request_body = LockRequest,
     responses(
-        (status = 200, description = "Locking; the earnest payment awaits confirmation", body = OrderDoc),
+        (status = 200, description = "Locking; the earnest payment awaits confirmation", body = models::OrderView),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "No such order of this account", body = ErrorBody),
         (status = 409, description = "The order cannot be locked now", body = ErrorBody),

@@ -7,7 +7,7 @@ use axum::Json;
 use models::Statement;
 
 use super::auth::Authed;
-use super::openapi::{ErrorBody, StatementDoc};
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// The header carrying the callback's HMAC-SHA256 signature (hex).
@@ -46,7 +46,7 @@ pub async fn callback(
 /// first, and the totals the ledger holds for them.
 #[utoipa::path(get, path = "/api/v1/me/payments", tag = "payments",
     responses(
-        (status = 200, description = "The statement", body = StatementDoc),
+        (status = 200, description = "The statement", body = models::Statement),
         (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn statement(
     State(services): State<ApiState>,

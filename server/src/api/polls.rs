@@ -1,14 +1,14 @@
 //! Voting.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use models::PollView;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::auth::Authed;
-use super::extract::ApiJson;
-use super::openapi::{ErrorBody, PollDoc};
+use super::extract::{ApiJson, Path};
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// A vote.
@@ -24,7 +24,7 @@ pub struct VoteRequest {
     params(("id" = String, Path, description = "Poll id")),
     request_body = VoteRequest,
     responses(
-        (status = 200, description = "Counted; live results", body = PollDoc),
+        (status = 200, description = "Counted; live results", body = models::PollView),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a consumer", body = ErrorBody),
         (status = 404, description = "No such poll", body = ErrorBody),

@@ -347,6 +347,57 @@ async fn unknown_paths_and_methods_answer_json() {
     assert_eq!(body["error"], "method_not_allowed");
 }
 
+#[tokio::test]
+async fn malformed_query_strings_and_paths_answer_400_json() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/api/v1/auctions/x/bids?limit=99999999999999999999",
+        "/api/v1/auctions/x/bids?after=first",
+        "/api/v1/auctions/x/events?after=-",
+    ] {
+        let (status, body) = app.call("GET", uri, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+        assert_eq!(body["error"], "invalid_query", "{uri}: {body}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    // A path segment that is not UTF-8 once decoded.
+    let (status, body) = app.call("GET", "/api/v1/auctions/%FF%FE", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "invalid_path");
+}
+
+#[tokio::test]
+async fn bodies_without_json_content_type_answer_415_json() {
+    let app = TestApp::new().await;
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let mut request = Request::post("/api/v1/auth/login");
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        let request = request
+            .body(Body::from(r#"{"login": "a@b.c", "password": "x"}"#))
+            .unwrap();
+        let (status, body) = app.send(request).await;
+        assert_eq!(
+            status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        assert_eq!(body["error"], "unsupported_media_type");
+    }
+    let request = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from("{\"login\": "))
+        .unwrap();
+    let (status, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_json");
+}
+
 /// The names of a wire enum's variants.
 fn wire_names<T: std::fmt::Display>(all: &[T]) -> Vec<String> {
     all.iter().map(T::to_string).collect()
