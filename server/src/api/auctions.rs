@@ -88,9 +88,12 @@ pub struct EventsQuery {
     request_body = models::AuctionInput,
     responses(
         (status = 201, description = "Created", body = models::AuctionView),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a marketer", body = ErrorBody),
-        (status = 422, description = "A setting fails validation; `field` names it", body = ErrorBody)))]
+        (status = 403, description = "Not a marketer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "A setting fails validation; `field` names it; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn create(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -113,6 +116,7 @@ pub async fn list(State(services): State<ApiState>) -> Result<Json<Vec<AuctionVi
     params(("id" = String, Path, description = "Auction id")),
     responses(
         (status = 200, description = "The auction", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody)))]
 pub async fn detail(
     State(services): State<ApiState>,
@@ -132,11 +136,14 @@ pub async fn detail(
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered; the deposit payment is pending", body = models::Registration),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 403, description = "Not a consumer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody),
         (status = 409, description = "The auction has ended, or the deposit would exceed what the highest tier requires (`deposit_above_maximum`)", body = ErrorBody),
-        (status = 422, description = "Invalid amount or key", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Invalid amount or key; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn register(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -159,11 +166,14 @@ pub async fn register(
     request_body = BidRequestBody,
     responses(
         (status = 201, description = "Accepted", body = models::BidAnswer),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 403, description = "Not a consumer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody),
         (status = 409, description = "Refused: `rule` names the rule broken", body = ErrorBody),
-        (status = 422, description = "Malformed amount or key", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Malformed amount or key; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn bid(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -192,6 +202,7 @@ pub async fn bid(
     params(("id" = String, Path, description = "Auction id"), BidsQuery),
     responses(
         (status = 200, description = "Bids", body = [models::BidView]),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`); the query string does not parse (`invalid_query`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody)))]
 pub async fn bids(
     State(services): State<ApiState>,
@@ -218,6 +229,7 @@ pub async fn bids(
     params(("id" = String, Path, description = "Auction id"), EventsQuery),
     responses(
         (status = 200, description = "text/event-stream", content_type = "text/event-stream", body = String),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`); the query string does not parse (`invalid_query`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody),
         (status = 429, description = "This client follows too many streams", body = ErrorBody),
         (status = 503, description = "The server serves as many streams as it may; see `Retry-After`", body = ErrorBody)))]
@@ -346,6 +358,10 @@ fn json_event<T: serde::Serialize>(name: &str, value: &T) -> Event {
     params(("id" = String, Path, description = "Auction id")),
     responses(
         (status = 200, description = "Confirmed; the payment deadline runs", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "Not the winner, or too late", body = ErrorBody)))]
 pub async fn confirm(
     State(services): State<ApiState>,
@@ -364,7 +380,14 @@ pub async fn confirm(
     request_body = PayRequest,
     responses(
         (status = 201, description = "Payment requested", body = models::Registration),
-        (status = 409, description = "Nothing to pay now", body = ErrorBody)))]
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
+        (status = 409, description = "Nothing to pay now", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "The JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn pay(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -384,6 +407,10 @@ pub async fn pay(
     params(("id" = String, Path, description = "Auction id")),
     responses(
         (status = 200, description = "Offered", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "No decision is due, or no runner-up is left", body = ErrorBody)))]
 pub async fn second_chance(
     State(services): State<ApiState>,
@@ -398,6 +425,10 @@ pub async fn second_chance(
     params(("id" = String, Path, description = "Auction id")),
     responses(
         (status = 200, description = "Accepted; the payment deadline runs", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "No offer to this bidder, or too late", body = ErrorBody)))]
 pub async fn accept(
     State(services): State<ApiState>,
@@ -412,6 +443,10 @@ pub async fn accept(
     params(("id" = String, Path, description = "Auction id")),
     responses(
         (status = 200, description = "Declined", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "No offer to this bidder", body = ErrorBody)))]
 pub async fn decline(
     State(services): State<ApiState>,
@@ -426,6 +461,10 @@ pub async fn decline(
     params(("id" = String, Path, description = "Auction id")),
     responses(
         (status = 200, description = "Abandoned", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "No decision is due", body = ErrorBody)))]
 pub async fn abandon(
     State(services): State<ApiState>,
@@ -442,8 +481,14 @@ pub async fn abandon(
     request_body = RerunRequest,
     responses(
         (status = 201, description = "The new auction", body = models::AuctionView),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "No decision is due", body = ErrorBody),
-        (status = 422, description = "Invalid schedule", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Invalid schedule; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn rerun(
     State(services): State<ApiState>,
     Authed(account): Authed,

@@ -40,6 +40,7 @@ pub async fn list(
     params(("id" = String, Path, description = "Campaign id")),
     responses(
         (status = 200, description = "The campaign", body = models::CampaignDetail),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 404, description = "No such campaign", body = ErrorBody)))]
 pub async fn detail(
     State(services): State<ApiState>,
@@ -59,9 +60,12 @@ pub async fn detail(
     request_body = models::CampaignInput,
     responses(
         (status = 201, description = "Created", body = models::CampaignDetail),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a marketer", body = ErrorBody),
-        (status = 422, description = "A field fails validation; `field` names it", body = ErrorBody)))]
+        (status = 403, description = "Not a marketer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "A field fails validation; `field` names it; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn create(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -82,10 +86,13 @@ pub async fn create(
     request_body = models::CampaignInput,
     responses(
         (status = 200, description = "Edited", body = models::CampaignDetail),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a marketer", body = ErrorBody),
+        (status = 403, description = "Not a marketer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such campaign", body = ErrorBody),
-        (status = 422, description = "A field fails validation; `field` names it", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "A field fails validation; `field` names it; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn update(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -107,11 +114,14 @@ pub async fn update(
     request_body = ReservationRequest,
     responses(
         (status = 201, description = "Reserved; the order awaits payment confirmation", body = models::OrderView),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 403, description = "Not a consumer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such campaign or configuration", body = ErrorBody),
         (status = 409, description = "Sold out, not open, or already reserved", body = ErrorBody),
-        (status = 422, description = "Invalid configuration or request", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Invalid configuration or request; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn reserve(
     State(services): State<ApiState>,
     Authed(account): Authed,

@@ -49,6 +49,7 @@ pub async fn car_lines(State(services): State<ApiState>) -> Result<Json<Vec<CarL
     params(("line" = String, Path, description = "Car line id")),
     responses(
         (status = 200, description = "The published catalog (see the Catalog schema)", body = configurator::Catalog),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 404, description = "Unknown car line", body = crate::api::openapi::ErrorBody)))]
 pub async fn catalog(
     State(services): State<ApiState>,

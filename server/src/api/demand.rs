@@ -108,6 +108,7 @@ pub async fn campaigns(
     params(("campaign" = String, Path, description = "Campaign id, with `.csv` for CSV"), DemandQuery),
     responses(
         (status = 200, description = "The report (JSON or CSV)", body = models::DemandReport),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`); the query string does not parse (`invalid_query`)", body = ErrorBody),
         (status = 401, description = "No or a revoked token", body = ErrorBody),
         (status = 403, description = "Not an OEM member", body = ErrorBody),
         (status = 404, description = "No such campaign for this OEM", body = ErrorBody),
@@ -186,9 +187,12 @@ pub async fn tokens(
     request_body = TokenRequest,
     responses(
         (status = 201, description = "Created: `token` and its `secret`", body = models::NewApiToken),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an OEM member", body = ErrorBody),
-        (status = 422, description = "A name is needed", body = ErrorBody)))]
+        (status = 403, description = "Not an OEM member; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "A name is needed; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn create_token(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -210,8 +214,9 @@ pub async fn create_token(
     params(("id" = String, Path, description = "Token id")),
     responses(
         (status = 200, description = "Revoked", body = models::ApiTokenView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an OEM member", body = ErrorBody),
+        (status = 403, description = "Not an OEM member; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such token of this OEM", body = ErrorBody)))]
 pub async fn revoke_token(
     State(services): State<ApiState>,

@@ -2,7 +2,8 @@
 //! rejection is an [`ApiError`], so malformed input answers `{"error", "message"}` like every
 //! other refusal (axum's own extractors answer plain text).
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -15,6 +16,10 @@ pub struct ApiJson<T>(pub T);
 
 /// Like `axum::extract::Query`: a query string that does not parse answers 400 `invalid_query`.
 pub struct Query<T>(pub T);
+
+/// The body as bytes (a signed callback is checked over exactly what was sent); a body over
+/// the limit answers 413 `payload_too_large`.
+pub struct RawBody(pub Bytes);
 
 /// Like `axum::extract::Path`: a path parameter that does not parse answers 400 `invalid_path`.
 pub struct Path<T>(pub T);
@@ -64,6 +69,36 @@ where
     }
 }
 
+impl<S> FromRequest<S> for RawBody
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Bytes::from_request(req, state).await {
+            Ok(bytes) => Ok(RawBody(bytes)),
+            Err(rejection) => Err(bytes_rejection(rejection)),
+        }
+    }
+}
+
+fn bytes_rejection(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        ApiError::new(rejection.status(), "bad_request", rejection.body_text())
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("the body is larger than {} bytes", super::BODY_LIMIT),
+    )
+}
+
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::JsonDataError(e) => ApiError::new(
@@ -79,13 +114,7 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
             "unsupported_media_type",
             "send the body as JSON with `Content-Type: application/json`",
         ),
-        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("the body is larger than {} bytes", super::BODY_LIMIT),
-            )
-        }
+        JsonRejection::BytesRejection(e) => bytes_rejection(e),
         other => ApiError::new(other.status(), "bad_request", other.body_text()),
     }
 }

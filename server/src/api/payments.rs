@@ -1,12 +1,12 @@
 //! The payment provider's webhook, and a person's statement of their own money.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use models::Statement;
 
 use super::auth::Authed;
+use super::extract::RawBody;
 use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
@@ -23,12 +23,14 @@ pub const SIGNATURE_HEADER: &str = "x-c2m-signature";
         (status = 204, description = "Applied"),
         (status = 400, description = "Malformed callback", body = ErrorBody),
         (status = 401, description = "Missing or wrong signature (`bad_signature`), whatever the id", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No payment or refund has this id", body = ErrorBody),
-        (status = 409, description = "Refused (`callback_refused`): `reason` is `stale`, `replayed` or `amount_mismatch`", body = ErrorBody)))]
+        (status = 409, description = "Refused (`callback_refused`): `reason` is `stale`, `replayed` or `amount_mismatch`", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody)))]
 pub async fn callback(
     State(services): State<ApiState>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<StatusCode, ApiError> {
     let signature = headers
         .get(SIGNATURE_HEADER)

@@ -436,7 +436,7 @@ async fn the_openapi_document_lists_every_endpoint() {
             .collect()
     };
     assert_eq!(
-        names("AuctionPhaseDoc"),
+        names("AuctionPhase"),
         [
             "open",
             "unsold",
@@ -448,26 +448,106 @@ async fn the_openapi_document_lists_every_endpoint() {
             "rerun_scheduled"
         ]
     );
-    assert_eq!(names("BidKindDoc"), ["manual", "proxy", "proxy_match"]);
+    assert_eq!(names("BidKind"), ["manual", "proxy", "proxy_match"]);
+    assert_eq!(names("ThresholdStatus"), ["open", "confirmed", "dropped"]);
+    assert_eq!(names("SalesMode"), ["purchase", "lease"]);
+    assert_eq!(names("Cardinality"), ["exactly-one", "at-most-one", "any"]);
+    assert_eq!(names("Stage"), wire_names(models::Stage::ALL));
+    assert_eq!(names("Notice"), wire_names(models::Notice::ALL));
+    assert_eq!(names("OrderStatus"), wire_names(models::OrderStatus::ALL));
     assert_eq!(
-        names("ThresholdStatusDoc"),
-        ["open", "confirmed", "dropped"]
-    );
-    assert_eq!(names("SalesModeDoc"), ["purchase", "lease"]);
-    assert_eq!(
-        names("CardinalityDoc"),
-        ["exactly-one", "at-most-one", "any"]
-    );
-    assert_eq!(names("StageDoc"), wire_names(models::Stage::ALL));
-    assert_eq!(names("NoticeDoc"), wire_names(models::Notice::ALL));
-    assert_eq!(
-        names("OrderStatusDoc"),
-        wire_names(models::OrderStatus::ALL)
-    );
-    assert_eq!(
-        names("OrderEventKindDoc"),
+        names("OrderEventKind"),
         wire_names(models::OrderEventKind::ALL)
     );
+}
+
+/// Whether a schema says what it holds: a type, properties, a union, an enum or a reference.
+fn is_typed(schema: &Value) -> bool {
+    [
+        "type",
+        "properties",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "enum",
+        "$ref",
+    ]
+    .iter()
+    .any(|key| schema.get(key).is_some())
+}
+
+#[tokio::test]
+async fn the_openapi_document_has_no_untyped_schemas() {
+    let app = TestApp::new().await;
+    let (_, doc) = app.call("GET", "/api/v1/openapi.json", None).await;
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for (name, schema) in schemas {
+        assert!(is_typed(schema), "{name} is untyped: {schema}");
+        assert!(!name.ends_with("Doc"), "{name} is a placeholder");
+        // A bare `{"type": "object"}` without properties says nothing either.
+        let bare_object = schema["type"] == "object"
+            && schema.get("properties").is_none()
+            && schema.get("additionalProperties").is_none();
+        assert!(!bare_object, "{name} is an untyped object: {schema}");
+        for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+            assert!(is_typed(property), "{name}.{field} is untyped: {property}");
+        }
+    }
+    // The bodies the API answers are the wire types, with money as integer fen.
+    for name in [
+        "Catalog",
+        "CheckResult",
+        "SavedConfiguration",
+        "Account",
+        "CampaignDetail",
+        "CampaignInput",
+        "OrderView",
+        "Statement",
+        "PollView",
+        "AuctionView",
+        "AuctionInput",
+        "BidView",
+        "BidAnswer",
+        "Registration",
+        "DemandReport",
+        "ApiTokenView",
+        "NewApiToken",
+        "FeedEntry",
+    ] {
+        assert!(schemas.contains_key(name), "{name} missing");
+    }
+    assert_eq!(schemas["Money"]["type"], "integer");
+    assert_eq!(schemas["Money"]["format"], "int64");
+    assert_eq!(
+        schemas["Role"]["enum"],
+        json!(["consumer", "marketer", "oem", "admin"])
+    );
+    // Every operation documents its refusals in the error format.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let takes = |kind: &str| {
+                operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|p| p["in"] == kind)
+            };
+            let mut needs = vec![];
+            if takes("path") || takes("query") {
+                needs.push("400");
+            }
+            if operation.get("requestBody").is_some() && path != "/api/v1/payments/callback" {
+                needs.extend(["400", "413", "415", "422"]);
+            }
+            for status in needs {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path} does not document {status}"
+                );
+            }
+        }
+    }
 }
 
 #[tokio::test]
