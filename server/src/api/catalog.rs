@@ -4,6 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::extract::Path;
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// A car line and its published catalog version.
@@ -50,7 +51,7 @@ pub async fn car_lines(State(services): State<ApiState>) -> Result<Json<Vec<CarL
     responses(
         (status = 200, description = "The published catalog (see the Catalog schema)", body = configurator::Catalog),
         (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
-        (status = 404, description = "Unknown car line", body = crate::api::openapi::ErrorBody)))]
+        (status = 404, description = "Unknown car line", body = ErrorBody)))]
 pub async fn catalog(
     State(services): State<ApiState>,
     Path(line): Path<String>,
