@@ -20,8 +20,6 @@ macro_rules! wire_enum {
             Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash,
             serde::Serialize, serde::Deserialize,
         )]
-        // A string enum of exactly the wire names in the OpenAPI document.
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $wire)] $variant, )+
         }
@@ -74,6 +72,23 @@ macro_rules! wire_enum {
                     .ok_or_else(|| format!("unknown stored {} `{name}`", $what).into())
             }
         }
+
+        // In the OpenAPI document: a string enum of exactly the wire names (written by hand:
+        // the derive does not see a `rename` whose name comes from a macro argument).
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(concat!("A ", $what, ", by its wire name.")))
+                    .enum_values(Some([$($wire),+]))
+                    .build()
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
