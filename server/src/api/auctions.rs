@@ -66,6 +66,31 @@ pub struct RerunRequest {
     ends_at: i64,
 }
 
+/// One event of the live stream, as the stream carries it (`event:`, `id:`, `data:` lines).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct StreamEvent {
+    /// What the event holds.
+    event: StreamEventKind,
+    /// JSON: an AuctionView (`snapshot`), a FeedEntry (`entry`) or `{"server_now"}` (`time`).
+    data: String,
+    /// An `entry`'s `seq`, the position to resume after.
+    id: Option<String>,
+}
+
+/// The kinds of event of the live stream.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum StreamEventKind {
+    /// The auction as `GET /auctions/{id}` answers it, first.
+    Snapshot,
+    /// One committed log entry.
+    Entry,
+    /// The server's clock, every 5 seconds.
+    Time,
+}
+
 /// Paging of the bid history.
 #[derive(Deserialize, IntoParams)]
 pub struct BidsQuery {
@@ -228,7 +253,7 @@ pub async fn bids(
 #[utoipa::path(get, path = "/api/v1/auctions/{id}/events", tag = "auctions",
     params(("id" = String, Path, description = "Auction id"), EventsQuery),
     responses(
-        (status = 200, description = "text/event-stream", content_type = "text/event-stream", body = String),
+        (status = 200, description = "The stream (`text/event-stream`); each event as StreamEvent", content_type = "text/event-stream", body = StreamEvent),
         (status = 400, description = "A path parameter does not parse (`invalid_path`); the query string does not parse (`invalid_query`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody),
         (status = 429, description = "This client follows too many streams", body = ErrorBody),

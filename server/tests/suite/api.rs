@@ -449,6 +449,7 @@ async fn the_openapi_document_lists_every_endpoint() {
         ]
     );
     assert_eq!(names("BidKind"), ["manual", "proxy", "proxy_match"]);
+    assert_eq!(names("StreamEventKind"), ["snapshot", "entry", "time"]);
     assert_eq!(names("ThresholdStatus"), ["open", "confirmed", "dropped"]);
     assert_eq!(names("SalesMode"), ["purchase", "lease"]);
     assert_eq!(names("Cardinality"), ["exactly-one", "at-most-one", "any"]);
