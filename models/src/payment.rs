@@ -94,3 +94,25 @@ pub struct Statement {
     /// What the person has paid and not been given back: charged less refunded, in fen.
     pub net_fen: i64,
 }
+
+/// The body of a provider callback. The signature covers the whole body, so every field —
+/// our id, the amount, the currency and the provider's timestamp — is signed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Callback {
+    /// A charge's outcome or a refund's.
+    pub kind: PaymentKind,
+    /// Our payment or refund id.
+    pub id: String,
+    /// `succeeded` or `failed` (refunds always succeed in the sandbox).
+    pub status: PaymentStatus,
+    /// The amount the provider moved, in fen: must equal the amount we asked for.
+    pub amount_fen: i64,
+    /// The currency of the amount: always `CNY` here.
+    pub currency: String,
+    /// When the provider signed the callback (UTC milliseconds): a callback more than five
+    /// minutes away from our clock is refused as stale.
+    pub timestamp: i64,
+    /// The provider's own reference.
+    pub provider_ref: String,
+}

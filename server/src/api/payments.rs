@@ -18,7 +18,7 @@ pub const SIGNATURE_HEADER: &str = "x-c2m-signature";
 /// and the provider's timestamp; a callback more than five minutes old, one applied before,
 /// or one for another amount or currency is refused with `callback_refused` and its `reason`.
 #[utoipa::path(post, path = "/api/v1/payments/callback", tag = "payments",
-    request_body(content = Object, description = "`{\"kind\": \"charge\"|\"refund\", \"id\", \"status\": \"succeeded\"|\"failed\", \"amount_fen\", \"currency\": \"CNY\", \"timestamp\" (UTC ms), \"provider_ref\"}`"),
+    request_body(content = models::payment::Callback, description = "The outcome, exactly as signed"),
     responses(
         (status = 204, description = "Applied"),
         (status = 400, description = "Malformed callback", body = ErrorBody),
