@@ -107,7 +107,9 @@ pub async fn campaigns(
 #[utoipa::path(get, path = "/api/v1/demand/{campaign}", tag = "demand",
     params(("campaign" = String, Path, description = "Campaign id, with `.csv` for CSV"), DemandQuery),
     responses(
-        (status = 200, description = "The report (JSON or CSV)", body = models::DemandReport),
+        (status = 200, description = "The report: JSON, or CSV for `{campaign}.csv`", content(
+            (models::DemandReport = "application/json"),
+            (String = "text/csv"))),
         (status = 400, description = "A path parameter does not parse (`invalid_path`); the query string does not parse (`invalid_query`)", body = ErrorBody),
         (status = 401, description = "No or a revoked token", body = ErrorBody),
         (status = 403, description = "Not an OEM member", body = ErrorBody),
