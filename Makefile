@@ -10,7 +10,7 @@ C2M_DEMO_PASSWORD ?= c2m-demo-2026
 # Reservations of generated demand for the OEM dashboard of a freshly seeded demo.
 C2M_DEMO_DEMAND ?= 20000
 
-.PHONY: setup run build test lint unit wasm-check release e2e test-postgres bench bench-demand fmt
+.PHONY: setup run build test lint unit wasm-check release e2e schemathesis test-postgres bench bench-demand fmt
 
 setup:
 	@scripts/setup.sh
@@ -25,8 +25,9 @@ run: setup
 build: setup
 	cargo leptos build --release --split
 
-## Everything CI runs on SQLite: format, lints, unit/property/server tests, release build, browser tests.
-test: setup lint unit release e2e
+## Everything CI runs on SQLite: format, lints, unit/property/server tests, release build, browser
+## tests, and Schemathesis against the API's OpenAPI document.
+test: setup lint unit release e2e schemathesis
 
 lint:
 	cargo fmt --all -- --check
@@ -47,6 +48,11 @@ release:
 
 e2e:
 	scripts/e2e.sh
+
+## The API against its OpenAPI document with Schemathesis (installed into .venv/ if missing),
+## as the demo consumer and the demo marketer; needs the release build (`make release`).
+schemathesis:
+	scripts/schemathesis.sh
 
 ## The server suite against PostgreSQL (each test creates and drops its own database).
 test-postgres: setup

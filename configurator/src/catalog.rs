@@ -10,6 +10,7 @@ use crate::index::CatalogIndex;
 use money::Money;
 
 /// A text in both languages of the product.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Localized {
     /// Simplified Chinese.
@@ -29,6 +30,7 @@ impl Localized {
 }
 
 /// How many options of a group may be on together.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Cardinality {
@@ -64,6 +66,7 @@ impl Cardinality {
 }
 
 /// How the user interface shows a group; a hint only, without effect on the rules.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupDisplay {
@@ -76,6 +79,7 @@ pub enum GroupDisplay {
 }
 
 /// How the car is sold: the whole car, or the car with a leased battery pack.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SalesMode {
@@ -104,6 +108,7 @@ impl SalesMode {
 }
 
 /// An amount per sales mode.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Prices {
     /// The amount when the car is purchased with its pack.
@@ -133,6 +138,7 @@ impl Prices {
 }
 
 /// Every term of a battery lease, all of which are shown before the user commits.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LeaseTerms {
     /// The fee per month.
@@ -146,6 +152,7 @@ pub struct LeaseTerms {
 }
 
 /// One option of a group, e.g. a paint or an accessory.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogOption {
     /// Unique id in the catalog, `[a-z0-9_]+`; rules refer to it.
@@ -170,6 +177,7 @@ pub struct CatalogOption {
 }
 
 /// A group of options with a cardinality.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     /// Unique id among the groups.
@@ -188,6 +196,7 @@ pub struct Group {
 }
 
 /// A propositional rule over options, e.g. `lease -> (pack_std | pack_long)`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
     /// Unique id among the rules; explanations refer to it.
@@ -199,6 +208,7 @@ pub struct Rule {
 }
 
 /// The option catalog of one version of a car line.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     /// The car line, e.g. `xiaoman`.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::SalesMode;
 
 /// One thing the user did: selected or deselected an option.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Choice {
@@ -29,6 +30,7 @@ impl Choice {
 }
 
 /// The state of an option under the user's choices.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OptionState {
@@ -43,6 +45,7 @@ pub enum OptionState {
 }
 
 /// One part of an explanation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Reason {
@@ -66,6 +69,7 @@ pub enum Reason {
 }
 
 /// An option's state and why.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OptionStatus {
     /// The option's id.
@@ -79,6 +83,7 @@ pub struct OptionStatus {
 }
 
 /// The verdict on a list of choices.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     /// Whether some valid configuration satisfies the choices.
@@ -120,6 +125,7 @@ impl Check {
 }
 
 /// What clicking an option leads to.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Click {

@@ -8,6 +8,7 @@ use crate::catalog::{Catalog, LeaseTerms, Localized, SalesMode};
 use money::Money;
 
 /// One line of a price breakdown.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceLine {
     /// The option the line is for; `None` for the base price.
@@ -19,6 +20,7 @@ pub struct PriceLine {
 }
 
 /// The price of a configuration in one sales mode.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     /// The sales mode priced.

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// What an account may do. Self-registration gives [`Role::Consumer`]; the other roles are
 /// created by an admin (or by the demo seed).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -36,6 +37,7 @@ impl Role {
 }
 
 /// An account as its owner (and the server) sees it. Never carries the password hash.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     /// Stable id.

@@ -94,6 +94,7 @@ wire_enum! {
 }
 
 /// One row of a tier table: from `from_fen` (inclusive) upwards, `value_fen` applies.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TierInput {
     /// Lower bound of the amounts the row covers (the first row starts at 0).
@@ -103,6 +104,7 @@ pub struct TierInput {
 }
 
 /// A new auction for a numbered edition, as a marketer enters it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuctionInput {
@@ -138,6 +140,7 @@ pub struct AuctionInput {
 }
 
 /// One accepted bid as everyone sees it: a paddle number, never a name.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BidView {
     /// Position in the auction's bid history (1, 2, ...; strictly increasing).
@@ -155,6 +158,7 @@ pub struct BidView {
 
 /// What one accepted command changed, as every watcher sees it. Entries have consecutive
 /// `seq` numbers: a watcher who saw `n` and then sees `n + 2` missed one.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedEntry {
     /// Position in the auction's log.
@@ -170,6 +174,7 @@ pub struct FeedEntry {
 }
 
 /// The public state of an auction at one point of its log.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuctionState {
     /// The phase.
@@ -195,6 +200,7 @@ pub struct AuctionState {
 }
 
 /// Whose turn it is in settlement.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementView {
     /// The bidder concerned.
@@ -206,6 +212,7 @@ pub struct SettlementView {
 }
 
 /// An auction as a page or the API shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuctionView {
     /// Id.
@@ -247,6 +254,7 @@ pub struct AuctionView {
 }
 
 /// A registered bidder's own standing in an auction.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BidderStanding {
     /// The bidder's paddle number.
@@ -260,6 +268,7 @@ pub struct BidderStanding {
 }
 
 /// The answer to a bid or a proxy maximum: what it caused.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BidAnswer {
     /// Log position of the request.
@@ -271,4 +280,19 @@ pub struct BidAnswer {
     pub leading: bool,
     /// The auction after it.
     pub state: AuctionState,
+}
+
+/// A registration or deposit top-up: the bidder's paddle and the charge requested.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    /// The bidder's paddle number in this auction.
+    pub paddle: i64,
+    /// The payment requested; `None` when nothing was charged (the deposit covered the price).
+    pub payment_id: Option<String>,
+    /// Its amount.
+    pub amount_fen: i64,
+    /// `pending` until the provider confirms; the deposit counts for bidding after that.
+    /// `succeeded` at once when nothing was charged.
+    pub status: String,
 }

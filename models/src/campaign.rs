@@ -2,6 +2,7 @@ use configurator::{LeaseTerms, Localized, Money};
 use serde::{Deserialize, Serialize};
 
 /// One key fact on the campaign page, e.g. "Range: 500 km".
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fact {
     /// What is measured.
@@ -11,6 +12,7 @@ pub struct Fact {
 }
 
 /// A pre-sale campaign as the landing page shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CampaignView {
     /// Stable id used in URLs.
@@ -44,6 +46,7 @@ pub struct CampaignView {
 }
 
 /// A campaign as a marketer creates it (the page's form and `POST /api/v1/campaigns`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignInput {
@@ -81,6 +84,7 @@ pub struct CampaignInput {
 }
 
 /// "This option is built if `target` people reserve it by `deadline`."
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ThresholdInput {
@@ -93,6 +97,7 @@ pub struct ThresholdInput {
 }
 
 /// A poll as a marketer defines it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PollInput {
@@ -108,6 +113,7 @@ pub struct PollInput {
 }
 
 /// One choice of a poll.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PollChoiceInput {

@@ -5,6 +5,7 @@ use super::CampaignView;
 
 /// The verdict of the engine on a set of selections, with the price; what
 /// `POST /api/v1/configurations/check` answers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
     /// The state of every option and why.
@@ -15,6 +16,7 @@ pub struct CheckResult {
 }
 
 /// A configuration saved under a share code, re-checked against the current catalog.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedConfiguration {
     /// The share code.
@@ -36,6 +38,7 @@ pub struct SavedConfiguration {
 }
 
 /// Where a configuration in the configurator came from when it was opened from a share link.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Restored {
     /// The share code.
@@ -49,6 +52,7 @@ pub struct Restored {
 }
 
 /// Everything the configurator page needs; the browser builds its own engine from `catalog`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConfiguratorData {
     /// The published catalog.

@@ -41,6 +41,7 @@ wire_enum! {
 
 /// What the report covers, beyond its campaign. Dates are China Standard Time calendar days
 /// (`YYYY-MM-DD`), both ends included.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemandFilter {
     /// One catalog version, or all.
@@ -74,6 +75,7 @@ impl DemandFilter {
 }
 
 /// `n` people out of `base`: a share among the cells where the figure could be shown.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rate {
     /// People counted.
@@ -93,6 +95,7 @@ impl Rate {
 
 /// A count per signal: saved configurations, reservations (locked ones included) and locked
 /// orders — kept apart, never merged.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signals<T> {
     /// Saved configurations (the latest of each signed-in person).
@@ -104,6 +107,7 @@ pub struct Signals<T> {
 }
 
 /// One step of the funnel.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunnelStep {
     /// The stage.
@@ -113,6 +117,7 @@ pub struct FunnelStep {
 }
 
 /// The funnel of one day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCounts {
     /// The day (`YYYY-MM-DD`, China Standard Time).
@@ -128,6 +133,7 @@ pub struct DayCounts {
 }
 
 /// The people of one sales mode.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModeSplit {
     /// The sales mode.
@@ -137,6 +143,7 @@ pub struct ModeSplit {
 }
 
 /// The take rate of one option.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OptionRate {
     /// The option id.
@@ -148,6 +155,7 @@ pub struct OptionRate {
 }
 
 /// The take rates of one option group.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupRates {
     /// The group id.
@@ -164,6 +172,7 @@ pub struct GroupRates {
 }
 
 /// The people of one province.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegionCount {
     /// The province id.
@@ -176,6 +185,7 @@ pub struct RegionCount {
 }
 
 /// A popular complete configuration.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TopConfiguration {
     /// Its options.
@@ -187,6 +197,7 @@ pub struct TopConfiguration {
 }
 
 /// One choice of a poll.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PollCount {
     /// The choice id.
@@ -198,6 +209,7 @@ pub struct PollCount {
 }
 
 /// A poll's results.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PollResult {
     /// The poll id.
@@ -213,6 +225,7 @@ pub struct PollResult {
 }
 
 /// A demand threshold's progress.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdProgress {
     /// The option.
@@ -230,6 +243,7 @@ pub struct ThresholdProgress {
 }
 
 /// An auction of the car line in brief.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuctionSummary {
     /// The auction id.
@@ -247,6 +261,7 @@ pub struct AuctionSummary {
 }
 
 /// A campaign an OEM member may read.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DemandCampaign {
     /// The campaign id.
@@ -258,6 +273,7 @@ pub struct DemandCampaign {
 }
 
 /// Everything the dashboard shows for one campaign and filter.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DemandReport {
     /// The campaign.
@@ -293,6 +309,7 @@ pub struct DemandReport {
 }
 
 /// An API token as its OEM sees it (never the token itself, except once at creation).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiTokenView {
     /// The token's id.
@@ -310,6 +327,7 @@ pub struct ApiTokenView {
 }
 
 /// A token just created: the only time its secret is shown.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewApiToken {
     /// The token as stored.

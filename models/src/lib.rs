@@ -73,6 +73,23 @@ macro_rules! wire_enum {
             }
         }
 
+        // In the OpenAPI document: a string enum of exactly the wire names (written by hand:
+        // the derive does not see a `rename` whose name comes from a macro argument).
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(concat!("A ", $what, ", by its wire name.")))
+                    .enum_values(Some([$($wire),+]))
+                    .build()
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -96,7 +113,7 @@ mod order;
 pub use account::{Account, Role};
 pub use auction::{
     AuctionInput, AuctionPhase, AuctionState, AuctionView, BidAnswer, BidKind, BidView,
-    BidderStanding, FeedEntry, Notice, SettlementStep, SettlementView, TierInput,
+    BidderStanding, FeedEntry, Notice, Registration, SettlementStep, SettlementView, TierInput,
 };
 pub use campaign::{CampaignInput, CampaignView, Fact, PollChoiceInput, PollInput, ThresholdInput};
 pub use configuration::{CheckResult, ConfiguratorData, Restored, SavedConfiguration};

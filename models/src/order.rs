@@ -48,6 +48,7 @@ wire_enum! {
 }
 
 /// One step on an order's timeline.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderEvent {
     /// When (UTC milliseconds).
@@ -57,6 +58,7 @@ pub struct OrderEvent {
 }
 
 /// An order with its snapshot, as "My orders" and the API show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderView {
     /// Stable id.
@@ -99,6 +101,7 @@ pub struct OrderView {
 }
 
 /// A batch of units and how full it is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BatchView {
     /// Number, from 1.
@@ -110,6 +113,7 @@ pub struct BatchView {
 }
 
 /// A choice in a poll with its live count.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PollChoice {
     /// Stable id (e.g. an option id of the catalog).
@@ -121,6 +125,7 @@ pub struct PollChoice {
 }
 
 /// A poll of a campaign with live results.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PollView {
     /// Stable id.
@@ -136,6 +141,7 @@ pub struct PollView {
 }
 
 /// The commerce side of a campaign: terms, batch fill levels and polls.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CampaignDetail {
     /// The public campaign.
@@ -156,6 +162,7 @@ pub struct CampaignDetail {
 }
 
 /// A demand threshold and how close it is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdView {
     /// Stable id.

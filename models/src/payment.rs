@@ -55,6 +55,7 @@ wire_enum! {
 }
 
 /// One charge or refund.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentEntry {
     /// The payment's or refund's id (the provider knows it by this id).
@@ -81,6 +82,7 @@ pub struct PaymentEntry {
 }
 
 /// A person's statement: every charge and refund, newest first, and what they add up to.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Statement {
     /// Every charge and refund, newest first.
@@ -91,4 +93,26 @@ pub struct Statement {
     pub refunded_fen: i64,
     /// What the person has paid and not been given back: charged less refunded, in fen.
     pub net_fen: i64,
+}
+
+/// The body of a provider callback. The signature covers the whole body, so every field —
+/// our id, the amount, the currency and the provider's timestamp — is signed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Callback {
+    /// A charge's outcome or a refund's.
+    pub kind: PaymentKind,
+    /// Our payment or refund id.
+    pub id: String,
+    /// `succeeded` or `failed` (refunds always succeed in the sandbox).
+    pub status: PaymentStatus,
+    /// The amount the provider moved, in fen: must equal the amount we asked for.
+    pub amount_fen: i64,
+    /// The currency of the amount: always `CNY` here.
+    pub currency: String,
+    /// When the provider signed the callback (UTC milliseconds): a callback more than five
+    /// minutes away from our clock is refused as stale.
+    pub timestamp: i64,
+    /// The provider's own reference.
+    pub provider_ref: String,
 }

@@ -44,6 +44,7 @@ use serde::{Deserialize, Serialize};
 /// An amount of money in fen (1 yuan = 100 fen); negative amounts are discounts or refunds.
 ///
 /// Serialized as a bare integer of fen.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]

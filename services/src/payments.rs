@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
@@ -55,26 +54,7 @@ pub trait PaymentProvider: Send + Sync {
     fn refund(&self, request: RefundRequest);
 }
 
-/// The body of a provider callback. The signature covers the whole body, so every field —
-/// our id, the amount, the currency and the provider's timestamp — is signed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Callback {
-    /// A charge's outcome or a refund's.
-    pub kind: PaymentKind,
-    /// Our payment or refund id.
-    pub id: String,
-    /// `succeeded` or `failed` (refunds always succeed in the sandbox).
-    pub status: PaymentStatus,
-    /// The amount the provider moved, in fen: must equal the amount we asked for.
-    pub amount_fen: i64,
-    /// The currency of the amount: always `CNY` here.
-    pub currency: String,
-    /// When the provider signed the callback (UTC milliseconds): a callback more than five
-    /// minutes away from our clock is refused as stale.
-    pub timestamp: i64,
-    /// The provider's own reference.
-    pub provider_ref: String,
-}
+pub use models::payment::Callback;
 
 /// The only currency the shop takes.
 pub const CURRENCY: &str = "CNY";

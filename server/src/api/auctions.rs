@@ -4,7 +4,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -17,10 +17,8 @@ use tokio::sync::{broadcast, mpsc};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{Authed, MaybeAuthed};
-use super::extract::ApiJson;
-use super::openapi::{
-    AuctionDoc, AuctionInputDoc, BidAnswerDoc, BidDoc, ErrorBody, RegistrationDoc,
-};
+use super::extract::{ApiJson, Path, Query};
+use super::openapi::ErrorBody;
 use super::orders::replayable;
 use super::{ApiError, ApiState};
 
@@ -68,6 +66,31 @@ pub struct RerunRequest {
     ends_at: i64,
 }
 
+/// One event of the live stream, as the stream carries it (`event:`, `id:`, `data:` lines).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct StreamEvent {
+    /// What the event holds.
+    event: StreamEventKind,
+    /// JSON: an AuctionView (`snapshot`), a FeedEntry (`entry`) or `{"server_now"}` (`time`).
+    data: String,
+    /// An `entry`'s `seq`, the position to resume after.
+    id: Option<String>,
+}
+
+/// The kinds of event of the live stream.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum StreamEventKind {
+    /// The auction as `GET /auctions/{id}` answers it, first.
+    Snapshot,
+    /// One committed log entry.
+    Entry,
+    /// The server's clock, every 5 seconds.
+    Time,
+}
+
 /// Paging of the bid history.
 #[derive(Deserialize, IntoParams)]
 pub struct BidsQuery {
@@ -87,12 +110,15 @@ pub struct EventsQuery {
 
 /// Creates an auction for a numbered edition (marketers and admins).
 #[utoipa::path(post, path = "/api/v1/auctions", tag = "auctions",
-    request_body = AuctionInputDoc,
+    request_body = models::AuctionInput,
     responses(
-        (status = 201, description = "Created", body = AuctionDoc),
+        (status = 201, description = "Created", body = models::AuctionView),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a marketer", body = ErrorBody),
-        (status = 422, description = "A setting fails validation; `field` names it", body = ErrorBody)))]
+        (status = 403, description = "Not a marketer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "A setting fails validation; `field` names it; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn create(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -104,7 +130,7 @@ pub async fn create(
 
 /// Every auction, newest first.
 #[utoipa::path(get, path = "/api/v1/auctions", tag = "auctions",
-    responses((status = 200, description = "Auctions", body = [AuctionDoc])))]
+    responses((status = 200, description = "Auctions", body = [models::AuctionView])))]
 pub async fn list(State(services): State<ApiState>) -> Result<Json<Vec<AuctionView>>, ApiError> {
     Ok(Json(services.auctions().list().await?))
 }
@@ -114,7 +140,8 @@ pub async fn list(State(services): State<ApiState>) -> Result<Json<Vec<AuctionVi
 #[utoipa::path(get, path = "/api/v1/auctions/{id}", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "The auction", body = AuctionDoc),
+        (status = 200, description = "The auction", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody)))]
 pub async fn detail(
     State(services): State<ApiState>,
@@ -133,12 +160,15 @@ pub async fn detail(
     params(("id" = String, Path, description = "Auction id")),
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Registered; the deposit payment is pending", body = RegistrationDoc),
+        (status = 201, description = "Registered; the deposit payment is pending", body = models::Registration),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 403, description = "Not a consumer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody),
         (status = 409, description = "The auction has ended, or the deposit would exceed what the highest tier requires (`deposit_above_maximum`)", body = ErrorBody),
-        (status = 422, description = "Invalid amount or key", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Invalid amount or key; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn register(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -160,12 +190,15 @@ pub async fn register(
     params(("id" = String, Path, description = "Auction id")),
     request_body = BidRequestBody,
     responses(
-        (status = 201, description = "Accepted", body = BidAnswerDoc),
+        (status = 201, description = "Accepted", body = models::BidAnswer),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 403, description = "Not a consumer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody),
         (status = 409, description = "Refused: `rule` names the rule broken", body = ErrorBody),
-        (status = 422, description = "Malformed amount or key", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Malformed amount or key; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn bid(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -193,7 +226,8 @@ pub async fn bid(
 #[utoipa::path(get, path = "/api/v1/auctions/{id}/bids", tag = "auctions",
     params(("id" = String, Path, description = "Auction id"), BidsQuery),
     responses(
-        (status = 200, description = "Bids", body = [BidDoc]),
+        (status = 200, description = "Bids", body = [models::BidView]),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`); the query string does not parse (`invalid_query`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody)))]
 pub async fn bids(
     State(services): State<ApiState>,
@@ -210,7 +244,7 @@ pub async fn bids(
 
 /// The live stream (server-sent events). First `snapshot` (the auction as `GET` answers it),
 /// then one `entry` per committed log entry, in order, `id` = its `seq` (consecutive: a gap
-/// means a missed entry; an entry is {`seq`, `at`, `bids`, `notices` (see NoticeDoc),
+/// means a missed entry; an entry is {`seq`, `at`, `bids`, `notices` (see Notice; the FeedEntry schema),
 /// `state`}), and a `time` event with the server's clock every 5 seconds. A
 /// reconnecting client sends `Last-Event-ID` (browsers do) or `?after=` and first gets what it
 /// missed, up to 500 entries; a client further behind (or asking for the whole log) goes on
@@ -219,7 +253,8 @@ pub async fn bids(
 #[utoipa::path(get, path = "/api/v1/auctions/{id}/events", tag = "auctions",
     params(("id" = String, Path, description = "Auction id"), EventsQuery),
     responses(
-        (status = 200, description = "text/event-stream", content_type = "text/event-stream", body = String),
+        (status = 200, description = "The stream (`text/event-stream`); each event as StreamEvent", content_type = "text/event-stream", body = StreamEvent),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`); the query string does not parse (`invalid_query`)", body = ErrorBody),
         (status = 404, description = "No such auction", body = ErrorBody),
         (status = 429, description = "This client follows too many streams", body = ErrorBody),
         (status = 503, description = "The server serves as many streams as it may; see `Retry-After`", body = ErrorBody)))]
@@ -347,7 +382,11 @@ fn json_event<T: serde::Serialize>(name: &str, value: &T) -> Event {
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/confirm", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "Confirmed; the payment deadline runs", body = AuctionDoc),
+        (status = 200, description = "Confirmed; the payment deadline runs", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "Not the winner, or too late", body = ErrorBody)))]
 pub async fn confirm(
     State(services): State<ApiState>,
@@ -365,8 +404,15 @@ pub async fn confirm(
     params(("id" = String, Path, description = "Auction id")),
     request_body = PayRequest,
     responses(
-        (status = 201, description = "Payment requested", body = RegistrationDoc),
-        (status = 409, description = "Nothing to pay now", body = ErrorBody)))]
+        (status = 201, description = "Payment requested", body = models::Registration),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
+        (status = 409, description = "Nothing to pay now", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "The JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn pay(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -385,7 +431,11 @@ pub async fn pay(
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/second-chance", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "Offered", body = AuctionDoc),
+        (status = 200, description = "Offered", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "No decision is due, or no runner-up is left", body = ErrorBody)))]
 pub async fn second_chance(
     State(services): State<ApiState>,
@@ -399,7 +449,11 @@ pub async fn second_chance(
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/accept", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "Accepted; the payment deadline runs", body = AuctionDoc),
+        (status = 200, description = "Accepted; the payment deadline runs", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "No offer to this bidder, or too late", body = ErrorBody)))]
 pub async fn accept(
     State(services): State<ApiState>,
@@ -413,7 +467,11 @@ pub async fn accept(
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/decline", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "Declined", body = AuctionDoc),
+        (status = 200, description = "Declined", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "No offer to this bidder", body = ErrorBody)))]
 pub async fn decline(
     State(services): State<ApiState>,
@@ -427,7 +485,11 @@ pub async fn decline(
 #[utoipa::path(post, path = "/api/v1/auctions/{id}/abandon", tag = "auctions",
     params(("id" = String, Path, description = "Auction id")),
     responses(
-        (status = 200, description = "Abandoned", body = AuctionDoc),
+        (status = 200, description = "Abandoned", body = models::AuctionView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "No decision is due", body = ErrorBody)))]
 pub async fn abandon(
     State(services): State<ApiState>,
@@ -443,9 +505,15 @@ pub async fn abandon(
     params(("id" = String, Path, description = "Auction id")),
     request_body = RerunRequest,
     responses(
-        (status = 201, description = "The new auction", body = AuctionDoc),
+        (status = 201, description = "The new auction", body = models::AuctionView),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 401, description = "Not logged in (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such auction (`not_found`)", body = ErrorBody),
         (status = 409, description = "No decision is due", body = ErrorBody),
-        (status = 422, description = "Invalid schedule", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Invalid schedule; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn rerun(
     State(services): State<ApiState>,
     Authed(account): Authed,

@@ -13,7 +13,7 @@ use services::accounts::{
 use utoipa::ToSchema;
 
 use super::extract::ApiJson;
-use super::openapi::{AccountDoc, ErrorBody};
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// A new consumer account.
@@ -48,7 +48,6 @@ pub struct SessionBody {
     /// Expiry (UTC milliseconds).
     expires_at: i64,
     /// The account.
-    #[schema(value_type = AccountDoc)]
     account: Account,
 }
 
@@ -123,8 +122,12 @@ fn with_session(status: StatusCode, session: Session, secure: bool) -> Response 
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered and logged in", body = SessionBody),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 409, description = "The login is taken", body = ErrorBody),
-        (status = 422, description = "A field fails validation", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "A field fails validation; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody),
         (status = 429, description = "Too many registrations from this client address; try again after `Retry-After` seconds", body = ErrorBody),
         (status = 503, description = "Busy hashing passwords; try again after `Retry-After` seconds", body = ErrorBody)))]
 pub async fn register(
@@ -157,7 +160,12 @@ pub async fn register(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = SessionBody),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = ErrorBody),
         (status = 401, description = "Wrong login or password", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "The JSON does not fit the schema (`invalid_body`)", body = ErrorBody),
         (status = 429, description = "Too many attempts; try again after `Retry-After` seconds", body = ErrorBody),
         (status = 503, description = "Busy checking passwords; try again after `Retry-After` seconds", body = ErrorBody)))]
 pub async fn login(
@@ -179,7 +187,9 @@ pub async fn login(
 
 /// Ends the session (and clears the cookie).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204, description = "Logged out")))]
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`)", body = ErrorBody)))]
 pub async fn logout(
     State(services): State<ApiState>,
     headers: HeaderMap,
@@ -194,7 +204,7 @@ pub async fn logout(
 /// The logged-in account.
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
     responses(
-        (status = 200, description = "The account", body = AccountDoc),
+        (status = 200, description = "The account", body = models::Account),
         (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn me(Authed(account): Authed) -> Json<Account> {
     Json(account)

@@ -1,7 +1,7 @@
 //! Campaigns: the public list and detail (fill levels, polls), creation by marketers, and
 //! reservations by consumers.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -10,8 +10,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::auth::{Authed, MaybeAuthed};
-use super::extract::ApiJson;
-use super::openapi::{CampaignDoc, CampaignInputDoc, ErrorBody, OrderDoc};
+use super::extract::{ApiJson, Path};
+use super::openapi::ErrorBody;
 use super::orders::replayable;
 use super::{ApiError, ApiState};
 
@@ -27,7 +27,7 @@ pub struct ReservationRequest {
 
 /// Every campaign with terms, batch fill levels and polls.
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns",
-    responses((status = 200, description = "Campaigns, newest first", body = [CampaignDoc])))]
+    responses((status = 200, description = "Campaigns, newest first", body = [models::CampaignDetail])))]
 pub async fn list(
     State(services): State<ApiState>,
     MaybeAuthed(viewer): MaybeAuthed,
@@ -39,7 +39,8 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns",
     params(("id" = String, Path, description = "Campaign id")),
     responses(
-        (status = 200, description = "The campaign", body = CampaignDoc),
+        (status = 200, description = "The campaign", body = models::CampaignDetail),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 404, description = "No such campaign", body = ErrorBody)))]
 pub async fn detail(
     State(services): State<ApiState>,
@@ -56,12 +57,15 @@ pub async fn detail(
 
 /// Creates a campaign (marketers and admins), with batches and polls.
 #[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns",
-    request_body = CampaignInputDoc,
+    request_body = models::CampaignInput,
     responses(
-        (status = 201, description = "Created", body = CampaignDoc),
+        (status = 201, description = "Created", body = models::CampaignDetail),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a marketer", body = ErrorBody),
-        (status = 422, description = "A field fails validation; `field` names it", body = ErrorBody)))]
+        (status = 403, description = "Not a marketer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "A field fails validation; `field` names it; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn create(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -79,13 +83,16 @@ pub async fn create(
 /// left out are removed (only while they have no votes). Orders already placed keep their terms.
 #[utoipa::path(put, path = "/api/v1/campaigns/{id}", tag = "campaigns",
     params(("id" = String, Path, description = "Campaign id")),
-    request_body = CampaignInputDoc,
+    request_body = models::CampaignInput,
     responses(
-        (status = 200, description = "Edited", body = CampaignDoc),
+        (status = 200, description = "Edited", body = models::CampaignDetail),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a marketer", body = ErrorBody),
+        (status = 403, description = "Not a marketer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such campaign", body = ErrorBody),
-        (status = 422, description = "A field fails validation; `field` names it", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "A field fails validation; `field` names it; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn update(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -106,12 +113,15 @@ pub async fn update(
     params(("id" = String, Path, description = "Campaign id")),
     request_body = ReservationRequest,
     responses(
-        (status = 201, description = "Reserved; the order awaits payment confirmation", body = OrderDoc),
+        (status = 201, description = "Reserved; the order awaits payment confirmation", body = models::OrderView),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 403, description = "Not a consumer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such campaign or configuration", body = ErrorBody),
         (status = 409, description = "Sold out, not open, or already reserved", body = ErrorBody),
-        (status = 422, description = "Invalid configuration or request", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Invalid configuration or request; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn reserve(
     State(services): State<ApiState>,
     Authed(account): Authed,

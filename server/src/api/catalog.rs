@@ -1,8 +1,10 @@
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::extract::Path;
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// A car line and its published catalog version.
@@ -47,8 +49,9 @@ pub async fn car_lines(State(services): State<ApiState>) -> Result<Json<Vec<CarL
 #[utoipa::path(get, path = "/api/v1/car-lines/{line}/catalog", tag = "catalog",
     params(("line" = String, Path, description = "Car line id")),
     responses(
-        (status = 200, description = "The published catalog (see the Catalog schema)", body = crate::api::openapi::CatalogDoc),
-        (status = 404, description = "Unknown car line", body = crate::api::openapi::ErrorBody)))]
+        (status = 200, description = "The published catalog (see the Catalog schema)", body = configurator::Catalog),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
+        (status = 404, description = "Unknown car line", body = ErrorBody)))]
 pub async fn catalog(
     State(services): State<ApiState>,
     Path(line): Path<String>,

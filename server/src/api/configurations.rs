@@ -1,4 +1,4 @@
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use models::{CheckResult, SavedConfiguration};
@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::MaybeAuthed;
-use super::extract::ApiJson;
-use super::openapi::{CheckDoc, ErrorBody, SavedDoc};
+use super::extract::{ApiJson, Path};
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// A configuration to check or save.
@@ -33,9 +33,13 @@ pub struct Saved {
 #[utoipa::path(post, path = "/api/v1/configurations/check", tag = "configurations",
     request_body = ConfigurationRequest,
     responses(
-        (status = 200, description = "The verdict", body = CheckDoc),
+        (status = 200, description = "The verdict", body = models::CheckResult),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "Unknown car line", body = ErrorBody),
-        (status = 422, description = "Unknown option ids or a malformed body", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Unknown option ids or a malformed body; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn check(
     State(services): State<ApiState>,
     ApiJson(request): ApiJson<ConfigurationRequest>,
@@ -52,8 +56,12 @@ pub async fn check(
     request_body = ConfigurationRequest,
     responses(
         (status = 201, description = "Saved", body = Saved),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "Unknown car line", body = ErrorBody),
-        (status = 422, description = "Invalid or incomplete configuration, with the reasons", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Invalid or incomplete configuration, with the reasons; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn save(
     State(services): State<ApiState>,
     MaybeAuthed(account): MaybeAuthed,
@@ -71,8 +79,8 @@ pub async fn save(
 #[utoipa::path(get, path = "/api/v1/configurations/{code}", tag = "configurations",
     params(("code" = String, Path, description = "Share code (8 characters)")),
     responses(
-        (status = 200, description = "The configuration and a fresh check", body = SavedDoc),
-        (status = 400, description = "Malformed code", body = ErrorBody),
+        (status = 200, description = "The configuration and a fresh check", body = models::SavedConfiguration),
+        (status = 400, description = "Malformed code; a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 404, description = "No such configuration", body = ErrorBody)))]
 pub async fn load(
     State(services): State<ApiState>,

@@ -1,8 +1,7 @@
 //! The demand feed for the OEM's own systems (`/demand/{campaign}` as JSON, `.csv` as CSV,
 //! the same figures as the dashboard with the same suppression) and its API tokens.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,8 +13,8 @@ use services::demand::{Viewer, TOKEN_PREFIX};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{cookie, Authed};
-use super::extract::ApiJson;
-use super::openapi::{DemandDoc, ErrorBody, SalesModeDoc, TokenDoc};
+use super::extract::{ApiJson, Path, Query};
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// The filter of a report.
@@ -30,7 +29,7 @@ pub struct DemandQuery {
     /// Last day, `YYYY-MM-DD` (China Standard Time).
     to: Option<String>,
     /// `purchase` or `lease`.
-    #[param(value_type = Option<SalesModeDoc>)]
+    #[param(value_type = Option<configurator::SalesMode>)]
     sales_mode: Option<String>,
     /// A province id (e.g. `guangdong`).
     province: Option<String>,
@@ -86,20 +85,10 @@ fn viewer(asker: &Asker) -> Viewer<'_> {
     }
 }
 
-fn query(query: Result<Query<DemandQuery>, QueryRejection>) -> Result<DemandQuery, ApiError> {
-    query.map(|Query(q)| q).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_query",
-            e.body_text(),
-        )
-    })
-}
-
 /// The campaigns whose demand the asker may read.
 #[utoipa::path(get, path = "/api/v1/demand", tag = "demand",
     responses(
-        (status = 200, description = "Campaigns of the asker's OEM", body = Vec<Object>),
+        (status = 200, description = "Campaigns of the asker's OEM", body = Vec<models::DemandCampaign>),
         (status = 401, description = "No or a revoked token", body = ErrorBody),
         (status = 403, description = "Not an OEM member", body = ErrorBody)))]
 pub async fn campaigns(
@@ -118,7 +107,10 @@ pub async fn campaigns(
 #[utoipa::path(get, path = "/api/v1/demand/{campaign}", tag = "demand",
     params(("campaign" = String, Path, description = "Campaign id, with `.csv` for CSV"), DemandQuery),
     responses(
-        (status = 200, description = "The report (JSON or CSV)", body = DemandDoc),
+        (status = 200, description = "The report: JSON, or CSV for `{campaign}.csv`", content(
+            (models::DemandReport = "application/json"),
+            (String = "text/csv"))),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`); the query string does not parse (`invalid_query`)", body = ErrorBody),
         (status = 401, description = "No or a revoked token", body = ErrorBody),
         (status = 403, description = "Not an OEM member", body = ErrorBody),
         (status = 404, description = "No such campaign for this OEM", body = ErrorBody),
@@ -127,9 +119,8 @@ pub async fn report(
     State(services): State<ApiState>,
     headers: HeaderMap,
     Path(campaign): Path<String>,
-    filter: Result<Query<DemandQuery>, QueryRejection>,
+    Query(q): Query<DemandQuery>,
 ) -> Result<Response, ApiError> {
-    let q = query(filter)?;
     let asker = asker(&services, &headers).await?;
     let (id, csv) = match campaign.strip_suffix(".csv") {
         Some(id) => (id.to_string(), true),
@@ -183,7 +174,7 @@ pub async fn report(
 /// The asker's OEM's API tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/oem/tokens", tag = "demand",
     responses(
-        (status = 200, description = "Tokens, newest first", body = Vec<TokenDoc>),
+        (status = 200, description = "Tokens, newest first", body = Vec<models::ApiTokenView>),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not an OEM member", body = ErrorBody)))]
 pub async fn tokens(
@@ -197,10 +188,13 @@ pub async fn tokens(
 #[utoipa::path(post, path = "/api/v1/oem/tokens", tag = "demand",
     request_body = TokenRequest,
     responses(
-        (status = 201, description = "Created: `token` and its `secret`", body = TokenDoc),
+        (status = 201, description = "Created: `token` and its `secret`", body = models::NewApiToken),
+        (status = 400, description = "The body is not JSON (`invalid_json`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an OEM member", body = ErrorBody),
-        (status = 422, description = "A name is needed", body = ErrorBody)))]
+        (status = 403, description = "Not an OEM member; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "A name is needed; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn create_token(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -221,9 +215,10 @@ pub async fn create_token(
 #[utoipa::path(delete, path = "/api/v1/oem/tokens/{id}", tag = "demand",
     params(("id" = String, Path, description = "Token id")),
     responses(
-        (status = 200, description = "Revoked", body = TokenDoc),
+        (status = 200, description = "Revoked", body = models::ApiTokenView),
+        (status = 400, description = "A path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an OEM member", body = ErrorBody),
+        (status = 403, description = "Not an OEM member; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such token of this OEM", body = ErrorBody)))]
 pub async fn revoke_token(
     State(services): State<ApiState>,

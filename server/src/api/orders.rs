@@ -1,6 +1,6 @@
 //! Orders: the account's list, cancel and the two-step lock.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,8 +10,8 @@ use services::idempotency::Replayable;
 use utoipa::ToSchema;
 
 use super::auth::Authed;
-use super::extract::ApiJson;
-use super::openapi::{ErrorBody, OrderDoc};
+use super::extract::{ApiJson, Path};
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// Cancels an order.
@@ -59,7 +59,7 @@ pub fn replayable<T: serde::Serialize>(answer: Replayable<T>, status: StatusCode
 /// The account's orders with their timelines and snapshots.
 #[utoipa::path(get, path = "/api/v1/orders", tag = "orders",
     responses(
-        (status = 200, description = "Orders, newest first", body = [OrderDoc]),
+        (status = 200, description = "Orders, newest first", body = [models::OrderView]),
         (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn list(
     State(services): State<ApiState>,
@@ -75,12 +75,15 @@ pub async fn list(
     params(("id" = String, Path, description = "Order id")),
     request_body = ChangeRequest,
     responses(
-        (status = 200, description = "Changed", body = OrderDoc),
+        (status = 200, description = "Changed", body = models::OrderView),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not a consumer", body = ErrorBody),
+        (status = 403, description = "Not a consumer; sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No such order of this account, or no such configuration", body = ErrorBody),
         (status = 409, description = "The order does not depend on a dropped option, or has ended", body = ErrorBody),
-        (status = 422, description = "Invalid configuration, or it still has a dropped option", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Invalid configuration, or it still has a dropped option; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn change(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -101,10 +104,15 @@ pub async fn change(
     params(("id" = String, Path, description = "Order id")),
     request_body = CancelRequest,
     responses(
-        (status = 200, description = "Cancelled; refunds requested", body = OrderDoc),
+        (status = 200, description = "Cancelled; refunds requested", body = models::OrderView),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
         (status = 404, description = "No such order of this account", body = ErrorBody),
-        (status = 409, description = "The order cannot be cancelled now", body = ErrorBody)))]
+        (status = 409, description = "The order cannot be cancelled now", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "The JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn cancel(
     State(services): State<ApiState>,
     Authed(account): Authed,
@@ -123,11 +131,15 @@ pub async fn cancel(
     params(("id" = String, Path, description = "Order id")),
     request_body = LockRequest,
     responses(
-        (status = 200, description = "Locking; the earnest payment awaits confirmation", body = OrderDoc),
+        (status = 200, description = "Locking; the earnest payment awaits confirmation", body = models::OrderView),
+        (status = 400, description = "The body is not JSON (`invalid_json`); a path parameter does not parse (`invalid_path`)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`); the account's role may not do this (`forbidden`)", body = ErrorBody),
         (status = 404, description = "No such order of this account", body = ErrorBody),
         (status = 409, description = "The order cannot be locked now", body = ErrorBody),
-        (status = 422, description = "`confirm` missing: the answer states the terms", body = ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "`confirm` missing: the answer states the terms; the JSON does not fit the schema (`invalid_body`)", body = ErrorBody)))]
 pub async fn lock(
     State(services): State<ApiState>,
     Authed(account): Authed,

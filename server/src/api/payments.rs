@@ -1,13 +1,13 @@
 //! The payment provider's webhook, and a person's statement of their own money.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use models::Statement;
 
 use super::auth::Authed;
-use super::openapi::{ErrorBody, StatementDoc};
+use super::extract::RawBody;
+use super::openapi::ErrorBody;
 use super::{ApiError, ApiState};
 
 /// The header carrying the callback's HMAC-SHA256 signature (hex).
@@ -18,17 +18,19 @@ pub const SIGNATURE_HEADER: &str = "x-c2m-signature";
 /// and the provider's timestamp; a callback more than five minutes old, one applied before,
 /// or one for another amount or currency is refused with `callback_refused` and its `reason`.
 #[utoipa::path(post, path = "/api/v1/payments/callback", tag = "payments",
-    request_body(content = Object, description = "`{\"kind\": \"charge\"|\"refund\", \"id\", \"status\": \"succeeded\"|\"failed\", \"amount_fen\", \"currency\": \"CNY\", \"timestamp\" (UTC ms), \"provider_ref\"}`"),
+    request_body(content = models::payment::Callback, description = "The outcome, exactly as signed"),
     responses(
         (status = 204, description = "Applied"),
         (status = 400, description = "Malformed callback", body = ErrorBody),
         (status = 401, description = "Missing or wrong signature (`bad_signature`), whatever the id", body = ErrorBody),
+        (status = 403, description = "Sent cross-site by a browser (`cross_origin`)", body = ErrorBody),
         (status = 404, description = "No payment or refund has this id", body = ErrorBody),
-        (status = 409, description = "Refused (`callback_refused`): `reason` is `stale`, `replayed` or `amount_mismatch`", body = ErrorBody)))]
+        (status = 409, description = "Refused (`callback_refused`): `reason` is `stale`, `replayed` or `amount_mismatch`", body = ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB (`payload_too_large`)", body = ErrorBody)))]
 pub async fn callback(
     State(services): State<ApiState>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<StatusCode, ApiError> {
     let signature = headers
         .get(SIGNATURE_HEADER)
@@ -46,7 +48,7 @@ pub async fn callback(
 /// first, and the totals the ledger holds for them.
 #[utoipa::path(get, path = "/api/v1/me/payments", tag = "payments",
     responses(
-        (status = 200, description = "The statement", body = StatementDoc),
+        (status = 200, description = "The statement", body = models::Statement),
         (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn statement(
     State(services): State<ApiState>,

@@ -347,6 +347,57 @@ async fn unknown_paths_and_methods_answer_json() {
     assert_eq!(body["error"], "method_not_allowed");
 }
 
+#[tokio::test]
+async fn malformed_query_strings_and_paths_answer_400_json() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/api/v1/auctions/x/bids?limit=99999999999999999999",
+        "/api/v1/auctions/x/bids?after=first",
+        "/api/v1/auctions/x/events?after=-",
+    ] {
+        let (status, body) = app.call("GET", uri, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+        assert_eq!(body["error"], "invalid_query", "{uri}: {body}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    // A path segment that is not UTF-8 once decoded.
+    let (status, body) = app.call("GET", "/api/v1/auctions/%FF%FE", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "invalid_path");
+}
+
+#[tokio::test]
+async fn bodies_without_json_content_type_answer_415_json() {
+    let app = TestApp::new().await;
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let mut request = Request::post("/api/v1/auth/login");
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        let request = request
+            .body(Body::from(r#"{"login": "a@b.c", "password": "x"}"#))
+            .unwrap();
+        let (status, body) = app.send(request).await;
+        assert_eq!(
+            status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        assert_eq!(body["error"], "unsupported_media_type");
+    }
+    let request = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from("{\"login\": "))
+        .unwrap();
+    let (status, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_json");
+}
+
 /// The names of a wire enum's variants.
 fn wire_names<T: std::fmt::Display>(all: &[T]) -> Vec<String> {
     all.iter().map(T::to_string).collect()
@@ -385,7 +436,7 @@ async fn the_openapi_document_lists_every_endpoint() {
             .collect()
     };
     assert_eq!(
-        names("AuctionPhaseDoc"),
+        names("AuctionPhase"),
         [
             "open",
             "unsold",
@@ -397,26 +448,107 @@ async fn the_openapi_document_lists_every_endpoint() {
             "rerun_scheduled"
         ]
     );
-    assert_eq!(names("BidKindDoc"), ["manual", "proxy", "proxy_match"]);
+    assert_eq!(names("BidKind"), ["manual", "proxy", "proxy_match"]);
+    assert_eq!(names("StreamEventKind"), ["snapshot", "entry", "time"]);
+    assert_eq!(names("ThresholdStatus"), ["open", "confirmed", "dropped"]);
+    assert_eq!(names("SalesMode"), ["purchase", "lease"]);
+    assert_eq!(names("Cardinality"), ["exactly-one", "at-most-one", "any"]);
+    assert_eq!(names("Stage"), wire_names(models::Stage::ALL));
+    assert_eq!(names("Notice"), wire_names(models::Notice::ALL));
+    assert_eq!(names("OrderStatus"), wire_names(models::OrderStatus::ALL));
     assert_eq!(
-        names("ThresholdStatusDoc"),
-        ["open", "confirmed", "dropped"]
-    );
-    assert_eq!(names("SalesModeDoc"), ["purchase", "lease"]);
-    assert_eq!(
-        names("CardinalityDoc"),
-        ["exactly-one", "at-most-one", "any"]
-    );
-    assert_eq!(names("StageDoc"), wire_names(models::Stage::ALL));
-    assert_eq!(names("NoticeDoc"), wire_names(models::Notice::ALL));
-    assert_eq!(
-        names("OrderStatusDoc"),
-        wire_names(models::OrderStatus::ALL)
-    );
-    assert_eq!(
-        names("OrderEventKindDoc"),
+        names("OrderEventKind"),
         wire_names(models::OrderEventKind::ALL)
     );
+}
+
+/// Whether a schema says what it holds: a type, properties, a union, an enum or a reference.
+fn is_typed(schema: &Value) -> bool {
+    [
+        "type",
+        "properties",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "enum",
+        "$ref",
+    ]
+    .iter()
+    .any(|key| schema.get(key).is_some())
+}
+
+#[tokio::test]
+async fn the_openapi_document_has_no_untyped_schemas() {
+    let app = TestApp::new().await;
+    let (_, doc) = app.call("GET", "/api/v1/openapi.json", None).await;
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for (name, schema) in schemas {
+        assert!(is_typed(schema), "{name} is untyped: {schema}");
+        assert!(!name.ends_with("Doc"), "{name} is a placeholder");
+        // A bare `{"type": "object"}` without properties says nothing either.
+        let bare_object = schema["type"] == "object"
+            && schema.get("properties").is_none()
+            && schema.get("additionalProperties").is_none();
+        assert!(!bare_object, "{name} is an untyped object: {schema}");
+        for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+            assert!(is_typed(property), "{name}.{field} is untyped: {property}");
+        }
+    }
+    // The bodies the API answers are the wire types, with money as integer fen.
+    for name in [
+        "Catalog",
+        "CheckResult",
+        "SavedConfiguration",
+        "Account",
+        "CampaignDetail",
+        "CampaignInput",
+        "OrderView",
+        "Statement",
+        "PollView",
+        "AuctionView",
+        "AuctionInput",
+        "BidView",
+        "BidAnswer",
+        "Registration",
+        "DemandReport",
+        "ApiTokenView",
+        "NewApiToken",
+        "FeedEntry",
+    ] {
+        assert!(schemas.contains_key(name), "{name} missing");
+    }
+    assert_eq!(schemas["Money"]["type"], "integer");
+    assert_eq!(schemas["Money"]["format"], "int64");
+    assert_eq!(
+        schemas["Role"]["enum"],
+        json!(["consumer", "marketer", "oem", "admin"])
+    );
+    // Every operation documents its refusals in the error format.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let takes = |kind: &str| {
+                operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|p| p["in"] == kind)
+            };
+            let mut needs = vec![];
+            if takes("path") || takes("query") {
+                needs.push("400");
+            }
+            if operation.get("requestBody").is_some() && path != "/api/v1/payments/callback" {
+                needs.extend(["400", "413", "415", "422"]);
+            }
+            for status in needs {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path} does not document {status}"
+                );
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ use auction::{AuctionRules, Money, RuleError, RulesSpec, Tier};
 
 pub(crate) use command::Command;
 pub use feed::{LiveEntry, Watch, FEED_PAGE, MAX_BACKLOG};
-pub use money::Registration;
+pub use models::Registration;
 pub(crate) use money::{PAYMENT_PREFIX, REFUND_SUFFIX};
 use sequencer::{Idempotency, Request};
 

@@ -10,7 +10,6 @@
 //! bounded by what the highest tier requires.
 
 use auction::{Money, PriceSplit, RulesSpec};
-use serde::{Deserialize, Serialize};
 
 use super::sequencer::Request;
 use super::{check_amount, Command};
@@ -22,6 +21,7 @@ use crate::payments::{ChargeOutcome, ChargeRequest, RefundRequest};
 use crate::{now_ms, share_code};
 use models::error::AppError;
 use models::payment::PaymentKind;
+use models::Registration;
 use models::{Account, AuctionPhase, Role};
 
 /// Prefix of auction payment ids (how a provider callback finds its table).
@@ -44,20 +44,6 @@ struct UncountedPayment {
     account_id: String,
     purpose: String,
     amount_fen: i64,
-}
-
-/// A registration or deposit top-up: the bidder's paddle and the charge requested.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Registration {
-    /// The bidder's paddle number in this auction.
-    pub paddle: i64,
-    /// The payment requested; `None` when nothing was charged (the deposit covered the price).
-    pub payment_id: Option<String>,
-    /// Its amount.
-    pub amount_fen: i64,
-    /// `pending` until the provider confirms; the deposit counts for bidding after that.
-    /// `succeeded` at once when nothing was charged.
-    pub status: String,
 }
 
 impl crate::Auctions<'_> {
