@@ -37,6 +37,47 @@ pub(crate) struct Entry<'a> {
     pub at: i64,
 }
 
+impl<'a> Entry<'a> {
+    /// A confirmed charge: its entry's id is the payment's.
+    pub fn charge(
+        payment_id: &'a str,
+        account_id: &'a str,
+        owner: Owner<'a>,
+        amount_fen: i64,
+        at: i64,
+    ) -> Self {
+        Entry {
+            id: payment_id,
+            kind: PaymentKind::Charge,
+            account_id,
+            owner,
+            payment_id,
+            amount_fen,
+            at,
+        }
+    }
+
+    /// A refund paid out of `payment_id`: its entry's id is the refund's.
+    pub fn refund(
+        refund_id: &'a str,
+        payment_id: &'a str,
+        account_id: &'a str,
+        owner: Owner<'a>,
+        amount_fen: i64,
+        at: i64,
+    ) -> Self {
+        Entry {
+            id: refund_id,
+            kind: PaymentKind::Refund,
+            account_id,
+            owner,
+            payment_id,
+            amount_fen,
+            at,
+        }
+    }
+}
+
 /// Records a movement in `tx`. A second record of the same movement fails on the primary key
 /// (and with it the caller's transaction): callers record only when their own conditional
 /// update moved the payment, so this never happens unless the books are wrong.

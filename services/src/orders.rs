@@ -19,7 +19,6 @@ use super::ledger::{self, Entry, Owner};
 use super::payments::{ChargeOutcome, ChargeRequest, RefundRequest};
 use super::{now_ms, share_code};
 use models::error::AppError;
-use models::payment::PaymentKind;
 use models::{Account, OrderEvent, OrderEventKind, OrderStatus, OrderView, Role};
 
 /// The most earnest money the law allows, as a share of the car's price.
@@ -623,15 +622,13 @@ impl crate::Orders<'_> {
         if succeeded {
             ledger::record(
                 &mut tx,
-                Entry {
-                    id: payment_id,
-                    kind: PaymentKind::Charge,
-                    account_id: &account_id,
-                    owner: Owner::Order(&order_id),
+                Entry::charge(
                     payment_id,
-                    amount_fen: amount,
-                    at: now,
-                },
+                    &account_id,
+                    Owner::Order(&order_id),
+                    amount,
+                    now,
+                ),
             )
             .await?;
         }
@@ -703,15 +700,13 @@ impl crate::Orders<'_> {
         .await?;
         ledger::record(
             &mut tx,
-            Entry {
-                id: payment_id,
-                kind: PaymentKind::Charge,
-                account_id: &account_id,
-                owner: Owner::Order(&order_id),
+            Entry::charge(
                 payment_id,
-                amount_fen: amount,
-                at: now,
-            },
+                &account_id,
+                Owner::Order(&order_id),
+                amount,
+                now,
+            ),
         )
         .await?;
         sqlx::query("UPDATE orders SET held_fen = held_fen + $1, updated_at = $2 WHERE id = $3")
@@ -769,15 +764,14 @@ impl crate::Orders<'_> {
             .await?;
         ledger::record(
             &mut tx,
-            Entry {
-                id: refund_id,
-                kind: PaymentKind::Refund,
-                account_id: &account_id,
-                owner: Owner::Order(&order_id),
-                payment_id: &payment_id,
-                amount_fen: amount,
-                at: now,
-            },
+            Entry::refund(
+                refund_id,
+                &payment_id,
+                &account_id,
+                Owner::Order(&order_id),
+                amount,
+                now,
+            ),
         )
         .await?;
         sqlx::query("UPDATE orders SET held_fen = held_fen - $1, updated_at = $2 WHERE id = $3")

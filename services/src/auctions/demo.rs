@@ -132,15 +132,13 @@ impl crate::Auctions<'_> {
             .await?;
             crate::ledger::record(
                 &mut tx,
-                crate::ledger::Entry {
-                    id: &payment,
-                    kind: models::payment::PaymentKind::Charge,
-                    account_id: &account.id,
-                    owner: crate::ledger::Owner::Auction(&seed.id),
-                    payment_id: &payment,
-                    amount_fen: deposit,
-                    at: now,
-                },
+                crate::ledger::Entry::charge(
+                    &payment,
+                    &account.id,
+                    crate::ledger::Owner::Auction(&seed.id),
+                    deposit,
+                    now,
+                ),
             )
             .await?;
             tx.commit().await?;

@@ -20,7 +20,6 @@ use crate::ledger::{self, Entry, Owner};
 use crate::payments::{ChargeOutcome, ChargeRequest, RefundRequest};
 use crate::{now_ms, share_code};
 use models::error::AppError;
-use models::payment::PaymentKind;
 use models::Registration;
 use models::{Account, AuctionPhase, Role};
 
@@ -353,15 +352,7 @@ impl crate::Auctions<'_> {
         .await?;
         ledger::record(
             &mut tx,
-            Entry {
-                id,
-                kind: PaymentKind::Charge,
-                account_id: &account_id,
-                owner: Owner::Auction(&auction_id),
-                payment_id: id,
-                amount_fen: amount,
-                at: now,
-            },
+            Entry::charge(id, &account_id, Owner::Auction(&auction_id), amount, now),
         )
         .await?;
         tx.commit().await?;
@@ -394,15 +385,14 @@ impl crate::Auctions<'_> {
             .await?;
             ledger::record(
                 &mut tx,
-                Entry {
-                    id: refund_id,
-                    kind: PaymentKind::Refund,
-                    account_id: &account_id,
-                    owner: Owner::Auction(&auction_id),
-                    payment_id: payment,
-                    amount_fen: amount,
-                    at: now_ms(),
-                },
+                Entry::refund(
+                    refund_id,
+                    payment,
+                    &account_id,
+                    Owner::Auction(&auction_id),
+                    amount,
+                    now_ms(),
+                ),
             )
             .await?;
         }
