@@ -1240,3 +1240,100 @@ async fn random_auction_histories_add_up_to_the_fen_for_every_bidder() {
         auction_history(seed, ending).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_expired_deposit_never_counts_and_its_late_confirmation_is_refunded() {
+    // Charges expire after 0.3 s; the provider answers after 1.5 s.
+    let app = TestApp::with_options(|o| {
+        o.payment_deadline = Some(Duration::from_millis(300));
+        o.sandbox.delay = Duration::from_millis(1500);
+    })
+    .await;
+    let http = Http::serve(&app).await;
+    let marketer = app.login(Role::Marketer).await;
+    let code = app.saved_code().await;
+    let id = open_auction(&http, &marketer, &code, 3_600_000, 0).await;
+    let bidder = app.consumers(1, "expiring").await.remove(0);
+    let (status, body) = http
+        .call(
+            Some(&bidder),
+            "POST",
+            &format!("/api/v1/auctions/{id}/register"),
+            Some(
+                json!({"amount_fen": 10_000, "idempotency_key": uuid::Uuid::new_v4().to_string()}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    // Expired before the provider answered: the deposit does not count, a bid is refused.
+    let mut expired = false;
+    for _ in 0..40 {
+        let (_, statement) = http
+            .call(Some(&bidder), "GET", "/api/v1/me/payments", None)
+            .await;
+        if statement["entries"][0]["status"] == "expired" {
+            expired = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(expired, "the deposit's charge expired");
+    let (_, view) = http
+        .call(
+            Some(&bidder),
+            "GET",
+            &format!("/api/v1/auctions/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        view["you"]["deposit_fen"].as_i64().unwrap_or(0),
+        0,
+        "{view}"
+    );
+    let (status, refused) = bid(&http, &bidder, &id, 1_000_000).await;
+    assert_eq!(status, 409, "{refused}");
+    // The confirmation arrives late: recorded once and refunded in full.
+    let mut statement = serde_json::Value::Null;
+    for _ in 0..100 {
+        statement = http
+            .call(Some(&bidder), "GET", "/api/v1/me/payments", None)
+            .await
+            .1;
+        if statement["refunded_fen"] == 10_000 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        (
+            &statement["charged_fen"],
+            &statement["refunded_fen"],
+            &statement["net_fen"]
+        ),
+        (&json!(10_000), &json!(10_000), &json!(0)),
+        "{statement}"
+    );
+    assert!(
+        statement["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["auction_id"] == id.as_str()),
+        "{statement}"
+    );
+    let (_, view) = http
+        .call(
+            Some(&bidder),
+            "GET",
+            &format!("/api/v1/auctions/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        view["you"]["deposit_fen"].as_i64().unwrap_or(0),
+        0,
+        "{view}"
+    );
+    app.assert_books_balance().await;
+}
