@@ -19,6 +19,7 @@ use super::ledger::{self, Entry, Owner};
 use super::payments::{ChargeOutcome, ChargeRequest, RefundRequest};
 use super::{now_ms, share_code};
 use models::error::AppError;
+use models::payment::PaymentKind;
 use models::{Account, OrderEvent, OrderEventKind, OrderStatus, OrderView, Role};
 
 /// The most earnest money the law allows, as a share of the car's price.
@@ -698,7 +699,7 @@ impl crate::Orders<'_> {
         .bind(payment_id)
         .fetch_one(&mut *tx)
         .await?;
-        ledger::record(
+        book(
             &mut tx,
             Entry::charge(
                 payment_id,
@@ -709,12 +710,6 @@ impl crate::Orders<'_> {
             ),
         )
         .await?;
-        sqlx::query("UPDATE orders SET held_fen = held_fen + $1, updated_at = $2 WHERE id = $3")
-            .bind(amount)
-            .bind(now)
-            .bind(&order_id)
-            .execute(&mut *tx)
-            .await?;
         let refund_id = format!("r_{}", share_code::token(16));
         sqlx::query(
             "INSERT INTO refunds (id, payment_id, amount_fen, status, created_at)
@@ -762,7 +757,7 @@ impl crate::Orders<'_> {
             .bind(refund_id)
             .fetch_one(&mut *tx)
             .await?;
-        ledger::record(
+        book(
             &mut tx,
             Entry::refund(
                 refund_id,
@@ -774,12 +769,6 @@ impl crate::Orders<'_> {
             ),
         )
         .await?;
-        sqlx::query("UPDATE orders SET held_fen = held_fen - $1, updated_at = $2 WHERE id = $3")
-            .bind(amount)
-            .bind(now)
-            .bind(&order_id)
-            .execute(&mut *tx)
-            .await?;
         add_event(&mut tx, &order_id, OrderEventKind::Refunded, now).await?;
         tx.commit().await?;
         Ok(())
@@ -881,6 +870,28 @@ async fn insert_payment(
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Books a movement of an order's money outside a change of its state: the ledger entry and
+/// the order's `held_fen` (up for a charge, down for a refund) in the same transaction.
+async fn book(tx: &mut Transaction<'static, Any>, entry: Entry<'_>) -> Result<(), AppError> {
+    let Owner::Order(order_id) = entry.owner else {
+        return Err(AppError::Internal {
+            message: "an auction's money booked on an order".into(),
+        });
+    };
+    ledger::record(tx, entry).await?;
+    let delta = match entry.kind {
+        PaymentKind::Charge => entry.amount_fen,
+        PaymentKind::Refund => -entry.amount_fen,
+    };
+    sqlx::query("UPDATE orders SET held_fen = held_fen + $1, updated_at = $2 WHERE id = $3")
+        .bind(delta)
+        .bind(entry.at)
+        .bind(order_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

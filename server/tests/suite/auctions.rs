@@ -1241,6 +1241,14 @@ async fn random_auction_histories_add_up_to_the_fen_for_every_bidder() {
     }
 }
 
+/// The deposit that counts for `token` in the auction, as the auction's view says.
+async fn deposit_of(http: &Http, token: &str, id: &str) -> i64 {
+    let (_, view) = http
+        .call(Some(token), "GET", &format!("/api/v1/auctions/{id}"), None)
+        .await;
+    view["you"]["deposit_fen"].as_i64().unwrap_or(0)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_expired_deposit_never_counts_and_its_late_confirmation_is_refunded() {
     // Charges expire after 0.3 s; the provider answers after 1.5 s.
@@ -1266,45 +1274,17 @@ async fn an_expired_deposit_never_counts_and_its_late_confirmation_is_refunded()
         .await;
     assert_eq!(status, 201, "{body}");
     // Expired before the provider answered: the deposit does not count, a bid is refused.
-    let mut expired = false;
-    for _ in 0..40 {
-        let (_, statement) = http
-            .call(Some(&bidder), "GET", "/api/v1/me/payments", None)
-            .await;
-        if statement["entries"][0]["status"] == "expired" {
-            expired = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert!(expired, "the deposit's charge expired");
-    let (_, view) = http
-        .call(
-            Some(&bidder),
-            "GET",
-            &format!("/api/v1/auctions/{id}"),
-            None,
-        )
+    let statement = app
+        .statement_when(&bidder, |s| s["entries"][0]["status"] == "expired")
         .await;
-    assert_eq!(
-        view["you"]["deposit_fen"].as_i64().unwrap_or(0),
-        0,
-        "{view}"
-    );
+    assert_eq!(statement["entries"][0]["status"], "expired", "{statement}");
+    assert_eq!(deposit_of(&http, &bidder, &id).await, 0);
     let (status, refused) = bid(&http, &bidder, &id, 1_000_000).await;
     assert_eq!(status, 409, "{refused}");
     // The confirmation arrives late: recorded once and refunded in full.
-    let mut statement = serde_json::Value::Null;
-    for _ in 0..100 {
-        statement = http
-            .call(Some(&bidder), "GET", "/api/v1/me/payments", None)
-            .await
-            .1;
-        if statement["refunded_fen"] == 10_000 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let statement = app
+        .statement_when(&bidder, |s| s["refunded_fen"] == 10_000)
+        .await;
     assert_eq!(
         (
             &statement["charged_fen"],
@@ -1322,18 +1302,6 @@ async fn an_expired_deposit_never_counts_and_its_late_confirmation_is_refunded()
             .all(|e| e["auction_id"] == id.as_str()),
         "{statement}"
     );
-    let (_, view) = http
-        .call(
-            Some(&bidder),
-            "GET",
-            &format!("/api/v1/auctions/{id}"),
-            None,
-        )
-        .await;
-    assert_eq!(
-        view["you"]["deposit_fen"].as_i64().unwrap_or(0),
-        0,
-        "{view}"
-    );
+    assert_eq!(deposit_of(&http, &bidder, &id).await, 0);
     app.assert_books_balance().await;
 }

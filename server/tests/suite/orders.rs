@@ -586,17 +586,9 @@ async fn an_expired_charge_frees_its_unit_and_a_late_confirmation_is_refunded() 
     assert_eq!(statement["charged_fen"], 0);
 
     // The money moved after all: it is recorded once and refunded in full.
-    let mut statement = Value::Null;
-    for _ in 0..100 {
-        statement = app
-            .call_as(&token, "GET", "/api/v1/me/payments", None)
-            .await
-            .1;
-        if statement["refunded_fen"] == 99_900 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let statement = app
+        .statement_when(&token, |s| s["refunded_fen"] == 99_900)
+        .await;
     assert_eq!(
         (
             &statement["charged_fen"],

@@ -304,6 +304,23 @@ impl TestApp {
         panic!("order {order} never reached {status}");
     }
 
+    /// The person's statement (`GET /api/v1/me/payments`) once `until` holds of it (5 s at
+    /// most; then the last one read, for the caller's assertion to show).
+    pub async fn statement_when(&self, token: &str, until: impl Fn(&Value) -> bool) -> Value {
+        let mut statement = Value::Null;
+        for _ in 0..100 {
+            statement = self
+                .call_as(token, "GET", "/api/v1/me/payments", None)
+                .await
+                .1;
+            if until(&statement) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        statement
+    }
+
     /// See [`assert_books_balance`].
     pub async fn assert_books_balance(&self) {
         assert_books_balance(self.services.db()).await;
