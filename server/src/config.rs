@@ -73,6 +73,10 @@ pub struct Settings {
     /// `C2M_REGISTRATIONS_PER_HOUR`: accounts one client address may register per hour
     /// (default 20).
     pub registrations_per_hour: Option<u32>,
+    /// `C2M_TEST_COMMIT_HOLD_MS`: a test aid, only with the payment sandbox: each reservation
+    /// group's transaction is held open this long before it commits, so that the crash test
+    /// can kill the server in the middle of a group commit (default 0: not held).
+    pub commit_hold_ms: u64,
     /// `C2M_TRUSTED_PROXIES` (addresses or blocks, comma-separated: `10.0.0.0/8, ::1`) and
     /// `C2M_ALLOWED_ORIGINS` (`https://shop.example.com`, comma-separated).
     pub web: crate::security::WebPolicy,
@@ -132,6 +136,17 @@ impl Settings {
                 }
             },
         };
+        let commit_hold_ms = match var("C2M_TEST_COMMIT_HOLD_MS") {
+            None => 0,
+            Some(v) => v
+                .parse()
+                .map_err(|e| format!("C2M_TEST_COMMIT_HOLD_MS `{v}` is not a number: {e}"))?,
+        };
+        if commit_hold_ms > 0 && !payment_sandbox {
+            return Err(
+                "C2M_TEST_COMMIT_HOLD_MS is a test aid: it needs C2M_PAYMENT_SANDBOX=on".into(),
+            );
+        }
         let demo_demand = match var("C2M_DEMO_DEMAND") {
             None => 0,
             Some(v) => v
@@ -186,6 +201,7 @@ impl Settings {
             },
             deadline_check_ms,
             demo_demand,
+            commit_hold_ms,
             streams_per_client: positive("C2M_STREAMS_PER_CLIENT")?,
             streams_total: positive("C2M_STREAMS_TOTAL")?,
             demo_password: secret("C2M_DEMO_PASSWORD")?

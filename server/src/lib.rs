@@ -37,6 +37,8 @@ pub async fn connect(settings: &Settings) -> Result<Arc<Services>, String> {
         streams_per_client: settings.streams_per_client,
         streams_total: settings.streams_total,
         registrations_per_hour: settings.registrations_per_hour,
+        reservation_commit_hold: (settings.commit_hold_ms > 0)
+            .then(|| Duration::from_millis(settings.commit_hold_ms)),
         // The other bounds (hashing, idle sequencers) keep their defaults.
         ..ServiceOptions::default()
     };

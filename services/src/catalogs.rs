@@ -18,7 +18,11 @@ const MAX_SELECTIONS: usize = 512;
 pub struct CompiledCatalog {
     /// The catalog as published.
     pub catalog: Arc<Catalog>,
-    engine: Mutex<Engine>,
+    /// One engine per core: concurrent checks (a launch's reservations, the configurator's
+    /// clicks) run side by side instead of queueing on one lock.
+    engines: Vec<Mutex<Engine>>,
+    /// Where the next caller that finds every engine busy waits.
+    next: std::sync::atomic::AtomicUsize,
     /// The groups and rule pairs the demand release needs, worked out once.
     demand: std::sync::OnceLock<Arc<super::demand::DemandRules>>,
 }
@@ -32,9 +36,19 @@ impl CompiledCatalog {
             .clone()
     }
 
-    /// The engine; a click takes well under a millisecond, so one lock per catalog is enough.
+    /// An engine of this catalog: a free one if any, else the next in turn (a check takes
+    /// well under a millisecond).
     pub fn engine(&self) -> MutexGuard<'_, Engine> {
-        self.engine
+        for engine in &self.engines {
+            match engine.try_lock() {
+                Ok(guard) => return guard,
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
+        let turn =
+            self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.engines.len();
+        self.engines[turn]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -141,12 +155,17 @@ impl crate::Catalogs<'_> {
         .fetch_optional(executor)
         .await?;
         let Json(catalog) = body.ok_or_else(|| AppError::UnknownCarLine { line: line.into() })?;
-        let engine = Engine::new(catalog.clone()).map_err(|e| AppError::Internal {
-            message: format!("stored catalog {line} v{version} does not compile: {e}"),
-        })?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let engines = (0..cores)
+            .map(|_| Engine::new(catalog.clone()).map(Mutex::new))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| AppError::Internal {
+                message: format!("stored catalog {line} v{version} does not compile: {e}"),
+            })?;
         let compiled = Arc::new(CompiledCatalog {
             catalog: Arc::new(catalog),
-            engine: Mutex::new(engine),
+            engines,
+            next: Default::default(),
             demand: Default::default(),
         });
         self.cache().insert(key, compiled.clone());

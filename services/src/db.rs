@@ -94,6 +94,11 @@ pub(crate) const ROWS_PER_INSERT: usize = 500;
 /// `($1, $2), ($3, $4)` for two rows of two. One statement for many rows is one round trip and
 /// one parse where a statement per row would be many.
 pub(crate) fn value_rows(rows: usize, width: usize) -> String {
+    value_rows_after(0, rows, width)
+}
+
+/// [`value_rows`] numbered after the statement's first `before` parameters.
+pub(crate) fn value_rows_after(before: usize, rows: usize, width: usize) -> String {
     let mut sql = String::with_capacity(rows * width * 5);
     for row in 0..rows {
         if row > 0 {
@@ -105,7 +110,7 @@ pub(crate) fn value_rows(rows: usize, width: usize) -> String {
                 sql.push_str(", ");
             }
             sql.push('$');
-            sql.push_str(&(row * width + column + 1).to_string());
+            sql.push_str(&(before + row * width + column + 1).to_string());
         }
         sql.push(')');
     }
@@ -246,5 +251,6 @@ mod tests {
         assert_eq!(value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
         assert_eq!(value_rows(1, 1), "($1)");
         assert_eq!(value_rows(0, 4), "");
+        assert_eq!(value_rows_after(1, 2, 1), "($2), ($3)");
     }
 }

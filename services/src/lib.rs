@@ -32,6 +32,7 @@ pub use catalogs::CompiledCatalog;
 pub use db::{Backend, Db};
 pub use demo::{demo_catalog, DEMO_ACCOUNTS, DEMO_CAMPAIGN_ID};
 use models::error::AppError;
+pub use orders::writer::WriterStats;
 
 /// How the services behave beyond the database: cookies, the payment sandbox, and the bounds
 /// that keep a process standing under abuse.
@@ -63,6 +64,9 @@ pub struct ServiceOptions {
     /// Accounts one client address may register per hour; `None`: 20
     /// ([`quota::REGISTRATIONS`]).
     pub registrations_per_hour: Option<u32>,
+    /// A test aid: how long each reservation group's transaction is held open, written and not
+    /// yet committed, so that a crash test can kill the server mid-commit (never in production).
+    pub reservation_commit_hold: Option<std::time::Duration>,
 }
 
 /// The services of one server process: a database pool, the compiled catalogs, the login
@@ -77,6 +81,8 @@ pub struct Services {
     payment_provider: payments::Payments,
     auction_runtime: auctions::Runtime,
     demand_counts: demand::CountCache,
+    reservation_writers: orders::writer::Writers,
+    terms_cache: orders::TermsCache,
     database_url: String,
     options: ServiceOptions,
 }
@@ -113,6 +119,8 @@ impl Services {
             },
             auction_runtime: Default::default(),
             demand_counts: Default::default(),
+            reservation_writers: Default::default(),
+            terms_cache: Default::default(),
             database_url: database_url.to_string(),
             options,
         }))

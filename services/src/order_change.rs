@@ -72,9 +72,11 @@ impl crate::Orders<'_> {
         }
         let campaign_id = row.campaign_id;
         let terms = self.terms(&campaign_id).await?;
-        let (selections, price) = self
-            .priced_configuration(&campaign_id, &terms, &code)
-            .await?;
+        let (selections, price) = self.priced_configuration(&terms, &code).await?;
+        super::orders::refuse_dropped(
+            &selections,
+            &self.campaigns().dropped_options(&campaign_id).await?,
+        )?;
         let earnest = row.earnest_fen;
         // Checked arithmetic: no product of money may overflow.
         if Money(earnest) > price.total.percent(EARNEST_MAX_PERCENT).unwrap_or_default() {

@@ -8,6 +8,8 @@
 //! * an order keeps a snapshot of its configuration, catalog version and price breakdown.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use configurator::{Money, Quote};
 use sqlx::{Any, Transaction};
@@ -26,6 +28,8 @@ use models::{Account, OrderEvent, OrderEventKind, OrderStatus, OrderView, Role};
 pub const EARNEST_MAX_PERCENT: i64 = 20;
 
 use models::time::HOUR_MS;
+
+pub(crate) mod writer;
 
 /// The columns of an [`OrderRow`].
 const ORDER_COLUMNS: &str = "id, campaign_id, batch_seq, configuration_code, car_line,
@@ -102,7 +106,7 @@ impl From<OrderEventRow> for OrderEvent {
 }
 
 /// What a reservation needs to know about its campaign.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub(crate) struct Terms {
     pub(crate) car_line: String,
     pub(crate) catalog_version: i64,
@@ -116,7 +120,9 @@ pub(crate) struct Terms {
 impl crate::Orders<'_> {
     /// Reserves a saved configuration in an open campaign: the configuration and its price are
     /// re-checked here, a unit of the first batch with room is taken, and the refundable
-    /// reservation amount is requested from the payment provider.
+    /// reservation amount is requested from the payment provider. The request is checked and
+    /// priced here and committed by the campaign's reservation writer, with the others
+    /// arriving at the same moment ([`writer`]).
     pub async fn reserve(
         self,
         account: &Account,
@@ -132,25 +138,42 @@ impl crate::Orders<'_> {
                 "a configuration code is 8 letters and digits",
             )
         })?;
-        let terms = self.terms(campaign_id).await?;
-        let now = now_ms();
-        if now < terms.opens_at {
-            return Err(AppError::CampaignNotOpen {
-                message: "reservations have not opened yet".into(),
-            });
-        }
-        if now >= terms.closes_at {
-            return Err(AppError::CampaignNotOpen {
-                message: "the pre-sale has ended".into(),
-            });
-        }
-        let (selections, price) = self
-            .priced_configuration(campaign_id, &terms, &code)
-            .await?;
+        let terms = self.recent_terms(campaign_id).await?;
+        open_window(&terms, now_ms())?;
+        let (selections, price) = self.priced_configuration(&terms, &code).await?;
+        let request = writer::Reservation {
+            account: account.clone(),
+            key: idempotency_key.to_string(),
+            fingerprint: format!("reserve:{campaign_id}:{code}"),
+            code,
+            car_line: terms.car_line.clone(),
+            catalog_version: terms.catalog_version,
+            selections,
+            price,
+        };
+        self.submit_reservation(campaign_id, request).await
+    }
 
-        let fingerprint = format!("reserve:{campaign_id}:{code}");
+    /// A reservation in a transaction of its own: what the writer does for a request its group
+    /// could not take (the group failed, or the campaign's terms changed since it was priced).
+    /// The terms and dropped options are read afresh and the configuration is priced again.
+    pub(super) async fn reserve_alone(
+        self,
+        campaign_id: &str,
+        request: &writer::Reservation,
+    ) -> Result<Replayable<OrderView>, AppError> {
+        let account = &request.account;
+        let terms = self.terms(campaign_id).await?;
+        open_window(&terms, now_ms())?;
+        let (selections, price) = self.priced_configuration(&terms, &request.code).await?;
+        refuse_dropped(
+            &selections,
+            &self.campaigns().dropped_options(campaign_id).await?,
+        )?;
         let mut tx =
-            match idempotency::start(&self.db, &account.id, idempotency_key, &fingerprint).await? {
+            match idempotency::start(&self.db, &account.id, &request.key, &request.fingerprint)
+                .await?
+            {
                 Start::Fresh(tx) => tx,
                 Start::Replay(first) => return Ok(first),
             };
@@ -159,7 +182,7 @@ impl crate::Orders<'_> {
                 &mut tx,
                 account,
                 campaign_id,
-                &code,
+                &request.code,
                 &terms,
                 &selections,
                 &price,
@@ -174,7 +197,7 @@ impl crate::Orders<'_> {
                 return Err(e);
             }
         };
-        idempotency::record(&mut tx, &account.id, idempotency_key, &result).await?;
+        idempotency::record(&mut tx, &account.id, &request.key, &result).await?;
         tx.commit().await?;
         if let Some(payment) = payment {
             self.payments().request_charge(payment);
@@ -185,12 +208,22 @@ impl crate::Orders<'_> {
         })
     }
 
+    /// The campaign's terms as read at most [`TERMS_TTL`] ago: what a reservation is checked
+    /// and priced under before its writer re-reads them in its transaction.
+    async fn recent_terms(self, campaign_id: &str) -> Result<Arc<Terms>, AppError> {
+        if let Some(terms) = self.terms_cache.get(campaign_id) {
+            return Ok(terms);
+        }
+        let terms = Arc::new(self.terms(campaign_id).await?);
+        self.terms_cache.put(campaign_id, terms.clone());
+        Ok(terms)
+    }
+
     /// The server is the authority: re-checks saved configuration `code` against the
-    /// campaign's catalog version (valid, complete, no option dropped by a demand threshold)
-    /// and prices it afresh.
+    /// campaign's catalog version (valid, complete) and prices it afresh. Options dropped by a
+    /// demand threshold are refused apart ([`refuse_dropped`]), where the reservation commits.
     pub(super) async fn priced_configuration(
         self,
-        campaign_id: &str,
         terms: &Terms,
         code: &str,
     ) -> Result<(Vec<String>, Quote), AppError> {
@@ -205,13 +238,6 @@ impl crate::Orders<'_> {
             return Err(AppError::invalid(
                 "configuration_code",
                 "this configuration is for another car line",
-            ));
-        }
-        let dropped = self.campaigns().dropped_options(campaign_id).await?;
-        if let Some(option) = selections.iter().find(|s| dropped.contains(s)) {
-            return Err(AppError::invalid(
-                "configuration_code",
-                format!("`{option}` missed its demand threshold and will not be built; choose another option"),
             ));
         }
         let compiled = self
@@ -821,6 +847,64 @@ pub fn lock_terms(order: &OrderView) -> String {
         order.earnest.yuan_exact(),
         order.cooling_off_hours
     )
+}
+
+/// Refuses a reservation outside the campaign's opening hours.
+fn open_window(terms: &Terms, now: i64) -> Result<(), AppError> {
+    if now < terms.opens_at {
+        return Err(AppError::CampaignNotOpen {
+            message: "reservations have not opened yet".into(),
+        });
+    }
+    if now >= terms.closes_at {
+        return Err(AppError::CampaignNotOpen {
+            message: "the pre-sale has ended".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a configuration with an option that missed its demand threshold.
+pub(super) fn refuse_dropped(selections: &[String], dropped: &[String]) -> Result<(), AppError> {
+    match selections.iter().find(|s| dropped.contains(s)) {
+        Some(option) => Err(AppError::invalid(
+            "configuration_code",
+            format!(
+                "`{option}` missed its demand threshold and will not be built; choose another option"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// How long a campaign's terms are reused before a reservation reads them again.
+const TERMS_TTL: Duration = Duration::from_secs(1);
+
+/// Campaigns' terms as read lately (see [`crate::Orders::recent_terms`]).
+#[derive(Default)]
+pub(crate) struct TermsCache(Mutex<HashMap<String, (Instant, Arc<Terms>)>>);
+
+impl TermsCache {
+    /// The most campaigns remembered; only campaigns that exist are ever entered.
+    const MAX: usize = 1024;
+
+    fn get(&self, campaign_id: &str) -> Option<Arc<Terms>> {
+        let cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .get(campaign_id)
+            .filter(|(at, _)| at.elapsed() < TERMS_TTL)
+            .map(|(_, terms)| terms.clone())
+    }
+
+    fn put(&self, campaign_id: &str, terms: Arc<Terms>) {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= Self::MAX {
+            cache.retain(|_, (at, _)| at.elapsed() < TERMS_TTL);
+        }
+        if cache.len() < Self::MAX {
+            cache.insert(campaign_id.to_string(), (Instant::now(), terms));
+        }
+    }
 }
 
 fn payer(account: &Account) -> String {

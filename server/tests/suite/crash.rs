@@ -6,31 +6,11 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::process::{free_port, start};
+use common::process::{free_port, post, start};
 use common::{assert_books_balance, TestDb, DEMO_PASSWORD};
 use models::Role;
 use services::accounts::NewAccount;
 use services::Services;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-
-/// One HTTP/1.1 request over a fresh connection; `None` when the connection fails or drops
-/// (a killed server acknowledges nothing).
-async fn post(port: u16, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.ok()?;
-    let text = String::from_utf8_lossy(&response);
-    let status = text.split(' ').nth(1)?.parse().ok()?;
-    let (_, body) = text.split_once("\r\n\r\n")?;
-    Some((status, body.to_string()))
-}
 
 async fn scalar(services: &Services, sql: &str) -> i64 {
     sqlx::query_scalar(sql)

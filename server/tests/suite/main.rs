@@ -17,4 +17,5 @@ mod money_histories;
 mod orders;
 mod pages;
 mod production;
+mod rush;
 mod thresholds;
