@@ -10,7 +10,7 @@ C2M_DEMO_PASSWORD ?= c2m-demo-2026
 # Reservations of generated demand for the OEM dashboard of a freshly seeded demo.
 C2M_DEMO_DEMAND ?= 20000
 
-.PHONY: setup run build test lint unit wasm-check release e2e schemathesis test-postgres bench bench-demand fmt
+.PHONY: setup run build test lint unit wasm-check release e2e schemathesis test-postgres bench bench-demand bench-rush fmt
 
 setup:
 	@scripts/setup.sh
@@ -72,6 +72,12 @@ bench-demand: setup
 	pip install -q duckdb
 	scripts/bench-demand.sh sqlite 1000000
 	scripts/bench-demand.sh postgres 1000000
+
+## A launch-day rush over HTTP on both databases, with the oversell check and pgbench's ratio.
+RUSH_FLAGS ?= --consumers 12000 --cap 10000 --concurrency 64
+bench-rush: setup
+	scripts/bench-rush.sh sqlite $(RUSH_FLAGS)
+	scripts/bench-rush.sh postgres $(RUSH_FLAGS)
 
 fmt:
 	cargo fmt --all

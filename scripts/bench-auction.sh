@@ -29,7 +29,10 @@ case "$backend" in
   *) echo "usage: $0 sqlite|postgres [flags]" >&2; exit 2 ;;
 esac
 
-DATABASE_URL="$url" C2M_ADDR="127.0.0.1:$port" C2M_SEED_DEMO=on C2M_PAYMENT_SANDBOX=on C2M_LOG=warn C2M_SANDBOX_DELAY_MS=20 \
+# Every watcher of the load generator comes from 127.0.0.1: lift the per-address stream cap
+# (8 in production) and the process's (10,000) above the watchers asked for.
+streams=${BENCH_STREAMS:-20000}
+DATABASE_URL="$url" C2M_ADDR="127.0.0.1:$port" C2M_STREAMS_PER_CLIENT=$streams C2M_STREAMS_TOTAL=$streams C2M_SEED_DEMO=on C2M_PAYMENT_SANDBOX=on C2M_LOG=warn C2M_SANDBOX_DELAY_MS=20 \
   LEPTOS_OUTPUT_NAME=c2m-studio "$bin/server" > "$dir/server.log" 2>&1 &
 server=$!
 cleanup_server() { kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; }

@@ -29,7 +29,7 @@ case "$backend" in
 esac
 
 DATABASE_URL="$url" C2M_ADDR="127.0.0.1:$port" C2M_SEED_DEMO=on C2M_PAYMENT_SANDBOX=on C2M_LOG=warn \
-  C2M_DEMO_PASSWORD=c2m-demo-2026 LEPTOS_OUTPUT_NAME=c2m-studio "$bin/server" > "$dir/server.log" 2>&1 &
+  C2M_SANDBOX_DELAY_MS=${RUSH_SANDBOX_DELAY_MS:-300} C2M_DEMO_PASSWORD=c2m-demo-2026 LEPTOS_OUTPUT_NAME=c2m-studio "$bin/server" > "$dir/server.log" 2>&1 &
 server=$!
 cleanup() {
   kill $server 2>/dev/null || true

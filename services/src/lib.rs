@@ -13,6 +13,7 @@ mod configurations;
 pub mod db;
 pub mod demand;
 pub mod demo;
+mod group_commit;
 mod hashing;
 pub mod idempotency;
 mod ledger;
@@ -82,6 +83,7 @@ pub struct Services {
     auction_runtime: auctions::Runtime,
     demand_counts: demand::CountCache,
     reservation_writers: orders::writer::Writers,
+    settlers: orders::settlements::Settlers,
     terms_cache: orders::TermsCache,
     database_url: String,
     options: ServiceOptions,
@@ -120,6 +122,7 @@ impl Services {
             auction_runtime: Default::default(),
             demand_counts: Default::default(),
             reservation_writers: Default::default(),
+            settlers: Default::default(),
             terms_cache: Default::default(),
             database_url: database_url.to_string(),
             options,

@@ -16,6 +16,7 @@ use sqlx::{Any, Transaction};
 
 use super::accounts::require_role;
 use super::db::Json;
+use super::demand::DemandChanges;
 use super::idempotency::{self, Replayable, Start};
 use super::ledger::{self, Entry, Owner};
 use super::payments::{ChargeOutcome, ChargeRequest, RefundRequest};
@@ -29,6 +30,7 @@ pub const EARNEST_MAX_PERCENT: i64 = 20;
 
 use models::time::HOUR_MS;
 
+pub(crate) mod settlements;
 pub(crate) mod writer;
 
 /// The columns of an [`OrderRow`].
@@ -102,6 +104,41 @@ impl From<OrderEventRow> for OrderEvent {
             at: row.at,
             kind: row.kind,
         }
+    }
+}
+
+/// What settling a charge did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Settled {
+    /// The payment and its order moved.
+    Applied,
+    /// Nothing to do (a failure for a charge no longer pending).
+    Unchanged,
+    /// A confirmation for a charge no longer pending: perhaps one that expired, settled by
+    /// [`crate::Orders::settle_late_payment`] (alone: after the group, if in one).
+    Late,
+}
+
+/// How a settled charge moves its order: (from, to, the event told). A reservation payment
+/// confirms or fails the reservation; an earnest payment locks the order or leaves it reserved.
+pub(crate) fn transition(
+    purpose: &str,
+    succeeded: bool,
+) -> (OrderStatus, OrderStatus, OrderEventKind) {
+    use OrderStatus as S;
+    match (purpose, succeeded) {
+        ("reservation", true) => (
+            S::PendingPayment,
+            S::Reserved,
+            OrderEventKind::PaymentConfirmed,
+        ),
+        ("reservation", false) => (
+            S::PendingPayment,
+            S::PaymentFailed,
+            OrderEventKind::PaymentFailed,
+        ),
+        ("earnest", true) => (S::Locking, S::Locked, OrderEventKind::Locked),
+        _ => (S::Locking, S::Reserved, OrderEventKind::LockPaymentFailed),
     }
 }
 
@@ -600,9 +637,44 @@ impl crate::Orders<'_> {
         outcome: ChargeOutcome,
         provider_ref: &str,
     ) -> Result<(), AppError> {
-        let succeeded = outcome == ChargeOutcome::Succeeded;
         let mut tx = self.db.begin().await?;
         let now = now_ms();
+        let mut changes = DemandChanges::default();
+        match self
+            .settle_payment_in(
+                &mut tx,
+                payment_id,
+                outcome,
+                provider_ref,
+                now,
+                &mut changes,
+            )
+            .await?
+        {
+            Settled::Late => {
+                self.settle_late_payment(tx, payment_id, provider_ref, now)
+                    .await
+            }
+            Settled::Applied | Settled::Unchanged => {
+                changes.apply(&mut tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// [`Self::settle_payment`] inside `tx` (alone, or one of a group of settlements), its
+    /// released-demand changes kept in `changes` for the caller to apply before committing.
+    pub(super) async fn settle_payment_in(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        payment_id: &str,
+        outcome: ChargeOutcome,
+        provider_ref: &str,
+        now: i64,
+        changes: &mut DemandChanges,
+    ) -> Result<Settled, AppError> {
+        let succeeded = outcome == ChargeOutcome::Succeeded;
         let settled = sqlx::query(
             "UPDATE payments SET status = $1, provider_ref = $2, settled_at = $3, expired_at = $5
               WHERE id = $4 AND status = 'pending'",
@@ -612,16 +684,14 @@ impl crate::Orders<'_> {
         .bind(now)
         .bind(payment_id)
         .bind((outcome == ChargeOutcome::Expired).then_some(now))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if settled.rows_affected() == 0 {
-            if succeeded {
-                return self
-                    .settle_late_payment(tx, payment_id, provider_ref, now)
-                    .await;
-            }
-            tx.rollback().await?;
-            return Ok(());
+            return Ok(if succeeded {
+                Settled::Late
+            } else {
+                Settled::Unchanged
+            });
         }
         let (order_id, purpose, amount, account_id): (String, String, i64, String) =
             sqlx::query_as(
@@ -629,26 +699,12 @@ impl crate::Orders<'_> {
                    FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.id = $1",
             )
             .bind(payment_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
-        use OrderStatus as S;
-        let (from, to, event) = match (purpose.as_str(), succeeded) {
-            ("reservation", true) => (
-                S::PendingPayment,
-                S::Reserved,
-                OrderEventKind::PaymentConfirmed,
-            ),
-            ("reservation", false) => (
-                S::PendingPayment,
-                S::PaymentFailed,
-                OrderEventKind::PaymentFailed,
-            ),
-            ("earnest", true) => (S::Locking, S::Locked, OrderEventKind::Locked),
-            _ => (S::Locking, S::Reserved, OrderEventKind::LockPaymentFailed),
-        };
+        let (from, to, event) = transition(&purpose, succeeded);
         if succeeded {
             ledger::record(
-                &mut tx,
+                tx,
                 Entry::charge(
                     payment_id,
                     &account_id,
@@ -660,7 +716,7 @@ impl crate::Orders<'_> {
             .await?;
         }
         let held_delta = if succeeded { amount } else { 0 };
-        let releases = to == S::PaymentFailed;
+        let releases = to == OrderStatus::PaymentFailed;
         let moved = sqlx::query(
             "UPDATE orders SET status = $1, held_fen = held_fen + $2, updated_at = $3,
                     holds_unit = CASE WHEN $4 = 1 THEN 0 ELSE holds_unit END,
@@ -673,26 +729,27 @@ impl crate::Orders<'_> {
         .bind(i64::from(releases))
         .bind(&order_id)
         .bind(from)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if moved.rows_affected() == 1 {
-            let order = self.demand().order_demand(&mut tx, &order_id).await?;
-            self.demand().order_moved(&mut tx, &order, from, to).await?;
+            let order = self.demand().order_demand(tx, &order_id).await?;
+            self.demand()
+                .order_moved_into(tx, &order, (from, to), changes)
+                .await?;
             if releases {
-                release_unit(&mut tx, &order_id).await?;
+                release_unit(tx, &order_id).await?;
             }
-            add_event(&mut tx, &order_id, event, now).await?;
+            add_event(tx, &order_id, event, now).await?;
         } else if succeeded {
             // The order moved on meanwhile (it cannot, today): hold the money and say so.
             sqlx::query("UPDATE orders SET held_fen = held_fen + $1 WHERE id = $2")
                 .bind(amount)
                 .bind(&order_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             tracing::warn!(%order_id, %payment_id, "payment confirmed for an order in another state");
         }
-        tx.commit().await?;
-        Ok(())
+        Ok(Settled::Applied)
     }
 
     /// A confirmation of a charge that had expired: the money did move, so it is recorded

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
 use super::accounts::hex;
+use super::orders::settlements::Settlement;
 use super::{now_ms, Services};
 use models::error::AppError;
 use models::payment::{
@@ -381,9 +382,17 @@ impl crate::Payments<'_> {
                 self.auctions().settle_auction_refund(&callback.id).await?
             }
             (PaymentKind::Charge, false, outcome) => {
-                self.orders()
-                    .settle_payment(&callback.id, outcome, &callback.provider_ref)
-                    .await?
+                // Committed in a group with the other callbacks arriving now, the digest
+                // remembered in the same transaction.
+                return self
+                    .orders()
+                    .settle(Settlement {
+                        payment_id: callback.id,
+                        outcome,
+                        provider_ref: callback.provider_ref,
+                        digest,
+                    })
+                    .await;
             }
             (PaymentKind::Refund, false, ChargeOutcome::Succeeded) => {
                 self.orders().settle_refund(&callback.id).await?

@@ -126,6 +126,14 @@ async fn a_storm_is_committed_in_groups_with_the_answers_of_one_request_at_a_tim
         grouped > groups,
         "{grouped} requests in {groups} groups: the storm was committed in groups"
     );
+    // The 100 confirmations were committed in groups too.
+    settled(&app.services).await;
+    let settlement_groups =
+        app.services.orders().writer_stats().settlement_groups - before.settlement_groups;
+    assert!(
+        (1..100).contains(&settlement_groups),
+        "100 confirmations in {settlement_groups} groups"
+    );
     app.assert_books_balance().await;
 }
 

@@ -14,8 +14,7 @@
 //! again (it rebuilds its state from the log).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use auction::{Auction, AuctionRules, Event, Money, Phase, RulesSpec};
@@ -25,18 +24,13 @@ use tokio::sync::{mpsc, oneshot};
 use super::command::{next_due, notice, public_phase, Command};
 use super::feed::LiveEntry;
 use crate::db::{value_rows, Json, ROWS_PER_INSERT};
+use crate::group_commit::gather;
 use crate::{now_ms, Backend, Services};
 use models::error::AppError;
 use models::{AuctionState, BidAnswer, BidKind, BidView, FeedEntry, SettlementView};
 
 /// The most requests committed together.
 const MAX_BATCH: usize = 256;
-
-/// How long a batch smaller than the last one waits for one more request.
-const LINGER: Duration = Duration::from_millis(1);
-
-/// The longest a batch waits for requests in all.
-const MAX_LINGER: Duration = Duration::from_millis(2);
 
 /// How long a sequencer waits without a request before it ends, unless configured.
 const IDLE: Duration = Duration::from_secs(60);
@@ -72,43 +66,13 @@ pub(crate) struct Applied {
     pub replayed: bool,
 }
 
-struct Job {
+pub(crate) struct Job {
     request: Request,
     reply: oneshot::Sender<Result<Applied, AppError>>,
 }
 
 /// The sequencers of this process, one per auction that received a request lately.
-#[derive(Default)]
-pub(crate) struct Sequencers {
-    senders: Mutex<HashMap<String, Running>>,
-    /// Numbers the sequencers, so that one that ends removes itself and not its successor.
-    started: AtomicU64,
-}
-
-/// A running sequencer: its number and its queue.
-struct Running {
-    id: u64,
-    sender: mpsc::UnboundedSender<Job>,
-}
-
-impl Sequencers {
-    /// The running sequencer of an auction, if any.
-    fn running(&self, auction_id: &str) -> Option<(u64, mpsc::UnboundedSender<Job>)> {
-        let senders = self.senders.lock().unwrap_or_else(|e| e.into_inner());
-        senders
-            .get(auction_id)
-            .filter(|r| !r.sender.is_closed())
-            .map(|r| (r.id, r.sender.clone()))
-    }
-
-    /// Removes sequencer `id` of the auction (not a successor started meanwhile).
-    fn forget(&self, auction_id: &str, id: u64) {
-        let mut senders = self.senders.lock().unwrap_or_else(|e| e.into_inner());
-        if senders.get(auction_id).is_some_and(|r| r.id == id) {
-            senders.remove(auction_id);
-        }
-    }
-}
+pub(crate) type Sequencers = crate::group_commit::Registry<Job>;
 
 /// The state machine of one auction as of log position `version`.
 struct Cached {
@@ -161,43 +125,21 @@ impl crate::Auctions<'_> {
         }
         // Auctions are never deleted: once found, it exists when the sequencer starts.
         self.auction_exists(auction_id).await?;
-        let mut senders = sequencers.senders.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(running) = senders.get(auction_id).filter(|r| !r.sender.is_closed()) {
-            return Ok((running.id, running.sender.clone()));
-        }
-        let id = sequencers.started.fetch_add(1, Ordering::Relaxed);
-        let (sender, receiver) = mpsc::unbounded_channel();
-        senders.insert(
-            auction_id.to_string(),
-            Running {
-                id,
-                sender: sender.clone(),
-            },
-        );
         let idle = self
             .options
             .sequencer_idle
             .filter(|d| !d.is_zero())
             .unwrap_or(IDLE);
-        tokio::spawn(run(
-            Arc::downgrade(self.0),
-            auction_id.to_string(),
-            id,
-            receiver,
-            idle,
-        ));
-        Ok((id, sender))
+        let services = Arc::downgrade(self.0);
+        Ok(sequencers.get_or_start(auction_id, |id, receiver| {
+            tokio::spawn(run(services, auction_id.to_string(), id, receiver, idle));
+        }))
     }
 
     /// How many sequencers this process runs (for tests).
     #[doc(hidden)]
     pub fn running_sequencers(self) -> usize {
-        self.auction_runtime
-            .sequencers
-            .senders
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .len()
+        self.auction_runtime.sequencers.len()
     }
 }
 
@@ -225,7 +167,7 @@ async fn run(
                 continue;
             }
         };
-        let jobs = gather(&mut queue, first, last_batch).await;
+        let jobs = gather(&mut queue, first, last_batch, MAX_BATCH).await;
         last_batch = jobs.len();
         let Some(services) = services.upgrade() else {
             return;
@@ -259,37 +201,6 @@ async fn run(
                     let _ = job.reply.send(Err(error.clone()));
                 }
             }
-        }
-    }
-}
-
-/// The requests of the next batch: the first, all that are waiting, and, while the batch is
-/// smaller than the last one, those arriving within [`LINGER`] of each other (at most
-/// [`MAX_LINGER`] in all). Under a storm the answers of one batch come back as the next
-/// batch's requests a little apart; without waiting for them, a batch of one would go ahead
-/// of a batch of all the others, and every request would pay two commits. A quiet auction
-/// (last batch of one) never waits.
-async fn gather(
-    queue: &mut mpsc::UnboundedReceiver<Job>,
-    first: Job,
-    last_batch: usize,
-) -> Vec<Job> {
-    let mut jobs = vec![first];
-    let until = tokio::time::Instant::now() + MAX_LINGER;
-    loop {
-        while jobs.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        let left = until.saturating_duration_since(tokio::time::Instant::now());
-        if jobs.len() >= last_batch.min(MAX_BATCH) || left.is_zero() {
-            return jobs;
-        }
-        match tokio::time::timeout(LINGER.min(left), queue.recv()).await {
-            Ok(Some(job)) => jobs.push(job),
-            _ => return jobs,
         }
     }
 }

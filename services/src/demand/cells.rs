@@ -69,6 +69,17 @@ impl Signal {
 /// A change to stored released figures: the cell and the figure's change.
 type Moved = (CellKey, Change);
 
+/// Changes to released figures not yet applied (see [`crate::Demand::move_demand_into`]).
+#[derive(Default)]
+pub(crate) struct DemandChanges(Vec<Moved>);
+
+impl DemandChanges {
+    /// Applies the changes, one statement per table, rows in their global order.
+    pub(crate) async fn apply(self, tx: &mut Transaction<'static, Any>) -> Result<(), AppError> {
+        apply_changes(tx, &self.0).await
+    }
+}
+
 impl crate::Demand<'_> {
     /// Moves a person from the cell of `out` (if any) to the cell of `into` (if any), inside
     /// the transaction of the signal. Call it after the transaction's first write (SQLite then
@@ -78,6 +89,23 @@ impl crate::Demand<'_> {
         tx: &mut Transaction<'static, Any>,
         out: Option<&Signal>,
         into: Option<&Signal>,
+    ) -> Result<(), AppError> {
+        let mut changes = DemandChanges::default();
+        self.move_demand_into(tx, out, into, &mut changes).await?;
+        changes.apply(tx).await
+    }
+
+    /// [`Self::move_demand`] with the released figures' changes kept in `changes`, to be
+    /// applied with those of the transaction's other signals ([`DemandChanges::apply`]): a
+    /// transaction that moves many people (a group of settlements) locks its cells first, in
+    /// key order, and the shared released rows once, in their global order, so it cannot
+    /// deadlock with a single signal.
+    pub(crate) async fn move_demand_into(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        out: Option<&Signal>,
+        into: Option<&Signal>,
+        changes: &mut DemandChanges,
     ) -> Result<(), AppError> {
         if out == into {
             return Ok(());
@@ -89,7 +117,6 @@ impl crate::Demand<'_> {
         let mut keys: Vec<&CellKey> = out.iter().chain(into.iter()).map(|s| &s.key).collect();
         keys.sort();
         keys.dedup();
-        let mut moved: Vec<Moved> = Vec::new();
         for key in keys {
             let version = key.catalog_version as u32;
             let rules = self
@@ -112,9 +139,11 @@ impl crate::Demand<'_> {
             self.store_cell(tx, key, &new).await?;
             let before = rules.release(&old, k);
             let after = rules.release(&new, k);
-            moved.extend(before.changes(&after).into_iter().map(|c| (key.clone(), c)));
+            changes
+                .0
+                .extend(before.changes(&after).into_iter().map(|c| (key.clone(), c)));
         }
-        apply_changes(tx, &moved).await
+        Ok(())
     }
 
     /// The K of the OEM that owns a car line (the product's default for a line without one).

@@ -15,6 +15,7 @@ mod report;
 mod signals;
 mod tokens;
 
+pub(crate) use cells::DemandChanges;
 pub use cells::{day_of, CellKey, DemandRules};
 pub use recount::DemandBooks;
 pub use report::{CountCache, Viewer};

@@ -31,7 +31,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use configurator::{Money, Quote};
@@ -40,6 +40,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{open_window, payer, refuse_dropped, Terms};
 use crate::db::{value_rows, value_rows_after};
+use crate::group_commit::{gather, Registry};
 use crate::idempotency::Replayable;
 use crate::payments::ChargeRequest;
 use crate::{now_ms, share_code, Services};
@@ -49,12 +50,6 @@ use models::{Account, OrderEvent, OrderEventKind, OrderStatus, OrderView};
 /// The most reservations committed together (21 parameters per order: well within both
 /// databases' limits on one statement).
 const MAX_GROUP: usize = 256;
-
-/// How long a group smaller than the last one waits for one more request.
-const LINGER: Duration = Duration::from_millis(1);
-
-/// The longest a group waits for requests in all.
-const MAX_LINGER: Duration = Duration::from_millis(2);
 
 /// How long a writer waits without a request before it ends.
 const IDLE: Duration = Duration::from_secs(60);
@@ -79,16 +74,17 @@ struct Job {
     reply: oneshot::Sender<Answer>,
 }
 
-/// The reservation writers of this process, one per campaign that had a request lately.
+/// The reservation writers of this process, one per campaign that had a request lately, and
+/// what they have done.
 #[derive(Default)]
 pub(crate) struct Writers {
-    senders: Mutex<HashMap<String, Running>>,
-    /// Numbers the writers, so that one that ends removes itself and not its successor.
-    started: AtomicU64,
+    running: Registry<Job>,
     /// Groups committed, requests they decided, requests done alone (see [`WriterStats`]).
     groups: AtomicU64,
     grouped: AtomicU64,
     alone: AtomicU64,
+    /// Groups of payment settlements committed ([`super::settlements`]).
+    pub(super) settled_groups: AtomicU64,
 }
 
 /// What this process's reservation writers have done (tests read it to see that a storm was
@@ -101,28 +97,8 @@ pub struct WriterStats {
     pub grouped: u64,
     /// Requests done alone after their group failed or their terms changed.
     pub alone: u64,
-}
-
-struct Running {
-    id: u64,
-    sender: mpsc::UnboundedSender<Job>,
-}
-
-impl Writers {
-    fn running(&self, campaign_id: &str) -> Option<(u64, mpsc::UnboundedSender<Job>)> {
-        let senders = self.senders.lock().unwrap_or_else(|e| e.into_inner());
-        senders
-            .get(campaign_id)
-            .filter(|r| !r.sender.is_closed())
-            .map(|r| (r.id, r.sender.clone()))
-    }
-
-    fn forget(&self, campaign_id: &str, id: u64) {
-        let mut senders = self.senders.lock().unwrap_or_else(|e| e.into_inner());
-        if senders.get(campaign_id).is_some_and(|r| r.id == id) {
-            senders.remove(campaign_id);
-        }
-    }
+    /// Groups of payment settlements committed.
+    pub settlement_groups: u64,
 }
 
 impl crate::Orders<'_> {
@@ -145,7 +121,7 @@ impl crate::Orders<'_> {
                 // The writer ended (idle); start a new one once.
                 Err(mpsc::error::SendError(back)) => {
                     job = back;
-                    self.reservation_writers.forget(campaign_id, id);
+                    self.reservation_writers.running.forget(campaign_id, id);
                 }
             }
         }
@@ -162,36 +138,21 @@ impl crate::Orders<'_> {
             groups: writers.groups.load(Ordering::Relaxed),
             grouped: writers.grouped.load(Ordering::Relaxed),
             alone: writers.alone.load(Ordering::Relaxed),
+            settlement_groups: writers.settled_groups.load(Ordering::Relaxed),
         }
     }
 
     /// The campaign's writer, started if none runs (the caller has read the campaign's terms:
     /// it exists).
     fn writer(self, campaign_id: &str) -> (u64, mpsc::UnboundedSender<Job>) {
-        let writers = &self.reservation_writers;
-        if let Some(running) = writers.running(campaign_id) {
-            return running;
+        let running = &self.reservation_writers.running;
+        if let Some(writer) = running.running(campaign_id) {
+            return writer;
         }
-        let mut senders = writers.senders.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(running) = senders.get(campaign_id).filter(|r| !r.sender.is_closed()) {
-            return (running.id, running.sender.clone());
-        }
-        let id = writers.started.fetch_add(1, Ordering::Relaxed);
-        let (sender, receiver) = mpsc::unbounded_channel();
-        senders.insert(
-            campaign_id.to_string(),
-            Running {
-                id,
-                sender: sender.clone(),
-            },
-        );
-        tokio::spawn(run(
-            Arc::downgrade(self.0),
-            campaign_id.to_string(),
-            id,
-            receiver,
-        ));
-        (id, sender)
+        let services = Arc::downgrade(self.0);
+        running.get_or_start(campaign_id, |id, receiver| {
+            tokio::spawn(run(services, campaign_id.to_string(), id, receiver));
+        })
     }
 }
 
@@ -210,13 +171,16 @@ async fn run(
                 // Quiet for a while: leave the map and close the queue; requests already
                 // queued are still answered (a closed queue yields them, then `None`).
                 if let Some(services) = services.upgrade() {
-                    services.reservation_writers.forget(&campaign_id, id);
+                    services
+                        .reservation_writers
+                        .running
+                        .forget(&campaign_id, id);
                 }
                 queue.close();
                 continue;
             }
         };
-        let jobs = gather(&mut queue, first, last_group).await;
+        let jobs = gather(&mut queue, first, last_group, MAX_GROUP).await;
         last_group = jobs.len();
         let Some(services) = services.upgrade() else {
             return;
@@ -263,30 +227,6 @@ async fn run(
                     let _ = job.reply.send(answer);
                 }
             }
-        }
-    }
-}
-
-/// The requests of the next group: the first, all that are waiting, and, while the group is
-/// smaller than the last one, those arriving within [`LINGER`] of each other (at most
-/// [`MAX_LINGER`] in all); see the auction sequencer's `gather` for why.
-async fn gather(queue: &mut mpsc::UnboundedReceiver<Job>, first: Job, last: usize) -> Vec<Job> {
-    let mut jobs = vec![first];
-    let until = tokio::time::Instant::now() + MAX_LINGER;
-    loop {
-        while jobs.len() < MAX_GROUP {
-            match queue.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        let left = until.saturating_duration_since(tokio::time::Instant::now());
-        if jobs.len() >= last.min(MAX_GROUP) || left.is_zero() {
-            return jobs;
-        }
-        match tokio::time::timeout(LINGER.min(left), queue.recv()).await {
-            Ok(Some(job)) => jobs.push(job),
-            _ => return jobs,
         }
     }
 }

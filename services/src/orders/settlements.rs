@@ -1,0 +1,255 @@
+//! The settlement writer: confirmations of order charges, committed in groups.
+//!
+//! Every reservation of a launch is followed by its payment's confirmation, and each
+//! confirmation moves its order, the ledger and the demand cells of its day and province, rows
+//! every other confirmation of the campaign wants too. Applied one transaction each, they
+//! queue on those rows (PostgreSQL) or on the write lock (SQLite) and hold pool connections
+//! while they wait, starving the reservations. So verified callbacks for order charges go to
+//! one writer per process, which applies every waiting one in one transaction (each exactly as
+//! alone, [`crate::Orders::settle_payment_in`]), remembers their digests (replay protection) in
+//! the same transaction, and answers the callbacks only after the commit.
+//!
+//! Locks are taken in one global order so a group cannot deadlock with a single signal: the
+//! group is sorted by the demand cell each settlement moves into, and the shared released
+//! figures are written once, at the end ([`crate::demand::DemandChanges`]). A group whose
+//! transaction fails anyway is redone one settlement at a time; a confirmation that arrives for
+//! a charge no longer pending (perhaps expired) is settled alone after the group.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use sqlx::{Any, Transaction};
+use tokio::sync::{mpsc, oneshot};
+
+use super::Settled;
+use crate::db::value_rows;
+use crate::demand::DemandChanges;
+use crate::group_commit::{gather, Registry};
+use crate::payments::ChargeOutcome;
+use crate::{now_ms, Services};
+use models::error::AppError;
+use models::OrderStatus;
+
+/// The most settlements committed together.
+const MAX_GROUP: usize = 256;
+
+/// How long the writer waits without a callback before it ends.
+const IDLE: Duration = Duration::from_secs(60);
+
+/// The one key of the process's settlement writer in its registry.
+const KEY: &str = "settlements";
+
+/// A verified callback for an order's charge.
+pub(crate) struct Settlement {
+    pub payment_id: String,
+    pub outcome: ChargeOutcome,
+    pub provider_ref: String,
+    /// The SHA-256 digest of the callback's body, remembered once it is applied.
+    pub digest: String,
+}
+
+pub(crate) struct Job {
+    settlement: Settlement,
+    reply: oneshot::Sender<Result<(), AppError>>,
+}
+
+/// The process's settlement writer (at most one runs).
+pub(crate) type Settlers = Registry<Job>;
+
+impl crate::Orders<'_> {
+    /// Applies a verified callback for an order's charge through the settlement writer; answers
+    /// once it is committed.
+    pub(crate) async fn settle(self, settlement: Settlement) -> Result<(), AppError> {
+        let (reply, answer) = oneshot::channel();
+        let mut job = Job { settlement, reply };
+        for _ in 0..2 {
+            let settlers = &self.settlers;
+            let (id, sender) = match settlers.running(KEY) {
+                Some(running) => running,
+                None => {
+                    let services = Arc::downgrade(self.0);
+                    settlers.get_or_start(KEY, |id, receiver| {
+                        tokio::spawn(run(services, id, receiver));
+                    })
+                }
+            };
+            match sender.send(job) {
+                Ok(()) => {
+                    return answer.await.map_err(|_| AppError::Internal {
+                        message: "the settlement writer stopped".into(),
+                    })?
+                }
+                Err(mpsc::error::SendError(back)) => {
+                    job = back;
+                    settlers.forget(KEY, id);
+                }
+            }
+        }
+        Err(AppError::Internal {
+            message: "the settlement writer is not available".into(),
+        })
+    }
+
+    /// One settlement in its own transaction, then its digest remembered: the path of a
+    /// settlement its group could not take.
+    async fn settle_alone(self, settlement: &Settlement) -> Result<(), AppError> {
+        self.settle_payment(
+            &settlement.payment_id,
+            settlement.outcome,
+            &settlement.provider_ref,
+        )
+        .await?;
+        let mut tx = self.db.begin().await?;
+        remember(&mut tx, &[settlement.digest.as_str()], now_ms()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Applies a group in one transaction; answers which settlements are left to do alone
+    /// (confirmations of charges no longer pending). An error means nothing was committed.
+    async fn settle_group(self, group: &[&Settlement]) -> Result<Vec<bool>, AppError> {
+        let mut tx = self.db.begin().await?;
+        let now = now_ms();
+        let order = self.settling_order(&mut tx, group).await?;
+        let mut changes = DemandChanges::default();
+        let mut alone = vec![false; group.len()];
+        let mut digests = Vec::with_capacity(group.len());
+        for index in order {
+            let s = group[index];
+            let settled = self
+                .settle_payment_in(
+                    &mut tx,
+                    &s.payment_id,
+                    s.outcome,
+                    &s.provider_ref,
+                    now,
+                    &mut changes,
+                )
+                .await?;
+            if settled == Settled::Late {
+                alone[index] = true;
+            } else {
+                digests.push(s.digest.as_str());
+            }
+        }
+        changes.apply(&mut tx).await?;
+        remember(&mut tx, &digests, now).await?;
+        tx.commit().await?;
+        Ok(alone)
+    }
+
+    /// The order in which to apply a group: by the demand cell each settlement moves its order
+    /// into (the order cells are locked in everywhere), settlements that move none first.
+    async fn settling_order(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        group: &[&Settlement],
+    ) -> Result<Vec<usize>, AppError> {
+        let sql = format!(
+            "SELECT id, order_id, purpose FROM payments WHERE id IN (VALUES {})",
+            value_rows(group.len(), 1)
+        );
+        let mut query = sqlx::query_as::<_, (String, String, String)>(&sql);
+        for s in group {
+            query = query.bind(&s.payment_id);
+        }
+        let payments: std::collections::HashMap<String, (String, String)> = query
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .map(|(id, order, purpose)| (id, (order, purpose)))
+            .collect();
+        let order_ids: Vec<&str> = payments.values().map(|(o, _)| o.as_str()).collect();
+        let demand = self.demand().orders_demand(tx, &order_ids).await?;
+        let cell = |s: &Settlement| {
+            let (order_id, purpose) = payments.get(&s.payment_id)?;
+            let to = match purpose.as_str() {
+                "earnest" => OrderStatus::Locked,
+                _ => OrderStatus::Reserved,
+            };
+            demand.get(order_id)?.at(to).map(|signal| signal.key)
+        };
+        let mut order: Vec<(Option<crate::demand::CellKey>, usize)> = group
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let key = (s.outcome == ChargeOutcome::Succeeded)
+                    .then(|| cell(s))
+                    .flatten();
+                (key, i)
+            })
+            .collect();
+        order.sort();
+        Ok(order.into_iter().map(|(_, i)| i).collect())
+    }
+}
+
+/// Remembers applied callbacks by digest (a replay is then refused).
+pub(crate) async fn remember(
+    tx: &mut Transaction<'static, Any>,
+    digests: &[&str],
+    now: i64,
+) -> Result<(), AppError> {
+    if digests.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO payment_callbacks (digest, received_at) VALUES {}
+         ON CONFLICT (digest) DO NOTHING",
+        value_rows(digests.len(), 2)
+    );
+    let mut query = sqlx::query(&sql);
+    for digest in digests {
+        query = query.bind(*digest).bind(now);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn run(services: Weak<Services>, id: u64, mut queue: mpsc::UnboundedReceiver<Job>) {
+    let mut last_group = 1;
+    loop {
+        let first = match tokio::time::timeout(IDLE, queue.recv()).await {
+            Ok(Some(job)) => job,
+            Ok(None) => return,
+            Err(_) => {
+                if let Some(services) = services.upgrade() {
+                    services.settlers.forget(KEY, id);
+                }
+                queue.close();
+                continue;
+            }
+        };
+        let jobs = gather(&mut queue, first, last_group, MAX_GROUP).await;
+        last_group = jobs.len();
+        let Some(services) = services.upgrade() else {
+            return;
+        };
+        let orders = services.orders();
+        let group: Vec<&Settlement> = jobs.iter().map(|j| &j.settlement).collect();
+        match orders.settle_group(&group).await {
+            Ok(alone) => {
+                services
+                    .reservation_writers
+                    .settled_groups
+                    .fetch_add(1, Ordering::Relaxed);
+                for (job, alone) in jobs.into_iter().zip(alone) {
+                    let answer = if alone {
+                        orders.settle_alone(&job.settlement).await
+                    } else {
+                        Ok(())
+                    };
+                    let _ = job.reply.send(answer);
+                }
+            }
+            Err(error) => {
+                tracing::debug!(%error, "settlement group failed; settling one at a time");
+                for job in jobs {
+                    let answer = orders.settle_alone(&job.settlement).await;
+                    let _ = job.reply.send(answer);
+                }
+            }
+        }
+    }
+}
