@@ -28,7 +28,7 @@ case "$backend" in
   *) echo "usage: $0 sqlite|postgres [flags]" >&2; exit 2 ;;
 esac
 
-DATABASE_URL="$url" C2M_ADDR="127.0.0.1:$port" C2M_SEED_DEMO=on C2M_PAYMENT_SANDBOX=on C2M_LOG=warn \
+DATABASE_URL="$url" C2M_ADDR="127.0.0.1:$port" C2M_SEED_DEMO=on C2M_PAYMENT_SANDBOX=on C2M_LOG=${RUSH_LOG:-warn} \
   C2M_SANDBOX_DELAY_MS=${RUSH_SANDBOX_DELAY_MS:-300} C2M_DEMO_PASSWORD=c2m-demo-2026 LEPTOS_OUTPUT_NAME=c2m-studio "$bin/server" > "$dir/server.log" 2>&1 &
 server=$!
 cleanup() {

@@ -117,6 +117,16 @@ pub(crate) fn value_rows_after(before: usize, rows: usize, width: usize) -> Stri
     sql
 }
 
+/// The parameters `$before+1, …, $before+n`, for `x IN (…)`: a plain list, which PostgreSQL
+/// turns into `= ANY(…)` on the column's index, where a `VALUES` list may be joined by a scan
+/// of the whole table.
+pub(crate) fn parameter_list(before: usize, n: usize) -> String {
+    (before + 1..=before + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A JSON document in a TEXT column, typed: a row struct holds `Json<Quote>` where it would
 /// otherwise hold a `String` and call `serde_json::from_str` on it. Reading fails as a decode
 /// error of its column (which [`AppError`] reports as unreadable stored data); writing
@@ -252,5 +262,6 @@ mod tests {
         assert_eq!(value_rows(1, 1), "($1)");
         assert_eq!(value_rows(0, 4), "");
         assert_eq!(value_rows_after(1, 2, 1), "($2), ($3)");
+        assert_eq!(parameter_list(1, 3), "$2, $3, $4");
     }
 }

@@ -84,6 +84,7 @@ pub struct Services {
     demand_counts: demand::CountCache,
     reservation_writers: orders::writer::Writers,
     settlers: orders::settlements::Settlers,
+    sqlite_writers: tokio::sync::Mutex<()>,
     terms_cache: orders::TermsCache,
     database_url: String,
     options: ServiceOptions,
@@ -123,6 +124,7 @@ impl Services {
             demand_counts: Default::default(),
             reservation_writers: Default::default(),
             settlers: Default::default(),
+            sqlite_writers: Default::default(),
             terms_cache: Default::default(),
             database_url: database_url.to_string(),
             options,
@@ -148,6 +150,17 @@ impl Services {
     /// Which database this runs on.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// On SQLite, the turn of one of this process's group writers (reservations, settlements)
+    /// to write: they take turns in arrival order here instead of polling the database's
+    /// write lock, whose busy handler sleeps up to 100 ms between tries. On PostgreSQL, whose
+    /// writers lock rows and wait in a queue, no turn is needed.
+    pub(crate) async fn write_gate(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writers.lock().await),
+            Backend::Postgres => None,
+        }
     }
 }
 

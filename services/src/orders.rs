@@ -656,7 +656,7 @@ impl crate::Orders<'_> {
                     .await
             }
             Settled::Applied | Settled::Unchanged => {
-                changes.apply(&mut tx).await?;
+                self.demand().apply_moves(&mut tx, changes).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -664,7 +664,7 @@ impl crate::Orders<'_> {
     }
 
     /// [`Self::settle_payment`] inside `tx` (alone, or one of a group of settlements), its
-    /// released-demand changes kept in `changes` for the caller to apply before committing.
+    /// demand move kept in `changes` for the caller to apply before committing.
     pub(super) async fn settle_payment_in(
         self,
         tx: &mut Transaction<'static, Any>,
@@ -733,9 +733,7 @@ impl crate::Orders<'_> {
         .await?;
         if moved.rows_affected() == 1 {
             let order = self.demand().order_demand(tx, &order_id).await?;
-            self.demand()
-                .order_moved_into(tx, &order, (from, to), changes)
-                .await?;
+            self.demand().order_moved_into(&order, (from, to), changes);
             if releases {
                 release_unit(tx, &order_id).await?;
             }

@@ -1,7 +1,7 @@
 //! The write path: every demand signal moves its person into (or out of) a cell in the same
 //! transaction as the signal itself, and the released figures of that cell follow.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use demand::{Cell, Change, Person, K};
 use sqlx::{Any, Row, Transaction};
@@ -69,14 +69,20 @@ impl Signal {
 /// A change to stored released figures: the cell and the figure's change.
 type Moved = (CellKey, Change);
 
-/// Changes to released figures not yet applied (see [`crate::Demand::move_demand_into`]).
+/// People's moves between cells not yet applied: a transaction that moves many people (a
+/// group of payment settlements) collects them and applies them at once
+/// ([`crate::Demand::apply_moves`]), each cell locked, read and written once.
 #[derive(Default)]
-pub(crate) struct DemandChanges(Vec<Moved>);
+pub(crate) struct DemandChanges {
+    moves: Vec<(Option<Signal>, Option<Signal>)>,
+}
 
 impl DemandChanges {
-    /// Applies the changes, one statement per table, rows in their global order.
-    pub(crate) async fn apply(self, tx: &mut Transaction<'static, Any>) -> Result<(), AppError> {
-        apply_changes(tx, &self.0).await
+    /// A person leaving the cell of `out` (if any) for the cell of `into` (if any).
+    pub(crate) fn push(&mut self, out: Option<Signal>, into: Option<Signal>) {
+        if out != into {
+            self.moves.push((out, into));
+        }
     }
 }
 
@@ -91,59 +97,64 @@ impl crate::Demand<'_> {
         into: Option<&Signal>,
     ) -> Result<(), AppError> {
         let mut changes = DemandChanges::default();
-        self.move_demand_into(tx, out, into, &mut changes).await?;
-        changes.apply(tx).await
+        changes.push(out.cloned(), into.cloned());
+        self.apply_moves(tx, changes).await
     }
 
-    /// [`Self::move_demand`] with the released figures' changes kept in `changes`, to be
-    /// applied with those of the transaction's other signals ([`DemandChanges::apply`]): a
-    /// transaction that moves many people (a group of settlements) locks its cells first, in
-    /// key order, and the shared released rows once, in their global order, so it cannot
-    /// deadlock with a single signal.
-    pub(crate) async fn move_demand_into(
+    /// Applies collected moves inside the transaction: every cell they touch is locked in key
+    /// order, read, changed for each person and written once, and the released figures of all
+    /// of them change in one statement per table (rows in their global order), so a
+    /// transaction of many moves cannot deadlock with one of a single move.
+    pub(crate) async fn apply_moves(
         self,
         tx: &mut Transaction<'static, Any>,
-        out: Option<&Signal>,
-        into: Option<&Signal>,
-        changes: &mut DemandChanges,
+        changes: DemandChanges,
     ) -> Result<(), AppError> {
-        if out == into {
-            return Ok(());
-        }
-        let Some(line) = into.or(out).map(|s| s.car_line.clone()) else {
-            return Ok(());
-        };
-        let k = self.k_of_line(tx, &line).await?;
-        let mut keys: Vec<&CellKey> = out.iter().chain(into.iter()).map(|s| &s.key).collect();
+        let moves = changes.moves;
+        let mut keys: Vec<(&CellKey, &str)> = moves
+            .iter()
+            .flat_map(|(out, into)| out.iter().chain(into.iter()))
+            .map(|s| (&s.key, s.car_line.as_str()))
+            .collect();
         keys.sort();
-        keys.dedup();
-        for key in keys {
+        keys.dedup_by(|a, b| a.0 == b.0);
+        let mut ks: HashMap<&str, K> = HashMap::new();
+        let mut moved: Vec<Moved> = Vec::new();
+        for (key, line) in keys {
+            let k = match ks.get(line) {
+                Some(k) => *k,
+                None => {
+                    let k = self.k_of_line(tx, line).await?;
+                    ks.insert(line, k);
+                    k
+                }
+            };
             let version = key.catalog_version as u32;
             let rules = self
                 .catalogs()
-                .catalog_version_with(&mut **tx, &line, version)
+                .catalog_version_with(&mut **tx, line, version)
                 .await?
                 .demand_rules();
             let old = self.lock_cell(tx, key).await?;
             let mut new = old.clone();
-            if let Some(out) = out.filter(|s| &s.key == key) {
-                if new.remove(&out.person()).is_err() {
+            for out in moves.iter().filter_map(|(out, _)| out.as_ref()) {
+                if &out.key == key && new.remove(&out.person()).is_err() {
                     // The cells disagree with the signals: a recount repairs them; the signal
                     // itself must not fail for it.
                     tracing::error!(?key, "demand cell lacks the person it should hold");
                 }
             }
-            if let Some(into) = into.filter(|s| &s.key == key) {
-                new.add(&into.person());
+            for into in moves.iter().filter_map(|(_, into)| into.as_ref()) {
+                if &into.key == key {
+                    new.add(&into.person());
+                }
             }
             self.store_cell(tx, key, &new).await?;
             let before = rules.release(&old, k);
             let after = rules.release(&new, k);
-            changes
-                .0
-                .extend(before.changes(&after).into_iter().map(|c| (key.clone(), c)));
+            moved.extend(before.changes(&after).into_iter().map(|c| (key.clone(), c)));
         }
-        Ok(())
+        apply_changes(tx, &moved).await
     }
 
     /// The K of the OEM that owns a car line (the product's default for a line without one).

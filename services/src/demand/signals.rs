@@ -2,12 +2,10 @@
 //! configuration, a person's first vote in a campaign, an order at its current level. The
 //! same readers serve the write path (one signal in its transaction) and the full recount.
 
-use std::collections::HashMap;
-
 use sqlx::{Any, Transaction};
 
 use super::cells::{day_of, stage_of_order, CellKey, Signal};
-use crate::db::{value_rows, Json};
+use crate::db::Json;
 use crate::Backend;
 use models::error::AppError;
 use models::{OrderStatus, Stage};
@@ -165,48 +163,15 @@ impl crate::Demand<'_> {
             .await
     }
 
-    /// [`Self::order_moved`] with the released figures' changes kept in `changes`.
-    pub(crate) async fn order_moved_into(
+    /// [`Self::order_moved`], collected in `changes` to be applied with the transaction's
+    /// other moves ([`Self::apply_moves`]).
+    pub(crate) fn order_moved_into(
         self,
-        tx: &mut Transaction<'static, Any>,
         order: &OrderDemand,
         (from, to): (OrderStatus, OrderStatus),
         changes: &mut super::DemandChanges,
-    ) -> Result<(), AppError> {
-        self.move_demand_into(tx, order.at(from).as_ref(), order.at(to).as_ref(), changes)
-            .await
-    }
-
-    /// The demand of these orders as they stand, read without locking (a group of settlements
-    /// orders itself by the cells it will lock).
-    pub(crate) async fn orders_demand(
-        self,
-        tx: &mut Transaction<'static, Any>,
-        order_ids: &[&str],
-    ) -> Result<HashMap<String, OrderDemand>, AppError> {
-        #[derive(sqlx::FromRow)]
-        struct Keyed {
-            id: String,
-            #[sqlx(flatten)]
-            row: OrderSignalRow,
-        }
-        if order_ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let sql = format!(
-            "SELECT id, {ORDER_COLUMNS} FROM orders WHERE id IN (VALUES {})",
-            value_rows(order_ids.len(), 1)
-        );
-        let mut query = sqlx::query_as::<_, Keyed>(&sql);
-        for id in order_ids {
-            query = query.bind(*id);
-        }
-        Ok(query
-            .fetch_all(&mut **tx)
-            .await?
-            .into_iter()
-            .map(|k| (k.id, k.row.into()))
-            .collect())
+    ) {
+        changes.push(order.at(from), order.at(to));
     }
 
     /// Serialises one account's demand signals on PostgreSQL (SQLite already holds its write

@@ -39,7 +39,7 @@ use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{open_window, payer, refuse_dropped, Terms};
-use crate::db::{value_rows, value_rows_after};
+use crate::db::{parameter_list, value_rows};
 use crate::group_commit::{gather, Registry};
 use crate::idempotency::Replayable;
 use crate::payments::ChargeRequest;
@@ -274,6 +274,8 @@ impl crate::Orders<'_> {
         campaign_id: &str,
         requests: &[&Reservation],
     ) -> Result<Vec<Decision>, AppError> {
+        let started = std::time::Instant::now();
+        let _gate = self.write_gate().await;
         let mut tx = self.db.begin().await?;
         let mut batches: Vec<BatchRow> = sqlx::query_as(
             "UPDATE campaign_batches SET held = held WHERE campaign_id = $1
@@ -297,8 +299,10 @@ impl crate::Orders<'_> {
         .bind(campaign_id)
         .fetch_all(&mut *tx)
         .await?;
+        let locked = started.elapsed();
         let stored = stored_answers(&mut tx, requests).await?;
         let mut holding = holding_accounts(&mut tx, campaign_id, requests).await?;
+        let read = started.elapsed();
 
         let now = now_ms();
         let open = open_window(&terms, now);
@@ -378,6 +382,7 @@ impl crate::Orders<'_> {
 
         write_units(&mut tx, campaign_id, &new_orders).await?;
         write_orders(&mut tx, campaign_id, &terms, &new_orders, now).await?;
+        let wrote = started.elapsed();
         let mut stored_keys: Vec<(&Reservation, Result<OrderView, AppError>)> = Vec::new();
         let mut answers: Vec<(usize, Result<OrderView, AppError>, Option<ChargeRequest>)> =
             Vec::new();
@@ -406,6 +411,14 @@ impl crate::Orders<'_> {
             tokio::time::sleep(hold).await;
         }
         tx.commit().await?;
+        tracing::debug!(
+            group = requests.len(),
+            ?locked,
+            ?read,
+            ?wrote,
+            committed = ?started.elapsed(),
+            "reservation group"
+        );
 
         for (index, result, charge) in answers {
             decisions[index] = Some(Decision::Answer(
@@ -445,24 +458,35 @@ fn refuse(error: AppError) -> Decision {
     Decision::Answer(Err(error), None)
 }
 
-/// The answers stored for the group's keys, in one query.
+/// The answers stored for the group's keys, in one query (by account and by key, each an
+/// indexed list; pairs of one person's account and another's key are dropped here).
 async fn stored_answers(
     tx: &mut Transaction<'static, Any>,
     requests: &[&Reservation],
 ) -> Result<HashMap<(String, String), StoredAnswer>, AppError> {
+    let n = requests.len();
     let sql = format!(
         "SELECT account_id, idem_key, fingerprint, response FROM idempotency_keys
-          WHERE (account_id, idem_key) IN (VALUES {})",
-        value_rows(requests.len(), 2)
+          WHERE account_id IN ({}) AND idem_key IN ({})",
+        parameter_list(0, n),
+        parameter_list(n, n)
     );
     let mut query = sqlx::query_as::<_, StoredAnswer>(&sql);
     for request in requests {
-        query = query.bind(&request.account.id).bind(&request.key);
+        query = query.bind(&request.account.id);
     }
+    for request in requests {
+        query = query.bind(&request.key);
+    }
+    let asked: HashSet<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.account.id.as_str(), r.key.as_str()))
+        .collect();
     Ok(query
         .fetch_all(&mut **tx)
         .await?
         .into_iter()
+        .filter(|a| asked.contains(&(a.account_id.as_str(), a.idem_key.as_str())))
         .map(|a| ((a.account_id.clone(), a.idem_key.clone()), a))
         .collect())
 }
@@ -475,8 +499,8 @@ async fn holding_accounts<'r>(
 ) -> Result<HashSet<&'r str>, AppError> {
     let sql = format!(
         "SELECT account_id FROM orders
-          WHERE campaign_id = $1 AND holds_unit = 1 AND account_id IN (VALUES {})",
-        value_rows_after(1, requests.len(), 1)
+          WHERE campaign_id = $1 AND holds_unit = 1 AND account_id IN ({})",
+        parameter_list(1, requests.len())
     );
     let mut query = sqlx::query_scalar::<_, String>(&sql).bind(campaign_id);
     for request in requests {
@@ -537,8 +561,8 @@ async fn write_orders(
     }
     // Where each person is (for the demand map), read once for the group.
     let sql = format!(
-        "SELECT id, province, city FROM accounts WHERE id IN (VALUES {})",
-        value_rows(orders.len(), 1)
+        "SELECT id, province, city FROM accounts WHERE id IN ({})",
+        parameter_list(0, orders.len())
     );
     let mut query = sqlx::query_as::<_, (String, Option<String>, Option<String>)>(&sql);
     for (_, order) in orders {
