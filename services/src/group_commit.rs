@@ -120,3 +120,23 @@ pub(crate) async fn gather<J>(
         }
     }
 }
+
+/// The requests of the next group for a writer whose callers can wait a little (payment
+/// callbacks): the first and all that arrive within `window` of it, up to `max`. Fewer, larger
+/// groups leave more of the database to the writers whose callers are people.
+pub(crate) async fn gather_within<J>(
+    queue: &mut mpsc::UnboundedReceiver<J>,
+    first: J,
+    max: usize,
+    window: Duration,
+) -> Vec<J> {
+    let mut jobs = vec![first];
+    let until = tokio::time::Instant::now() + window;
+    while jobs.len() < max {
+        match tokio::time::timeout_at(until, queue.recv()).await {
+            Ok(Some(job)) => jobs.push(job),
+            _ => break,
+        }
+    }
+    jobs
+}

@@ -27,13 +27,17 @@ use tokio::sync::{mpsc, oneshot};
 use super::Settled;
 use crate::db::value_rows;
 use crate::demand::DemandChanges;
-use crate::group_commit::{gather, Registry};
+use crate::group_commit::{gather_within, Registry};
 use crate::payments::ChargeOutcome;
 use crate::{now_ms, Services};
 use models::error::AppError;
 
 /// The most settlements committed together.
 const MAX_GROUP: usize = 256;
+
+/// How long a group waits for more callbacks after its first: a provider's webhook can wait
+/// this long, and larger groups leave the database to the reservations.
+const WINDOW: Duration = Duration::from_millis(10);
 
 /// How long the writer waits without a callback before it ends.
 const IDLE: Duration = Duration::from_secs(60);
@@ -166,7 +170,6 @@ pub(crate) async fn remember(
 }
 
 async fn run(services: Weak<Services>, id: u64, mut queue: mpsc::UnboundedReceiver<Job>) {
-    let mut last_group = 1;
     loop {
         let first = match tokio::time::timeout(IDLE, queue.recv()).await {
             Ok(Some(job)) => job,
@@ -179,8 +182,7 @@ async fn run(services: Weak<Services>, id: u64, mut queue: mpsc::UnboundedReceiv
                 continue;
             }
         };
-        let jobs = gather(&mut queue, first, last_group, MAX_GROUP).await;
-        last_group = jobs.len();
+        let jobs = gather_within(&mut queue, first, MAX_GROUP, WINDOW).await;
         let Some(services) = services.upgrade() else {
             return;
         };
