@@ -387,29 +387,16 @@ impl crate::Orders<'_> {
             now,
         )
         .await?;
-        let order = OrderView {
-            id: order_id,
-            campaign_id: campaign_id.to_string(),
-            batch: batch as u32,
-            configuration_code: code.to_string(),
-            car_line: terms.car_line.clone(),
-            catalog_version: terms.catalog_version as u32,
-            selections: selections.to_vec(),
-            price: price.clone(),
-            reservation: Money(terms.reservation_fen),
-            earnest: Money(terms.earnest_fen),
-            cooling_off_hours: terms.cooling_off_hours,
-            status: OrderStatus::PendingPayment,
-            held: Money(0),
-            created_at: now,
-            locked_at: None,
-            refundable_until: None,
-            timeline: vec![OrderEvent {
-                at: now,
-                kind: OrderEventKind::Reserved,
-            }],
-            dropped_option: None,
-        };
+        let order = pending_order(
+            order_id,
+            campaign_id,
+            batch,
+            code,
+            terms,
+            selections,
+            price,
+            now,
+        );
         let charge = ChargeRequest {
             payment_id,
             amount_fen: terms.reservation_fen,
@@ -902,6 +889,43 @@ pub fn lock_terms(order: &OrderView) -> String {
         order.earnest.yuan_exact(),
         order.cooling_off_hours
     )
+}
+
+/// A new order as answered to its reservation: awaiting its payment, holding nothing yet.
+#[allow(clippy::too_many_arguments)]
+fn pending_order(
+    id: String,
+    campaign_id: &str,
+    batch: i64,
+    code: &str,
+    terms: &Terms,
+    selections: &[String],
+    price: &Quote,
+    now: i64,
+) -> OrderView {
+    OrderView {
+        id,
+        campaign_id: campaign_id.to_string(),
+        batch: batch as u32,
+        configuration_code: code.to_string(),
+        car_line: terms.car_line.clone(),
+        catalog_version: terms.catalog_version as u32,
+        selections: selections.to_vec(),
+        price: price.clone(),
+        reservation: Money(terms.reservation_fen),
+        earnest: Money(terms.earnest_fen),
+        cooling_off_hours: terms.cooling_off_hours,
+        status: OrderStatus::PendingPayment,
+        held: Money(0),
+        created_at: now,
+        locked_at: None,
+        refundable_until: None,
+        timeline: vec![OrderEvent {
+            at: now,
+            kind: OrderEventKind::Reserved,
+        }],
+        dropped_option: None,
+    }
 }
 
 /// Refuses a reservation outside the campaign's opening hours.

@@ -34,18 +34,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use configurator::{Money, Quote};
+use configurator::Quote;
 use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{open_window, payer, refuse_dropped, Terms};
+use super::{open_window, payer, pending_order, refuse_dropped, Terms};
 use crate::db::{parameter_list, value_rows};
 use crate::group_commit::{gather, Registry};
 use crate::idempotency::Replayable;
 use crate::payments::ChargeRequest;
 use crate::{now_ms, share_code, Services};
 use models::error::AppError;
-use models::{Account, OrderEvent, OrderEventKind, OrderStatus, OrderView};
+use models::{Account, OrderEventKind, OrderView};
 
 /// The most reservations committed together (21 parameters per order: well within both
 /// databases' limits on one statement).
@@ -686,27 +686,14 @@ async fn write_answers(
 
 fn order_view(campaign_id: &str, terms: &Terms, order: &NewOrder<'_>, now: i64) -> OrderView {
     let r = order.request;
-    OrderView {
-        id: order.order_id.clone(),
-        campaign_id: campaign_id.to_string(),
-        batch: order.batch as u32,
-        configuration_code: r.code.clone(),
-        car_line: terms.car_line.clone(),
-        catalog_version: terms.catalog_version as u32,
-        selections: r.selections.clone(),
-        price: r.price.clone(),
-        reservation: Money(terms.reservation_fen),
-        earnest: Money(terms.earnest_fen),
-        cooling_off_hours: terms.cooling_off_hours,
-        status: OrderStatus::PendingPayment,
-        held: Money(0),
-        created_at: now,
-        locked_at: None,
-        refundable_until: None,
-        timeline: vec![OrderEvent {
-            at: now,
-            kind: OrderEventKind::Reserved,
-        }],
-        dropped_option: None,
-    }
+    pending_order(
+        order.order_id.clone(),
+        campaign_id,
+        order.batch,
+        &r.code,
+        terms,
+        &r.selections,
+        &r.price,
+        now,
+    )
 }
