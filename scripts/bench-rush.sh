@@ -52,11 +52,17 @@ wait $server 2>/dev/null || true
 echo "== database limit ($backend): one-row update per transaction =="
 if [ "$backend" = sqlite ]; then
   rm -f "$dir"/limit.db*
-  "$bin/examples/auction_load" --db-limit "sqlite://$dir/limit.db" --seconds 10
+  "$bin/examples/auction_load" --db-limit "sqlite://$dir/limit.db" --seconds 10 | tee "$dir/limit.txt"
+  limit=$(sed -n 's/.*"tps":\([0-9.]*\).*/\1/p' "$dir/limit.txt")
 else
   psql "$url" -qc "CREATE TABLE bench (id INT PRIMARY KEY, v BIGINT NOT NULL); INSERT INTO bench VALUES (1, 0);"
   echo "UPDATE bench SET v = v + 1 WHERE id = 1;" > "$dir/update.sql"
+  limit=
   for clients in 1 8; do
-    pgbench -n -T 10 -c $clients -f "$dir/update.sql" "$url" 2>/dev/null | grep -E "^(number of clients|tps)"
+    tps=$(pgbench -n -T 10 -c $clients -f "$dir/update.sql" "$url" 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+    echo "pgbench, $clients client(s): $tps one-row updates/s"
+    [ -n "$limit" ] || limit=$tps
   done
 fi
+rate=$(sed -n 's/.*"reservations_per_second": \([0-9.]*\).*/\1/p' "$dir/result-$backend.json")
+awk -v r="$rate" -v l="$limit" 'BEGIN { if (l > 0) printf "ratio: %.0f reservations/s over %.0f one-row updates/s (one client) = %.2f\n", r, l, r / l }'
