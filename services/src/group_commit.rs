@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
+
+use models::error::AppError;
 
 /// How long a group smaller than the last one waits for one more request.
 const LINGER: Duration = Duration::from_millis(1);
@@ -139,4 +141,36 @@ pub(crate) async fn gather_within<J>(
         }
     }
     jobs
+}
+
+/// Sends `job` to the writer of `key` and waits for its answer on `answer`. `writer` gives
+/// the running writer or starts one (the caller has checked that `key` names something that
+/// exists); a writer found ended (idle) is forgotten and one new one is started. `what` names
+/// the writer in errors ("the auction's sequencer").
+pub(crate) async fn submit<J, T>(
+    registry: &Registry<J>,
+    key: &str,
+    mut job: J,
+    answer: oneshot::Receiver<Result<T, AppError>>,
+    mut writer: impl FnMut() -> (u64, mpsc::UnboundedSender<J>),
+    what: &str,
+) -> Result<T, AppError> {
+    for _ in 0..2 {
+        let (id, sender) = writer();
+        match sender.send(job) {
+            Ok(()) => {
+                return answer.await.map_err(|_| AppError::Internal {
+                    message: format!("{what} stopped"),
+                })?
+            }
+            // The task ended (idle, or its services were dropped); start a new one once.
+            Err(mpsc::error::SendError(back)) => {
+                job = back;
+                registry.forget(key, id);
+            }
+        }
+    }
+    Err(AppError::Internal {
+        message: format!("{what} is not available"),
+    })
 }

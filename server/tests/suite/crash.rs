@@ -8,8 +8,6 @@ use std::time::Duration;
 
 use common::process::{free_port, post, start};
 use common::{assert_books_balance, TestDb, DEMO_PASSWORD};
-use models::Role;
-use services::accounts::NewAccount;
 use services::Services;
 
 async fn scalar(services: &Services, sql: &str) -> i64 {
@@ -32,31 +30,11 @@ async fn a_killed_server_loses_no_acknowledged_reservation() {
         )
         .await
         .unwrap();
-    let hash = password_auth::generate_hash("storm-password");
-    let mut tokens = Vec::new();
-    for i in 0..400 {
-        let login = format!("crash{i}@load.test");
-        let new = NewAccount {
-            login: &login,
-            password: "",
-            display_name: None,
-            role: Role::Consumer,
-            org_id: None,
-        };
-        let account = services
-            .accounts()
-            .insert_account(&new, &hash)
-            .await
-            .unwrap();
-        tokens.push(
-            services
-                .accounts()
-                .open_session(&account.id)
-                .await
-                .unwrap()
-                .token,
-        );
-    }
+    let tokens: Vec<String> = common::consumers(&services, 400, "crash")
+        .await
+        .into_iter()
+        .map(|(_, token)| token)
+        .collect();
 
     let port = free_port();
     let mut server = start(&db.url, port).await;

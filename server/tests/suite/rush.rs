@@ -14,9 +14,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use common::process::{free_port, post, start, start_with};
 use common::{assert_books_balance, TestApp, TestDb, DEMO_PASSWORD};
-use models::Role;
 use serde_json::{json, Value};
-use services::accounts::NewAccount;
 use services::Services;
 
 async fn scalar(services: &Services, sql: &str) -> i64 {
@@ -175,43 +173,26 @@ async fn launch(
         )
         .await
         .unwrap();
-    let hash = password_auth::generate_hash("rush-password");
     let places = [
         ("guangdong", "shenzhen"),
         ("zhejiang", "hangzhou"),
         ("sichuan", "chengdu"),
     ];
     let mut tokens = Vec::new();
-    for i in 0..n {
-        let login = format!("{campaign}{i}@load.test");
-        let new = NewAccount {
-            login: &login,
-            password: "",
-            display_name: None,
-            role: Role::Consumer,
-            org_id: None,
-        };
-        let account = services
-            .accounts()
-            .insert_account(&new, &hash)
-            .await
-            .unwrap();
+    for (i, (id, token)) in common::consumers(&services, n, campaign)
+        .await
+        .into_iter()
+        .enumerate()
+    {
         let (province, city) = places[i % places.len()];
         sqlx::query("UPDATE accounts SET province = $1, city = $2 WHERE id = $3")
             .bind(province)
             .bind(city)
-            .bind(&account.id)
+            .bind(&id)
             .execute(services.db())
             .await
             .unwrap();
-        tokens.push(
-            services
-                .accounts()
-                .open_session(&account.id)
-                .await
-                .unwrap()
-                .token,
-        );
+        tokens.push(token);
     }
     (services, code, tokens)
 }

@@ -24,7 +24,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::command::{next_due, notice, public_phase, Command};
 use super::feed::LiveEntry;
 use crate::db::{value_rows, Json, ROWS_PER_INSERT};
-use crate::group_commit::gather;
+use crate::group_commit::{gather, submit};
 use crate::{now_ms, Backend, Services};
 use models::error::AppError;
 use models::{AuctionState, BidAnswer, BidKind, BidView, FeedEntry, SettlementView};
@@ -91,49 +91,39 @@ impl crate::Auctions<'_> {
         auction_id: &str,
         request: Request,
     ) -> Result<Applied, AppError> {
-        let (reply, answer) = oneshot::channel();
-        let mut job = Job { request, reply };
-        for _ in 0..2 {
-            let (id, sender) = self.sequencer(auction_id).await?;
-            match sender.send(job) {
-                Ok(()) => {
-                    return answer.await.map_err(|_| AppError::Internal {
-                        message: "the auction's sequencer stopped".into(),
-                    })?
-                }
-                // The task ended (idle, or its services were dropped); start a new one once.
-                Err(mpsc::error::SendError(back)) => {
-                    job = back;
-                    self.auction_runtime.sequencers.forget(auction_id, id);
-                }
-            }
+        let sequencers = &self.auction_runtime.sequencers;
+        if sequencers.running(auction_id).is_none() {
+            // Auctions are never deleted: once found, it exists when its sequencer starts (an
+            // unknown id leaves no task behind, and the answer is 404).
+            self.auction_exists(auction_id).await?;
         }
-        Err(AppError::Internal {
-            message: "the auction's sequencer is not available".into(),
-        })
+        let (reply, answer) = oneshot::channel();
+        submit(
+            sequencers,
+            auction_id,
+            Job { request, reply },
+            answer,
+            || self.sequencer(auction_id),
+            "the auction's sequencer",
+        )
+        .await
     }
 
-    /// The auction's sequencer, started if none runs; an auction that does not exist gets
-    /// none (and the answer is 404).
-    async fn sequencer(
-        self,
-        auction_id: &str,
-    ) -> Result<(u64, mpsc::UnboundedSender<Job>), AppError> {
+    /// The auction's sequencer, started if none runs (for an auction that exists).
+    fn sequencer(self, auction_id: &str) -> (u64, mpsc::UnboundedSender<Job>) {
         let sequencers = &self.auction_runtime.sequencers;
         if let Some(running) = sequencers.running(auction_id) {
-            return Ok(running);
+            return running;
         }
-        // Auctions are never deleted: once found, it exists when the sequencer starts.
-        self.auction_exists(auction_id).await?;
         let idle = self
             .options
             .sequencer_idle
             .filter(|d| !d.is_zero())
             .unwrap_or(IDLE);
         let services = Arc::downgrade(self.0);
-        Ok(sequencers.get_or_start(auction_id, |id, receiver| {
+        sequencers.get_or_start(auction_id, |id, receiver| {
             tokio::spawn(run(services, auction_id.to_string(), id, receiver, idle));
-        }))
+        })
     }
 
     /// How many sequencers this process runs (for tests).

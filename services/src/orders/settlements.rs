@@ -27,7 +27,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::Settled;
 use crate::db::value_rows;
 use crate::demand::DemandChanges;
-use crate::group_commit::{gather_within, Registry};
+use crate::group_commit::{gather_within, submit, Registry};
 use crate::payments::ChargeOutcome;
 use crate::{now_ms, Services};
 use models::error::AppError;
@@ -67,33 +67,23 @@ impl crate::Orders<'_> {
     /// once it is committed.
     pub(crate) async fn settle(self, settlement: Settlement) -> Result<(), AppError> {
         let (reply, answer) = oneshot::channel();
-        let mut job = Job { settlement, reply };
-        for _ in 0..2 {
-            let settlers = &self.settlers;
-            let (id, sender) = match settlers.running(KEY) {
-                Some(running) => running,
-                None => {
+        let settlers = &self.settlers;
+        submit(
+            settlers,
+            KEY,
+            Job { settlement, reply },
+            answer,
+            || {
+                settlers.running(KEY).unwrap_or_else(|| {
                     let services = Arc::downgrade(self.0);
                     settlers.get_or_start(KEY, |id, receiver| {
                         tokio::spawn(run(services, id, receiver));
                     })
-                }
-            };
-            match sender.send(job) {
-                Ok(()) => {
-                    return answer.await.map_err(|_| AppError::Internal {
-                        message: "the settlement writer stopped".into(),
-                    })?
-                }
-                Err(mpsc::error::SendError(back)) => {
-                    job = back;
-                    settlers.forget(KEY, id);
-                }
-            }
-        }
-        Err(AppError::Internal {
-            message: "the settlement writer is not available".into(),
-        })
+                })
+            },
+            "the settlement writer",
+        )
+        .await
     }
 
     /// One settlement in its own transaction, then its digest remembered: the path of a

@@ -40,7 +40,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{open_window, payer, pending_order, refuse_dropped, Terms};
 use crate::db::{parameter_list, value_rows};
-use crate::group_commit::{gather, Registry};
+use crate::group_commit::{gather, submit, Registry};
 use crate::idempotency::Replayable;
 use crate::payments::ChargeRequest;
 use crate::{now_ms, share_code, Services};
@@ -109,25 +109,15 @@ impl crate::Orders<'_> {
         request: Reservation,
     ) -> Result<Replayable<OrderView>, AppError> {
         let (reply, answer) = oneshot::channel();
-        let mut job = Job { request, reply };
-        for _ in 0..2 {
-            let (id, sender) = self.writer(campaign_id);
-            match sender.send(job) {
-                Ok(()) => {
-                    return answer.await.map_err(|_| AppError::Internal {
-                        message: "the campaign's reservation writer stopped".into(),
-                    })?
-                }
-                // The writer ended (idle); start a new one once.
-                Err(mpsc::error::SendError(back)) => {
-                    job = back;
-                    self.reservation_writers.running.forget(campaign_id, id);
-                }
-            }
-        }
-        Err(AppError::Internal {
-            message: "the campaign's reservation writer is not available".into(),
-        })
+        submit(
+            &self.reservation_writers.running,
+            campaign_id,
+            Job { request, reply },
+            answer,
+            || self.writer(campaign_id),
+            "the campaign's reservation writer",
+        )
+        .await
     }
 
     /// What this process's writers have done so far.

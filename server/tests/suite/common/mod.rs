@@ -119,6 +119,38 @@ pub const DEMO_PASSWORD: &str = "c2m-demo-2026";
 /// The payment sandbox's callback secret in tests.
 pub const SANDBOX_SECRET: &[u8] = b"test-sandbox-secret";
 
+/// Creates `n` consumer accounts `{prefix}{i}@load.test` directly (one shared password hash:
+/// registration is not what the tests measure) with a session each; answers (account id,
+/// session token) pairs.
+pub async fn consumers(services: &Arc<Services>, n: usize, prefix: &str) -> Vec<(String, String)> {
+    let hash = password_auth::generate_hash("load-test-password");
+    let mut made = Vec::with_capacity(n);
+    for i in 0..n {
+        let login = format!("{prefix}{i}@load.test");
+        let account = services
+            .accounts()
+            .insert_account(
+                &NewAccount {
+                    login: &login,
+                    password: "",
+                    display_name: None,
+                    role: Role::Consumer,
+                    org_id: None,
+                },
+                &hash,
+            )
+            .await
+            .expect("account");
+        let session = services
+            .accounts()
+            .open_session(&account.id)
+            .await
+            .expect("session");
+        made.push((account.id, session.token));
+    }
+    made
+}
+
 /// Services on a fresh, seeded database, and the API router on them.
 pub struct TestApp {
     pub services: Arc<Services>,
@@ -209,34 +241,11 @@ impl TestApp {
     /// Creates `n` consumer accounts directly (one shared password hash: registration is not
     /// what these tests measure) and opens a session for each; answers their tokens.
     pub async fn consumers(&self, n: usize, prefix: &str) -> Vec<String> {
-        let hash = password_auth::generate_hash("load-test-password");
-        let mut tokens = Vec::with_capacity(n);
-        for i in 0..n {
-            let login = format!("{prefix}{i}@load.test");
-            let account = self
-                .services
-                .accounts()
-                .insert_account(
-                    &NewAccount {
-                        login: &login,
-                        password: "",
-                        display_name: None,
-                        role: Role::Consumer,
-                        org_id: None,
-                    },
-                    &hash,
-                )
-                .await
-                .expect("account");
-            let session = self
-                .services
-                .accounts()
-                .open_session(&account.id)
-                .await
-                .expect("session");
-            tokens.push(session.token);
-        }
-        tokens
+        consumers(&self.services, n, prefix)
+            .await
+            .into_iter()
+            .map(|(_, token)| token)
+            .collect()
     }
 
     /// Saves the complete lease configuration; answers its code.
