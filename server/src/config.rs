@@ -285,6 +285,20 @@ mod tests {
     }
 
     #[test]
+    fn the_commit_hold_is_a_test_aid_only_with_the_sandbox() {
+        let refusal = settings(&[("C2M_TEST_COMMIT_HOLD_MS", "300")])
+            .expect_err("refused without the sandbox");
+        assert!(refusal.contains("C2M_PAYMENT_SANDBOX"), "{refusal}");
+        let s = settings(&[
+            ("C2M_TEST_COMMIT_HOLD_MS", "300"),
+            ("C2M_PAYMENT_SANDBOX", "on"),
+        ])
+        .unwrap();
+        assert_eq!(s.commit_hold_ms, 300);
+        assert_eq!(settings(&[]).unwrap().commit_hold_ms, 0);
+    }
+
+    #[test]
     fn loopback_may_use_the_sandbox_defaults() {
         let s = settings(&[("C2M_PAYMENT_SANDBOX", "on"), ("C2M_SEED_DEMO", "on")]).unwrap();
         assert!(s.check_serve().is_ok());
