@@ -4,6 +4,8 @@
 //! stored in the same transaction, so a retry gets exactly the first answer and a crash leaves
 //! either both or neither.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::{Any, Transaction};
@@ -122,4 +124,96 @@ pub(super) async fn record<T: Serialize>(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// An answer to store under its key, written by a group writer for many keys at once.
+pub(crate) struct NewAnswer {
+    pub account: String,
+    pub key: String,
+    pub fingerprint: String,
+    /// The HTTP status of the answer.
+    pub status: i64,
+    /// The answer as JSON.
+    pub response: String,
+}
+
+/// Stores the answers of a group's fresh keys with one statement per
+/// [`crate::db::ROWS_PER_INSERT`] keys. A key taken meanwhile by another request (of another
+/// kind, or on another server) fails the group: nothing is acknowledged twice.
+pub(crate) async fn store_answers(
+    tx: &mut Transaction<'static, Any>,
+    answers: &[NewAnswer],
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::db::{value_rows, ROWS_PER_INSERT};
+    for rows in answers.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO idempotency_keys
+               (account_id, idem_key, fingerprint, status_code, response, created_at)
+             VALUES {}
+             ON CONFLICT (account_id, idem_key) DO NOTHING",
+            value_rows(rows.len(), 6)
+        );
+        let mut query = sqlx::query(&sql);
+        for answer in rows {
+            query = query
+                .bind(&answer.account)
+                .bind(&answer.key)
+                .bind(&answer.fingerprint)
+                .bind(answer.status)
+                .bind(&answer.response)
+                .bind(now);
+        }
+        let stored = query.execute(&mut **tx).await?;
+        if stored.rows_affected() != rows.len() as u64 {
+            return Err(AppError::Internal {
+                message: "an idempotency key was used by two requests at once; retry".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// An answer stored with an idempotency key (the response is read only for its own request:
+/// compare the fingerprint first).
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredAnswer {
+    pub account_id: String,
+    pub idem_key: String,
+    pub fingerprint: String,
+    pub response: String,
+}
+
+/// The answers stored for these (account, key) pairs, for a group writer's whole group: one
+/// query per [`crate::db::ROWS_PER_INSERT`] pairs, by account and by key (each an indexed
+/// list; pairs of one person's account and another's key are dropped here).
+pub(crate) async fn stored_answers(
+    tx: &mut Transaction<'static, Any>,
+    keys: &[(&str, &str)],
+) -> Result<HashMap<(String, String), StoredAnswer>, AppError> {
+    use crate::db::{parameter_list, ROWS_PER_INSERT};
+    let asked: HashSet<(&str, &str)> = keys.iter().copied().collect();
+    let mut stored = HashMap::new();
+    for keys in keys.chunks(ROWS_PER_INSERT) {
+        let n = keys.len();
+        let sql = format!(
+            "SELECT account_id, idem_key, fingerprint, response FROM idempotency_keys
+              WHERE account_id IN ({}) AND idem_key IN ({})",
+            parameter_list(0, n),
+            parameter_list(n, n)
+        );
+        let mut query = sqlx::query_as::<_, StoredAnswer>(&sql);
+        for (account, _) in keys {
+            query = query.bind(*account);
+        }
+        for (_, key) in keys {
+            query = query.bind(*key);
+        }
+        for answer in query.fetch_all(&mut **tx).await? {
+            if asked.contains(&(answer.account_id.as_str(), answer.idem_key.as_str())) {
+                stored.insert((answer.account_id.clone(), answer.idem_key.clone()), answer);
+            }
+        }
+    }
+    Ok(stored)
 }

@@ -121,10 +121,7 @@ pub(crate) enum Settled {
 
 /// How a settled charge moves its order: (from, to, the event told). A reservation payment
 /// confirms or fails the reservation; an earnest payment locks the order or leaves it reserved.
-pub(crate) fn transition(
-    purpose: &str,
-    succeeded: bool,
-) -> (OrderStatus, OrderStatus, OrderEventKind) {
+fn transition(purpose: &str, succeeded: bool) -> (OrderStatus, OrderStatus, OrderEventKind) {
     use OrderStatus as S;
     match (purpose, succeeded) {
         ("reservation", true) => (
@@ -143,7 +140,7 @@ pub(crate) fn transition(
 }
 
 /// What a reservation needs to know about its campaign.
-#[derive(Clone, sqlx::FromRow)]
+#[derive(sqlx::FromRow)]
 pub(crate) struct Terms {
     pub(crate) car_line: String,
     pub(crate) catalog_version: i64,
@@ -869,16 +866,25 @@ impl crate::Orders<'_> {
 
     /// The terms of campaign `campaign_id`.
     pub(crate) async fn terms(self, campaign_id: &str) -> Result<Terms, AppError> {
-        sqlx::query_as(
-            "SELECT car_line, catalog_version, opens_at, closes_at, reservation_fen, earnest_fen,
-                    cooling_off_hours
-               FROM campaigns WHERE id = $1",
-        )
-        .bind(campaign_id)
-        .fetch_optional(&self.db)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("campaign {campaign_id}")))
+        terms_with(&self.db, campaign_id).await
     }
+}
+
+/// The terms of campaign `campaign_id`, read through `executor` (the pool, or a transaction
+/// that must see them as it commits).
+async fn terms_with<'e, E>(executor: E, campaign_id: &str) -> Result<Terms, AppError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    sqlx::query_as(
+        "SELECT car_line, catalog_version, opens_at, closes_at, reservation_fen, earnest_fen,
+                cooling_off_hours
+           FROM campaigns WHERE id = $1",
+    )
+    .bind(campaign_id)
+    .fetch_optional(executor)
+    .await?
+    .ok_or_else(|| AppError::not_found(format!("campaign {campaign_id}")))
 }
 
 /// What locking means, in plain words (shown before the second confirmation).

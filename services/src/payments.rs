@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
 use super::accounts::hex;
-use super::orders::settlements::Settlement;
+use super::orders::settlements::{remember, Settlement};
 use super::{now_ms, Services};
 use models::error::AppError;
 use models::payment::{
@@ -404,15 +404,7 @@ impl crate::Payments<'_> {
             }
         }
         // Remembered only once applied: a delivery that failed half-way may be sent again.
-        sqlx::query(
-            "INSERT INTO payment_callbacks (digest, received_at) VALUES ($1, $2)
-             ON CONFLICT (digest) DO NOTHING",
-        )
-        .bind(&digest)
-        .bind(now)
-        .execute(&self.db)
-        .await?;
-        Ok(())
+        remember(&self.db, &[digest.as_str()], now).await
     }
 
     /// The amount we asked the provider to move under the callback's id.

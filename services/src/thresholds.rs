@@ -95,12 +95,7 @@ impl crate::Campaigns<'_> {
 
     /// The options of `campaign` that were dropped.
     pub(super) async fn dropped_options(self, campaign_id: &str) -> Result<Vec<String>, AppError> {
-        Ok(sqlx::query_scalar(
-            "SELECT option_id FROM thresholds WHERE campaign_id = $1 AND status = 'dropped'",
-        )
-        .bind(campaign_id)
-        .fetch_all(&self.db)
-        .await?)
+        dropped_options_with(&self.db, campaign_id).await
     }
 
     /// Decides every threshold whose deadline has passed: confirmed when enough active orders
@@ -195,4 +190,21 @@ impl crate::Campaigns<'_> {
         tracing::info!(%campaign_id, %option, reached, target, %status, "threshold decided");
         Ok(true)
     }
+}
+
+/// The options of a campaign dropped by their demand threshold, read through `executor` (the
+/// pool, or the transaction that commits reservations).
+pub(super) async fn dropped_options_with<'e, E>(
+    executor: E,
+    campaign_id: &str,
+) -> Result<Vec<String>, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_scalar(
+        "SELECT option_id FROM thresholds WHERE campaign_id = $1 AND status = 'dropped'",
+    )
+    .bind(campaign_id)
+    .fetch_all(executor)
+    .await?)
 }

@@ -25,6 +25,7 @@ use super::command::{next_due, notice, public_phase, Command};
 use super::feed::LiveEntry;
 use crate::db::{value_rows, Json, ROWS_PER_INSERT};
 use crate::group_commit::{gather, submit};
+use crate::idempotency::{store_answers, stored_answers, NewAnswer, StoredAnswer};
 use crate::{now_ms, Backend, Services};
 use models::error::AppError;
 use models::{AuctionState, BidAnswer, BidKind, BidView, FeedEntry, SettlementView};
@@ -251,7 +252,12 @@ impl crate::Auctions<'_> {
         let mut last_state: Option<AuctionState> = None;
         let mut writes = Writes::default();
         // Answers stored by earlier batches, read for the whole batch at once.
-        let stored = stored_answers(&mut tx, requests).await?;
+        let keys: Vec<(&str, &str)> = requests
+            .iter()
+            .filter_map(|r| r.idempotency.as_ref())
+            .map(|idem| (idem.account.as_str(), idem.key.as_str()))
+            .collect();
+        let stored = stored_answers(&mut tx, &keys).await?;
         // Keys used earlier in this batch: their answers are not stored yet.
         let mut keys: HashMap<(String, String), (String, usize)> = HashMap::new();
         for (index, request) in requests.iter().enumerate() {
@@ -266,7 +272,7 @@ impl crate::Auctions<'_> {
                     continue;
                 }
                 if let Some(answer) = stored.get(&id) {
-                    results.push(answer.replay(idem)?);
+                    results.push(replay(answer, idem)?);
                     continue;
                 }
                 keys.insert(id, (idem.fingerprint.clone(), index));
@@ -540,7 +546,7 @@ struct Writes {
     /// `auction_bids`: seq, log seq, account, paddle, amount, kind, at.
     bids: Vec<(i64, i64, String, i64, i64, BidKind, i64)>,
     /// `idempotency_keys`: account, key, fingerprint, answer.
-    answers: Vec<(String, String, String, String)>,
+    answers: Vec<NewAnswer>,
     /// Whether deposits were released, in whole or in part (and so have refunds to request).
     refunds: bool,
 }
@@ -579,12 +585,13 @@ impl Writes {
 
     /// Adds the answer a retry with the same key will get.
     fn answer(&mut self, idem: &Idempotency, answer: &BidAnswer) -> Result<(), AppError> {
-        self.answers.push((
-            idem.account.clone(),
-            idem.key.clone(),
-            idem.fingerprint.clone(),
-            serde_json::to_string(answer)?,
-        ));
+        self.answers.push(NewAnswer {
+            account: idem.account.clone(),
+            key: idem.key.clone(),
+            fingerprint: idem.fingerprint.clone(),
+            status: 201,
+            response: serde_json::to_string(answer)?,
+        });
         Ok(())
     }
 
@@ -630,34 +637,9 @@ impl Writes {
             }
             query.execute(&mut **tx).await?;
         }
-        let now = now_ms();
-        for rows in self.answers.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO idempotency_keys
-                   (account_id, idem_key, fingerprint, response, status_code, created_at)
-                 VALUES {}
-                 ON CONFLICT (account_id, idem_key) DO NOTHING",
-                value_rows(rows.len(), 6)
-            );
-            let mut query = sqlx::query(&sql);
-            for (account, key, fingerprint, answer) in rows {
-                query = query
-                    .bind(account)
-                    .bind(key)
-                    .bind(fingerprint)
-                    .bind(answer)
-                    .bind(201_i64)
-                    .bind(now);
-            }
-            let stored = query.execute(&mut **tx).await?;
-            if stored.rows_affected() != rows.len() as u64 {
-                // A key used at this very moment by a request that is not a bid: the batch
-                // fails (nothing is acknowledged) rather than storing two answers for one key.
-                return Err(AppError::Internal {
-                    message: "an idempotency key was used by two requests at once; retry".into(),
-                });
-            }
-        }
+        // A key used at this very moment by a request that is not a bid fails the batch
+        // (nothing is acknowledged) rather than storing two answers for one key.
+        store_answers(tx, &self.answers, now_ms()).await?;
         Ok(())
     }
 }
@@ -833,57 +815,21 @@ pub(crate) fn initial_state(rules: AuctionRules) -> AuctionState {
     })
 }
 
-/// An answer stored with an idempotency key (the response is read only for its own request).
-#[derive(sqlx::FromRow)]
-struct StoredAnswer {
-    account_id: String,
-    idem_key: String,
-    fingerprint: String,
-    response: String,
-}
-
-impl StoredAnswer {
-    /// The stored answer, for a retry of the same request; a refusal for another request.
-    fn replay(&self, idem: &Idempotency) -> Result<Result<Applied, AppError>, AppError> {
-        if self.fingerprint != idem.fingerprint {
-            return Ok(Err(AppError::IdempotencyKeyReused));
-        }
-        let answer: BidAnswer = serde_json::from_str(&self.response)?;
-        Ok(Ok(Applied {
-            seq: answer.seq,
-            state: answer.state.clone(),
-            answer: Some(answer),
-            replayed: true,
-        }))
+/// A stored answer, for a retry of the same request; a refusal for another request.
+fn replay(
+    stored: &StoredAnswer,
+    idem: &Idempotency,
+) -> Result<Result<Applied, AppError>, AppError> {
+    if stored.fingerprint != idem.fingerprint {
+        return Ok(Err(AppError::IdempotencyKeyReused));
     }
-}
-
-/// The answers earlier batches stored for the keys of these requests, in one query per
-/// [`ROWS_PER_INSERT`] keys.
-async fn stored_answers(
-    tx: &mut Transaction<'static, Any>,
-    requests: &[&Request],
-) -> Result<HashMap<(String, String), StoredAnswer>, AppError> {
-    let keys: Vec<&Idempotency> = requests
-        .iter()
-        .filter_map(|r| r.idempotency.as_ref())
-        .collect();
-    let mut stored = HashMap::new();
-    for keys in keys.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "SELECT account_id, idem_key, fingerprint, response FROM idempotency_keys
-              WHERE (account_id, idem_key) IN (VALUES {})",
-            value_rows(keys.len(), 2)
-        );
-        let mut query = sqlx::query_as::<_, StoredAnswer>(&sql);
-        for idem in keys {
-            query = query.bind(&idem.account).bind(&idem.key);
-        }
-        for answer in query.fetch_all(&mut **tx).await? {
-            stored.insert((answer.account_id.clone(), answer.idem_key.clone()), answer);
-        }
-    }
-    Ok(stored)
+    let answer: BidAnswer = serde_json::from_str(&stored.response)?;
+    Ok(Ok(Applied {
+        seq: answer.seq,
+        state: answer.state.clone(),
+        answer: Some(answer),
+        replayed: true,
+    }))
 }
 
 fn replay_of(first: &Result<Applied, AppError>) -> Result<Applied, AppError> {

@@ -21,7 +21,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use sqlx::{Any, Transaction};
+use sqlx::Any;
 use tokio::sync::{mpsc, oneshot};
 
 use super::Settled;
@@ -95,10 +95,7 @@ impl crate::Orders<'_> {
             &settlement.provider_ref,
         )
         .await?;
-        let mut tx = self.db.begin().await?;
-        remember(&mut tx, &[settlement.digest.as_str()], now_ms()).await?;
-        tx.commit().await?;
-        Ok(())
+        remember(&self.db, &[settlement.digest.as_str()], now_ms()).await
     }
 
     /// Applies a group in one transaction; answers which settlements are left to do alone
@@ -130,19 +127,19 @@ impl crate::Orders<'_> {
             }
         }
         self.demand().apply_moves(&mut tx, changes).await?;
-        remember(&mut tx, &digests, now).await?;
+        remember(&mut *tx, &digests, now).await?;
         tx.commit().await?;
         tracing::debug!(group = group.len(), ?gated, committed = ?started.elapsed(), "settlement group");
         Ok(alone)
     }
 }
 
-/// Remembers applied callbacks by digest (a replay is then refused).
-pub(crate) async fn remember(
-    tx: &mut Transaction<'static, Any>,
-    digests: &[&str],
-    now: i64,
-) -> Result<(), AppError> {
+/// Remembers applied callbacks by digest (a replay is then refused), through `executor` (the
+/// pool, or the transaction that applied them).
+pub(crate) async fn remember<'e, E>(executor: E, digests: &[&str], now: i64) -> Result<(), AppError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
     if digests.is_empty() {
         return Ok(());
     }
@@ -155,7 +152,7 @@ pub(crate) async fn remember(
     for digest in digests {
         query = query.bind(*digest).bind(now);
     }
-    query.execute(&mut **tx).await?;
+    query.execute(executor).await?;
     Ok(())
 }
 

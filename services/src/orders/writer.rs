@@ -38,11 +38,12 @@ use configurator::Quote;
 use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{open_window, payer, pending_order, refuse_dropped, Terms};
+use super::{open_window, payer, pending_order, refuse_dropped, terms_with, Terms};
 use crate::db::{parameter_list, value_rows};
 use crate::group_commit::{gather, submit, Registry};
-use crate::idempotency::Replayable;
+use crate::idempotency::{store_answers, stored_answers, NewAnswer, Replayable};
 use crate::payments::ChargeRequest;
+use crate::thresholds::dropped_options_with;
 use crate::{now_ms, share_code, Services};
 use models::error::AppError;
 use models::{Account, OrderEventKind, OrderView};
@@ -239,15 +240,6 @@ struct NewOrder<'r> {
     batch: i64,
 }
 
-/// An answer stored with an idempotency key.
-#[derive(sqlx::FromRow)]
-struct StoredAnswer {
-    account_id: String,
-    idem_key: String,
-    fingerprint: String,
-    response: String,
-}
-
 /// A batch row as locked: its sequence, cap and units held.
 #[derive(sqlx::FromRow)]
 struct BatchRow {
@@ -275,22 +267,14 @@ impl crate::Orders<'_> {
         .fetch_all(&mut *tx)
         .await?;
         batches.sort_by_key(|b| b.seq);
-        let terms: Terms = sqlx::query_as(
-            "SELECT car_line, catalog_version, opens_at, closes_at, reservation_fen, earnest_fen,
-                    cooling_off_hours
-               FROM campaigns WHERE id = $1",
-        )
-        .bind(campaign_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let dropped: Vec<String> = sqlx::query_scalar(
-            "SELECT option_id FROM thresholds WHERE campaign_id = $1 AND status = 'dropped'",
-        )
-        .bind(campaign_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let terms = terms_with(&mut *tx, campaign_id).await?;
+        let dropped = dropped_options_with(&mut *tx, campaign_id).await?;
         let locked = started.elapsed();
-        let stored = stored_answers(&mut tx, requests).await?;
+        let keys: Vec<(&str, &str)> = requests
+            .iter()
+            .map(|r| (r.account.id.as_str(), r.key.as_str()))
+            .collect();
+        let stored = stored_answers(&mut tx, &keys).await?;
         let mut holding = holding_accounts(&mut tx, campaign_id, requests).await?;
         let read = started.elapsed();
 
@@ -373,7 +357,7 @@ impl crate::Orders<'_> {
         write_units(&mut tx, campaign_id, &new_orders).await?;
         write_orders(&mut tx, campaign_id, &terms, &new_orders, now).await?;
         let wrote = started.elapsed();
-        let mut stored_keys: Vec<(&Reservation, Result<OrderView, AppError>)> = Vec::new();
+        let mut stored_keys: Vec<NewAnswer> = Vec::new();
         let mut answers: Vec<(usize, Result<OrderView, AppError>, Option<ChargeRequest>)> =
             Vec::new();
         for (index, order) in &new_orders {
@@ -383,14 +367,14 @@ impl crate::Orders<'_> {
                 amount_fen: terms.reservation_fen,
                 payer: payer(&order.request.account),
             };
-            stored_keys.push((order.request, Ok(view.clone())));
+            stored_keys.push(stored_answer(order.request, &Ok(view.clone()))?);
             answers.push((*index, Ok(view), Some(charge)));
         }
         for &index in &sold_out {
-            stored_keys.push((requests[index], Err(AppError::SoldOut)));
+            stored_keys.push(stored_answer(requests[index], &Err(AppError::SoldOut))?);
             answers.push((index, Err(AppError::SoldOut), None));
         }
-        write_answers(&mut tx, &stored_keys, now).await?;
+        store_answers(&mut tx, &stored_keys, now).await?;
         if let Some(hold) = self.options.reservation_commit_hold {
             // A test aid (the crash test kills the server here): the group is written and not
             // yet committed.
@@ -446,39 +430,6 @@ impl crate::Orders<'_> {
 /// A refusal that stores nothing, as the single path answers it.
 fn refuse(error: AppError) -> Decision {
     Decision::Answer(Err(error), None)
-}
-
-/// The answers stored for the group's keys, in one query (by account and by key, each an
-/// indexed list; pairs of one person's account and another's key are dropped here).
-async fn stored_answers(
-    tx: &mut Transaction<'static, Any>,
-    requests: &[&Reservation],
-) -> Result<HashMap<(String, String), StoredAnswer>, AppError> {
-    let n = requests.len();
-    let sql = format!(
-        "SELECT account_id, idem_key, fingerprint, response FROM idempotency_keys
-          WHERE account_id IN ({}) AND idem_key IN ({})",
-        parameter_list(0, n),
-        parameter_list(n, n)
-    );
-    let mut query = sqlx::query_as::<_, StoredAnswer>(&sql);
-    for request in requests {
-        query = query.bind(&request.account.id);
-    }
-    for request in requests {
-        query = query.bind(&request.key);
-    }
-    let asked: HashSet<(&str, &str)> = requests
-        .iter()
-        .map(|r| (r.account.id.as_str(), r.key.as_str()))
-        .collect();
-    Ok(query
-        .fetch_all(&mut **tx)
-        .await?
-        .into_iter()
-        .filter(|a| asked.contains(&(a.account_id.as_str(), a.idem_key.as_str())))
-        .map(|a| ((a.account_id.clone(), a.idem_key.clone()), a))
-        .collect())
 }
 
 /// The group's accounts that already hold a unit of the campaign.
@@ -634,44 +585,21 @@ async fn write_orders(
     Ok(())
 }
 
-/// Stores the answers of the group's fresh keys. A key taken meanwhile by another request
-/// (of another kind, or on another server) fails the group: nothing is acknowledged twice.
-async fn write_answers(
-    tx: &mut Transaction<'static, Any>,
-    answers: &[(&Reservation, Result<OrderView, AppError>)],
-    now: i64,
-) -> Result<(), AppError> {
-    if answers.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO idempotency_keys
-           (account_id, idem_key, fingerprint, status_code, response, created_at)
-         VALUES {}
-         ON CONFLICT (account_id, idem_key) DO NOTHING",
-        value_rows(answers.len(), 6)
-    );
-    let mut query = sqlx::query(&sql);
-    for (request, result) in answers {
-        let status = match result {
+/// The answer of a request, as stored under its key.
+fn stored_answer(
+    request: &Reservation,
+    result: &Result<OrderView, AppError>,
+) -> Result<NewAnswer, AppError> {
+    Ok(NewAnswer {
+        account: request.account.id.clone(),
+        key: request.key.clone(),
+        fingerprint: request.fingerprint.clone(),
+        status: match result {
             Ok(_) => 200,
             Err(e) => i64::from(e.status()),
-        };
-        query = query
-            .bind(&request.account.id)
-            .bind(&request.key)
-            .bind(&request.fingerprint)
-            .bind(status)
-            .bind(serde_json::to_string(result)?)
-            .bind(now);
-    }
-    let stored = query.execute(&mut **tx).await?;
-    if stored.rows_affected() != answers.len() as u64 {
-        return Err(AppError::Internal {
-            message: "an idempotency key was used by two requests at once".into(),
-        });
-    }
-    Ok(())
+        },
+        response: serde_json::to_string(result)?,
+    })
 }
 
 fn order_view(campaign_id: &str, terms: &Terms, order: &NewOrder<'_>, now: i64) -> OrderView {
