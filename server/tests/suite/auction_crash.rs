@@ -25,14 +25,7 @@ async fn prepare(
 ) -> (std::sync::Arc<Services>, String, Value) {
     let services = Services::connect(&db.url).await.expect("connect");
     services.seed_demo(DEMO_PASSWORD).await.expect("seed");
-    let code = services
-        .configurations()
-        .save_configuration(
-            "xiaoman",
-            &serde_json::from_value::<Vec<String>>(common::complete_lease()).unwrap(),
-        )
-        .await
-        .unwrap();
+    let code = common::save_lease(&services).await;
     let marketer = sessions(&services, 1, "marketer", Role::Marketer)
         .await
         .remove(0);

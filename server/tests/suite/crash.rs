@@ -7,29 +7,15 @@ use crate::common;
 use std::time::Duration;
 
 use common::process::{free_port, post, start};
-use common::{assert_books_balance, TestDb, DEMO_PASSWORD};
+use common::{assert_books_balance, scalar, TestDb, DEMO_PASSWORD};
 use services::Services;
-
-async fn scalar(services: &Services, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(services.db())
-        .await
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_killed_server_loses_no_acknowledged_reservation() {
     let db = TestDb::new().await;
     let services = Services::connect(&db.url).await.expect("connect");
     services.seed_demo(DEMO_PASSWORD).await.expect("seed");
-    let code = services
-        .configurations()
-        .save_configuration(
-            "xiaoman",
-            &serde_json::from_value::<Vec<String>>(common::complete_lease()).unwrap(),
-        )
-        .await
-        .unwrap();
+    let code = common::save_lease(&services).await;
     let tokens: Vec<String> = common::consumers(&services, 400, "crash")
         .await
         .into_iter()

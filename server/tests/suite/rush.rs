@@ -13,16 +13,9 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use common::process::{free_port, post, start, start_with};
-use common::{assert_books_balance, TestApp, TestDb, DEMO_PASSWORD};
+use common::{assert_books_balance, scalar, TestApp, TestDb, DEMO_PASSWORD};
 use serde_json::{json, Value};
 use services::Services;
-
-async fn scalar(services: &Services, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(services.db())
-        .await
-        .unwrap()
-}
 
 /// Many people at once, some retrying their request and some sending a second one with
 /// another key: exactly the cap, one unit per person, every retry the first answer, and the
@@ -165,14 +158,7 @@ async fn launch(
         .create_campaign(&marketer, &input)
         .await
         .expect("campaign");
-    let code = services
-        .configurations()
-        .save_configuration(
-            "xiaoman",
-            &serde_json::from_value::<Vec<String>>(common::complete_lease()).unwrap(),
-        )
-        .await
-        .unwrap();
+    let code = common::save_lease(&services).await;
     let places = [
         ("guangdong", "shenzhen"),
         ("zhejiang", "hangzhou"),

@@ -151,6 +151,26 @@ pub async fn consumers(services: &Arc<Services>, n: usize, prefix: &str) -> Vec<
     made
 }
 
+/// Saves the complete lease configuration of the demo car; answers its code.
+pub async fn save_lease(services: &Arc<Services>) -> String {
+    services
+        .configurations()
+        .save_configuration(
+            "xiaoman",
+            &serde_json::from_value::<Vec<String>>(complete_lease()).unwrap(),
+        )
+        .await
+        .expect("save")
+}
+
+/// One number read from the database (a count, a sum cast to BIGINT).
+pub async fn scalar(services: &Services, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(services.db())
+        .await
+        .unwrap()
+}
+
 /// Services on a fresh, seeded database, and the API router on them.
 pub struct TestApp {
     pub services: Arc<Services>,
@@ -250,14 +270,7 @@ impl TestApp {
 
     /// Saves the complete lease configuration; answers its code.
     pub async fn saved_code(&self) -> String {
-        self.services
-            .configurations()
-            .save_configuration(
-                "xiaoman",
-                &serde_json::from_value::<Vec<String>>(complete_lease()).unwrap(),
-            )
-            .await
-            .expect("save")
+        save_lease(&self.services).await
     }
 
     /// Creates an open campaign for the demo car with these batch caps (as the marketer).
