@@ -91,6 +91,26 @@ impl<J> Registry<J> {
     }
 }
 
+/// The first request of a writer's next group; `None` when the writer should end. A writer
+/// quiet for `idle` leaves its registry (`forget`) and closes its queue: a request that took the
+/// sender before finds it closed and starts a successor, and requests already queued are still
+/// answered (a closed queue yields them, then `None`).
+pub(crate) async fn next_job<J>(
+    queue: &mut mpsc::UnboundedReceiver<J>,
+    idle: Duration,
+    mut forget: impl FnMut(),
+) -> Option<J> {
+    loop {
+        match tokio::time::timeout(idle, queue.recv()).await {
+            Ok(job) => return job,
+            Err(_) => {
+                forget();
+                queue.close();
+            }
+        }
+    }
+}
+
 /// The requests of the next group: the first, all that are waiting (up to `max`), and, while
 /// the group is smaller than the last one, those arriving within [`LINGER`] of each other (at
 /// most [`MAX_LINGER`] in all). Under a storm the answers of one group come back as the next

@@ -24,7 +24,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::command::{next_due, notice, public_phase, Command};
 use super::feed::LiveEntry;
 use crate::db::{value_rows, Json, ROWS_PER_INSERT};
-use crate::group_commit::{gather, submit};
+use crate::group_commit::{gather, next_job, submit};
 use crate::idempotency::{store_answers, stored_answers, NewAnswer, StoredAnswer};
 use crate::{now_ms, Backend, Services};
 use models::error::AppError;
@@ -144,19 +144,14 @@ async fn run(
     let mut cache: Option<Cached> = None;
     let mut last_batch = 1;
     loop {
-        let first = match tokio::time::timeout(idle, queue.recv()).await {
-            Ok(Some(job)) => job,
-            Ok(None) => return,
-            Err(_) => {
-                // Quiet for a while: leave the map and close the queue. A request that took
-                // the sender before finds it closed and starts a successor; requests already
-                // queued are still answered (a closed queue yields them, then `None`).
-                if let Some(services) = services.upgrade() {
-                    services.auction_runtime.sequencers.forget(&auction_id, id);
-                }
-                queue.close();
-                continue;
+        let Some(first) = next_job(&mut queue, idle, || {
+            if let Some(services) = services.upgrade() {
+                services.auction_runtime.sequencers.forget(&auction_id, id);
             }
+        })
+        .await
+        else {
+            return;
         };
         let jobs = gather(&mut queue, first, last_batch, MAX_BATCH).await;
         last_batch = jobs.len();

@@ -27,7 +27,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::Settled;
 use crate::db::value_rows;
 use crate::demand::DemandChanges;
-use crate::group_commit::{gather_within, submit, Registry};
+use crate::group_commit::{gather_within, next_job, submit, Registry};
 use crate::payments::ChargeOutcome;
 use crate::{now_ms, Services};
 use models::error::AppError;
@@ -158,16 +158,14 @@ where
 
 async fn run(services: Weak<Services>, id: u64, mut queue: mpsc::UnboundedReceiver<Job>) {
     loop {
-        let first = match tokio::time::timeout(IDLE, queue.recv()).await {
-            Ok(Some(job)) => job,
-            Ok(None) => return,
-            Err(_) => {
-                if let Some(services) = services.upgrade() {
-                    services.settlers.forget(KEY, id);
-                }
-                queue.close();
-                continue;
+        let Some(first) = next_job(&mut queue, IDLE, || {
+            if let Some(services) = services.upgrade() {
+                services.settlers.forget(KEY, id);
             }
+        })
+        .await
+        else {
+            return;
         };
         let jobs = gather_within(&mut queue, first, MAX_GROUP, WINDOW).await;
         let Some(services) = services.upgrade() else {

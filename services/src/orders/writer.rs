@@ -40,7 +40,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{open_window, payer, pending_order, refuse_dropped, terms_with, Terms};
 use crate::db::{parameter_list, value_rows};
-use crate::group_commit::{gather, submit, Registry};
+use crate::group_commit::{gather, next_job, submit, Registry};
 use crate::idempotency::{store_answers, stored_answers, NewAnswer, Replayable};
 use crate::payments::ChargeRequest;
 use crate::thresholds::dropped_options_with;
@@ -155,21 +155,17 @@ async fn run(
 ) {
     let mut last_group = 1;
     loop {
-        let first = match tokio::time::timeout(IDLE, queue.recv()).await {
-            Ok(Some(job)) => job,
-            Ok(None) => return,
-            Err(_) => {
-                // Quiet for a while: leave the map and close the queue; requests already
-                // queued are still answered (a closed queue yields them, then `None`).
-                if let Some(services) = services.upgrade() {
-                    services
-                        .reservation_writers
-                        .running
-                        .forget(&campaign_id, id);
-                }
-                queue.close();
-                continue;
+        let Some(first) = next_job(&mut queue, IDLE, || {
+            if let Some(services) = services.upgrade() {
+                services
+                    .reservation_writers
+                    .running
+                    .forget(&campaign_id, id);
             }
+        })
+        .await
+        else {
+            return;
         };
         let jobs = gather(&mut queue, first, last_group, MAX_GROUP).await;
         last_group = jobs.len();
